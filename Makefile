@@ -1,0 +1,57 @@
+# Two commands do all set-up on a fresh machine: `make lab` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+CMS    ?= ../shared/data/cms
+PORT   ?= 8888
+
+.PHONY: lab app test lint bench data binder-check clean
+
+# A stamp per requirement set: reinstall only when a pin or the package metadata changes.
+$(VENV)/.lab-installed: binder/requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r binder/requirements.txt
+	$(BIN)/pip install -q --no-deps -e .
+	@# rfc3987-syntax costs seconds in every kernel (see binder/postBuild); removing it is the last step
+	-$(BIN)/pip uninstall -q -y rfc3987-syntax
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.lab-installed requirements-dev.txt
+	$(BIN)/pip install -q -r requirements-dev.txt
+	-$(BIN)/pip uninstall -q -y rfc3987-syntax
+	touch $@
+
+## lab: start JupyterLab on the start notebook (token auth stays on; the URL with the token is printed)
+lab: $(VENV)/.lab-installed
+	$(BIN)/jupyter lab --port=$(PORT) notebooks/00_start_here.ipynb
+
+## app: the workbook as a clean app (Voila), listing every notebook
+app: $(VENV)/.lab-installed
+	$(BIN)/voila notebooks --port=$(PORT) --Voila.ip=127.0.0.1
+
+## test: lint, type-check, notebook hygiene, then every test (unit, data, notebooks, browser)
+test: $(VENV)/.dev-installed
+	$(BIN)/ruff check flatclosure tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/nbstripout --verify notebooks/*.ipynb
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check flatclosure tests benchmarks
+	$(BIN)/mypy
+
+## bench: print timings (import, pricing, claims, pool sweep, scenarios, notebooks, browser)
+bench: $(VENV)/.dev-installed
+	$(BIN)/python benchmarks/run.py --cms $(CMS)
+
+## data: rebuild the CMS extracts in data/cms from the raw CMS files in $(CMS)
+data: $(VENV)/.lab-installed
+	$(BIN)/python -m flatclosure.cms build --source $(CMS) --out data
+
+## binder-check: a fresh environment from binder/ only, then every notebook executed headless
+binder-check:
+	bash scripts/binder_check.sh
+
+clean:
+	rm -rf $(VENV) artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""flatclosure: code and value aesthetic flat closure under the Medicare physician fee schedule."""
