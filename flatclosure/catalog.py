@@ -189,7 +189,7 @@ class Catalog:
                 f"no release held for {year}: years available are "
                 f"{', '.join(map(str, self.years()))}"
             )
-        return hit.iloc[-1]["effective_from"]  # type: ignore[no-any-return]
+        return hit.iloc[-1]["effective_from"]
 
     # -- values ------------------------------------------------------------------------------
     def values(self, code: str, on: dt.date | str) -> CodeValues:

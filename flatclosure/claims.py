@@ -221,7 +221,8 @@ def _unit_amount(line: ClaimLine, v: CodeValues, ctx: PricingContext, cat: Catal
         raise InputError(f"line {line}", "a user price is only for carrier-priced (status C) codes")
     if v.status in ("R", "N", "I", "B", "T", "X", "E", "P"):
         label = {"R": "restricted coverage: paid only in special circumstances",
-                 "N": "non-covered by Medicare", "I": "not valid for Medicare"}.get(v.status, "not separately paid")
+                 "N": "non-covered by Medicare", "I": "not valid for Medicare",
+                 }.get(v.status, "not separately paid")
         warns.append(f"{line.code} has status {v.status} ({label})")
         notes.append(RuleNote(f"status-{v.status}", f"status {v.status}: {label}; no PFS amount", 0.0))
         return 0.0, notes, warns
@@ -318,26 +319,26 @@ def price_claim(lines: list[ClaimLine] | list[str], context: PricingContext,
 
     # 2. modifiers 22 and 78
     for w in work:
-        mods = w.line.modifiers
-        if "22" in mods:
+        line_mods = set(w.line.modifiers)
+        if "22" in line_mods:
             pct = ctx.modifier_22_percent
             w.apply("modifier-22", 1 + pct / 100, f"22 increased service: +{pct:g}% (by report)")
             if pct == 0:
                 w.warnings.append("modifier 22 is priced by report: set the percentage your payer grants")
-        if "78" in mods:
+        if "78" in line_mods:
             share = w.values.intra_op
             if share <= 0:
                 raise InputError(f"line {w.line}", f"{w.line.code} has no intra-operative share; "
                                  "modifier 78 does not apply")
             w.apply("modifier-78", share, f"78 return to the OR: intra-operative share {share:.0%} only, "
                     "no new global period")
-        if "58" in mods:
+        if "58" in line_mods:
             w.rules.append(RuleNote("modifier-58", "58 staged procedure: paid in full, new global period"))
-        if "79" in mods:
+        if "79" in line_mods:
             w.rules.append(RuleNote("modifier-79", "79 unrelated procedure: paid in full, new global period"))
-        if "51" in mods:
+        if "51" in line_mods:
             w.rules.append(RuleNote("modifier-51", "51 noted: the payer ranks procedures itself"))
-        if set(mods) & DISTINCT and not set(mods) & {"RT", "LT"}:
+        if line_mods & DISTINCT and not line_mods & {"RT", "LT"}:
             w.rules.append(RuleNote("distinct", "59/X modifier: a distinct procedure; still ranked"))
 
     # 3. multiple procedures: rank what is reducible; units of a reducible code rank one by one
@@ -390,7 +391,8 @@ def price_claim(lines: list[ClaimLine] | list[str], context: PricingContext,
                 if ind == "0":
                     w.warnings.append(f"{w.line.code}: an assistant is paid only with documentation")
             else:
-                w.apply("assistant", 0.0, f"assistant at surgery not payable for {w.line.code} (indicator {ind})")
+                w.apply("assistant", 0.0,
+                        f"assistant at surgery not payable for {w.line.code} (indicator {ind})")
                 w.warnings.append(f"{w.line.code}: assistant at surgery will be denied (indicator {ind})")
 
     # 5. payer multiplier, lower of charge, rounding once per line

@@ -56,7 +56,7 @@ class Resource:
 def _descriptor(root: str) -> dict[str, Any]:
     path = Path(root) / "datapackage.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise DataError(str(path), f"cannot read the data package descriptor: {exc}") from exc
 

@@ -58,7 +58,7 @@ def price_matrix(rvus: pd.DataFrame, gpcis: pd.DataFrame, conversion_factor: flo
     pe = rvus["fac_pe_rvu" if setting == "facility" else "nonfac_pe_rvu"].to_numpy(float)
     comp = np.stack([rvus["work_rvu"].to_numpy(float), pe, rvus["mp_rvu"].to_numpy(float)], 1)
     g = gpcis[["gpci_work", "gpci_pe", "gpci_mp"]].to_numpy(float).T
-    return (comp @ g) * conversion_factor  # type: ignore[no-any-return]
+    return (comp @ g) * conversion_factor
 
 
 @dataclass(frozen=True)

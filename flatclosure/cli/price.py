@@ -6,14 +6,14 @@ import argparse
 
 import pandas as pd
 
-from ..catalog import AMA_NOTICE, load_catalog
+from ..catalog import AMA_NOTICE, as_date, load_catalog
 from ..claims import ClaimLine, PricingContext, price_claim
 from ..errors import InputError
 from ..fees import fee_schedule
 from . import add_valuation_options, emit_json, resolve_date
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("price", help="fee schedule amount of one or more codes")
     p.add_argument("codes", nargs="+", metavar="CODE")
     add_valuation_options(p)
@@ -101,7 +101,7 @@ def run_claim(args: argparse.Namespace) -> int:
     ladder = None
     if args.ladder:
         ladder = tuple(_amount(x, "--ladder") for x in args.ladder.split(","))
-    ctx = PricingContext(on, args.setting, args.locality, args.payer_multiplier,
+    ctx = PricingContext(as_date(on), args.setting, args.locality, args.payer_multiplier,
                          args.qualifying_apm, args.modifier_22_percent, ladder)
     result = price_claim(lines, ctx)
     if args.json:

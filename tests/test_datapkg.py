@@ -1,0 +1,132 @@
+"""The strict loader: every table checked against its schema, errors name file, row and field."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from flatclosure import datapkg
+from flatclosure.errors import DataError
+
+
+def _rewrite(path: Path, edit) -> None:  # type: ignore[no-untyped-def]
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    edit(rows)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
+def _load_rvus(root: Path) -> None:
+    datapkg.load("cms-rvus", root)
+
+
+def test_every_resource_loads_and_carries_provenance() -> None:
+    for name in datapkg.resource_names():
+        res = datapkg.resource(name)
+        table = datapkg.load(name)
+        assert len(table) > 0, name
+        assert res.sources, f"{name} has no source"
+        assert res.vintage and res.effective, f"{name} lacks vintage or effective date"
+
+
+def test_descriptor_is_a_valid_frictionless_data_package() -> None:
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.validate(str(datapkg.data_dir() / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])[:5]
+
+
+def test_missing_column_is_named(data_copy: Path) -> None:
+    def drop_mp(rows: list[list[str]]) -> None:
+        i = rows[0].index("mp_rvu")
+        for r in rows:
+            del r[i]
+
+    _rewrite(data_copy / "cms" / "rvus.csv", drop_mp)
+    with pytest.raises(DataError) as exc:
+        _load_rvus(data_copy)
+    assert exc.value.path.endswith("rvus.csv")
+    assert exc.value.row == 1 and exc.value.field == "mp_rvu"
+    assert "missing column" in str(exc.value)
+
+
+def test_duplicate_code_names_the_second_row(data_copy: Path) -> None:
+    _rewrite(data_copy / "catalog" / "codes.csv", lambda rows: rows.insert(3, list(rows[1])))
+    with pytest.raises(DataError) as exc:
+        datapkg.load("catalog-codes", data_copy)
+    assert exc.value.row == 4 and exc.value.field == "code"
+    assert "duplicate key {'code': '14000'}" in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"), [("-1.5", "below the minimum 0"), ("abc", "not a number: 'abc'")]
+)
+def test_bad_rvu_names_file_row_field(data_copy: Path, value: str, message: str) -> None:
+    def damage(rows: list[list[str]]) -> None:
+        rows[7][rows[0].index("work_rvu")] = value
+
+    _rewrite(data_copy / "cms" / "rvus.csv", damage)
+    with pytest.raises(DataError) as exc:
+        _load_rvus(data_copy)
+    assert (exc.value.row, exc.value.field) == (8, "work_rvu")
+    assert message in str(exc.value)
+    assert str(exc.value).startswith(str(data_copy / "cms" / "rvus.csv") + ", row 8, field 'work_rvu'")
+
+
+def test_unknown_indicator_lists_the_allowed_values(data_copy: Path) -> None:
+    def damage(rows: list[list[str]]) -> None:
+        rows[2][rows[0].index("bilat_surg")] = "7"
+
+    _rewrite(data_copy / "cms" / "rvus.csv", damage)
+    with pytest.raises(DataError, match=r"row 3, field 'bilat_surg': unknown value '7' "
+                       r"\(allowed: 0, 1, 2, 3, 9\)"):
+        _load_rvus(data_copy)
+
+
+def test_bad_date_and_missing_required_value(data_copy: Path) -> None:
+    def bad_date(rows: list[list[str]]) -> None:
+        rows[1][rows[0].index("effective_from")] = "2024-13-01"
+
+    _rewrite(data_copy / "cms" / "conversion_factors.csv", bad_date)
+    with pytest.raises(DataError, match=r"row 2, field 'effective_from': not a date"):
+        datapkg.load("cms-conversion-factors", data_copy)
+
+    def blank(rows: list[list[str]]) -> None:
+        rows[5][rows[0].index("source")] = ""
+
+    _rewrite(data_copy / "rules" / "payment_parameters.csv", blank)
+    with pytest.raises(DataError, match=r"row 6, field 'source': a value is required"):
+        datapkg.load("payment-parameters", data_copy)
+
+
+def test_unreadable_descriptor_and_unknown_resource(data_copy: Path) -> None:
+    with pytest.raises(DataError, match="no resource named 'nope'"):
+        datapkg.resource("nope", data_copy)
+    (data_copy / "datapackage.json").write_text("{not json", encoding="utf-8")
+    datapkg._descriptor.cache_clear()
+    with pytest.raises(DataError, match="cannot read the data package descriptor"):
+        datapkg.resource("cms-rvus", data_copy)
+    datapkg._descriptor.cache_clear()
+
+
+def test_extra_column_is_refused(data_copy: Path) -> None:
+    def add(rows: list[list[str]]) -> None:
+        for i, r in enumerate(rows):
+            r.append("x" if i else "surprise")
+
+    _rewrite(data_copy / "seed" / "advocates_figures.csv", add)
+    with pytest.raises(DataError, match=r"row 1, field 'surprise': column not in the schema"):
+        datapkg.load("seed-figures", data_copy)
+
+
+def test_schema_field_order_is_the_file_order() -> None:
+    desc = json.loads((datapkg.data_dir() / "datapackage.json").read_text())
+    for res in desc["resources"]:
+        if res.get("format") != "csv":
+            continue
+        with open(datapkg.data_dir() / res["path"], newline="", encoding="utf-8") as fh:
+            header = next(csv.reader(fh))
+        assert header == [f["name"] for f in res["schema"]["fields"]], res["name"]
