@@ -47,6 +47,7 @@ class Resource:
     vintage: str
     effective: str
     illustrative: bool
+    format: str = "csv"
 
     def field_names(self) -> list[str]:
         return [f["name"] for f in self.schema["fields"]]
@@ -71,11 +72,12 @@ def resource(name: str, root: Path | None = None) -> Resource:
                 name=name,
                 path=root / res["path"],
                 title=res.get("title", name),
-                schema=res["schema"],
+                schema=res.get("schema", {"fields": []}),  # non-tabular (YAML) has none
                 sources=tuple(res.get("sources", ())),
                 vintage=res.get("vintage", ""),
                 effective=res.get("effective", ""),
                 illustrative=bool(res.get("illustrative", False)),
+                format=str(res.get("format", "csv")),
             )
     names = ", ".join(r.get("name", "?") for r in desc.get("resources", []))
     raise DataError(str(root / "datapackage.json"), f"no resource named '{name}' (have: {names})")
@@ -211,4 +213,24 @@ def _display(path: Path) -> str:
 def load(name: str, root: Path | None = None) -> pd.DataFrame:
     """Load resource ``name`` from the data package, validated against its schema."""
     res = resource(name, root)
+    if res.format != "csv":
+        raise DataError(_display(res.path), f"a {res.format} document, not a table: use load_yaml")
     return read_csv_strict(res.path, res.schema)
+
+
+def load_yaml(name: str, root: Path | None = None) -> Any:
+    """Parse a YAML resource (safe loader: plain data only). Its own module checks its structure."""
+    import yaml
+
+    res = resource(name, root)
+    if res.format != "yaml":
+        raise DataError(_display(res.path), f"a {res.format} resource, not YAML: use load")
+    try:
+        with open(res.path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError as exc:
+        raise DataError(_display(res.path), "file not found") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = None if mark is None else int(mark.line) + 1
+        raise DataError(_display(res.path), f"not readable YAML: {exc}", row=row) from exc

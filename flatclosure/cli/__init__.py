@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import FlatclosureError
 
-SUBCOMMAND_MODULES = ["price", "pool"]
+SUBCOMMAND_MODULES = ["price", "pool", "protocol"]
 
 
 def add_valuation_options(p: argparse.ArgumentParser) -> None:

@@ -1,0 +1,54 @@
+"""Timings of the coding protocol engine and the printable card.
+
+``bench()`` returns (label, seconds) pairs, each the median of several runs after a warm-up (the
+catalog and rules are loaded once per process). Run as a script to print them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+import time
+from collections.abc import Callable
+
+from flatclosure.card import render_card
+from flatclosure.protocol import ProcedureAttributes, recommend
+
+RUNS = 15
+
+
+def _median_seconds(fn: Callable[[], object], runs: int = RUNS) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def bench() -> list[tuple[str, float]]:
+    initial = ProcedureAttributes(mastectomy_code="19303", defect_area_cm2=40.0, date="2025-06-01")
+    revision = ProcedureAttributes(stage="revision", defect_area_cm2=75.0, fat_grafting=True,
+                                   fat_cc=120.0, skin_excision=True, days_since_surgery=45,
+                                   global_modifier="78", date="2025-06-01")
+    areas = itertools.cycle([x / 10 for x in range(1, 3000)])  # a widget slider: new sizes each call
+
+    def slider() -> object:
+        return recommend(initial.replace(defect_area_cm2=next(areas)))
+
+    return [
+        ("protocol: recommend() bilateral initial closure, with alternatives (repeat)",
+         _median_seconds(lambda: recommend(initial))),
+        ("protocol: recommend() revision in a global period, 6 lines, with alternatives",
+         _median_seconds(lambda: recommend(revision))),
+        ("protocol: recommend() on a new area each call (widget slider)", _median_seconds(slider, 50)),
+        ("protocol: ProcedureAttributes validation", _median_seconds(
+            lambda: initial.replace(defect_area_cm2=41.0))),
+        ("card: render the one-page HTML card (2026)", _median_seconds(lambda: render_card(2026), 5)),
+    ]
+
+
+if __name__ == "__main__":
+    for label, seconds in bench():
+        print(f"{seconds * 1000:9.2f} ms  {label}")
