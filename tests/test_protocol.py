@@ -330,11 +330,11 @@ def test_claim_for_scenario_prices_in_the_scenarios_context() -> None:
     from flatclosure.claims import PricingContext
     from flatclosure.protocol import claim_for_scenario
 
-    # worked example 1 (2259.57); with a budget-neutrality factor 0.99 every line scales:
-    # 940.312755 x 0.99 x 1.5 = 1396.36; 849.095625 x 0.99 x 0.5 = 420.30 twice -> 2236.96
+    # worked example 1 (2259.57); the scenario's payer pays 122% of Medicare on each line:
+    # 940.312755 x 1.5 x 1.22 = 1720.77; 849.095625 x 0.5 x 1.22 = 517.95 twice -> 2756.67
     proc = {"mastectomy_code": "19303", "defect_area_cm2": 40}
     assert claim_for_scenario(proc, PricingContext(DAY)).total == 2259.57
-    assert claim_for_scenario(proc, PricingContext(DAY, budget_neutrality_factor=0.99)).total == 2236.96
+    assert claim_for_scenario(proc, PricingContext(DAY, payer_multiplier=1.22)).total == 2756.67
     with pytest.raises(InputError) as exc:
         claim_for_scenario({"date": "2025-01-01"}, PricingContext(DAY))
     assert exc.value.field == "procedure.date"
