@@ -126,6 +126,9 @@ class Catalog:
         self.gpci_table = datapkg.load("cms-gpci", self.root)
         self.gpci_table["locality_id"] = self.gpci_table["mac"] + ":" + self.gpci_table["locality"]
         self._by_release = {rid: t.set_index("code") for rid, t in rvus.groupby("release_id")}
+        # the tables never change after loading, so look-ups are memoised (widgets re-price often)
+        self._release_cache: dict[dt.date, Release] = {}
+        self._values_cache: dict[tuple[str, str], CodeValues] = {}
 
     # -- codes -------------------------------------------------------------------------------
     def info(self, code: str) -> CodeInfo:
@@ -161,6 +164,8 @@ class Catalog:
     def release_on(self, on: dt.date | str) -> Release:
         """The release in force on a date of service."""
         day = as_date(on)
+        if day in self._release_cache:
+            return self._release_cache[day]
         hit = self.releases[(self.releases["effective_from"] <= day)
                             & (self.releases["effective_to"] >= day)]
         if hit.empty:
@@ -168,7 +173,8 @@ class Catalog:
                 f"no relative value file held for {day}: releases cover {self.coverage()} "
                 f"(years {', '.join(map(str, self.years()))})"
             )
-        return self._release(hit.iloc[-1])
+        self._release_cache[day] = self._release(hit.iloc[-1])
+        return self._release_cache[day]
 
     def release(self, release_id: str) -> Release:
         hit = self.releases[self.releases["release_id"] == release_id]
@@ -194,8 +200,11 @@ class Catalog:
     # -- values ------------------------------------------------------------------------------
     def values(self, code: str, on: dt.date | str) -> CodeValues:
         """A code's RVUs and indicators on a date of service."""
-        info = self.info(code)
         rel = self.release_on(on)
+        key = (str(code).strip(), rel.release_id)
+        if key in self._values_cache:
+            return self._values_cache[key]
+        info = self.info(code)
         table = self._by_release[rel.release_id]
         if info.code not in table.index:
             raise UnknownCodeError(
@@ -203,7 +212,7 @@ class Catalog:
                 "it may not have existed yet"
             )
         r = table.loc[info.code]
-        return CodeValues(
+        self._values_cache[key] = CodeValues(
             code=info.code, release_id=rel.release_id, status=r["status"],
             work_rvu=float(r["work_rvu"]), nonfac_pe_rvu=float(r["nonfac_pe_rvu"]),
             fac_pe_rvu=float(r["fac_pe_rvu"]), mp_rvu=float(r["mp_rvu"]),
@@ -213,6 +222,7 @@ class Catalog:
             asst_surg=r["asst_surg"], co_surg=r["co_surg"], team_surg=r["team_surg"],
             indicators_from=r["indicators_from"],
         )
+        return self._values_cache[key]
 
     def table(self, on: dt.date | str) -> pd.DataFrame:
         """Every catalog code's values in the release in force on a date, with family and role."""

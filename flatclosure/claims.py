@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -104,6 +105,7 @@ class PricingContext:
     qualifying_apm: bool = False
     modifier_22_percent: float = 0.0  # by report: what the payer grants for substantially more work
     ladder: tuple[float, ...] | None = None  # None: Medicare's, from data/rules
+    budget_neutrality_factor: float = 1.0  # a pool scenario's adjustment of the CF (pool.py)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "on", as_date(self.on))
@@ -112,6 +114,8 @@ class PricingContext:
             raise InputError("payer_multiplier", f"{self.payer_multiplier} is outside (0, 10]")
         if not (0 <= self.modifier_22_percent <= 100):
             raise InputError("modifier_22_percent", f"{self.modifier_22_percent} is outside 0-100")
+        if not (0 < self.budget_neutrality_factor <= 2):
+            raise InputError("budget_neutrality_factor", f"{self.budget_neutrality_factor} is outside (0, 2]")
         if self.ladder is not None and (not self.ladder or any(not 0 <= x <= 1 for x in self.ladder)):
             raise InputError("ladder", "each step must be a share between 0 and 1")
 
@@ -238,19 +242,25 @@ def _rvu_amount(v: CodeValues, setting: str, gpci: tuple[float, float, float], c
 
 
 def price_claim(lines: list[ClaimLine] | list[str], context: PricingContext,
-                catalog: Catalog | None = None) -> ClaimResult:
-    """Allowed amount of each line and of the claim, with every rule that changed a line."""
+                catalog: Catalog | None = None,
+                hypothetical: Mapping[str, CodeValues] | None = None) -> ClaimResult:
+    """Allowed amount of each line and of the claim, with every rule that changed a line.
+
+    ``hypothetical`` values codes that do not exist (e.g. a proposed flat-closure code) with the
+    RVUs and indicators given, under the same rules as every real code.
+    """
+    extra = dict(hypothetical or {})
     cat = catalog or load_catalog()
     ctx = context
     parsed = [ln if isinstance(ln, ClaimLine) else ClaimLine.parse(ln) for ln in lines]
     if not parsed:
         raise InputError("lines", "a claim needs at least one line")
     gpci = cat.gpci(ctx.locality, ctx.on.year)
-    cf = cat.conversion_factor(ctx.on, ctx.qualifying_apm)
+    cf = cat.conversion_factor(ctx.on, ctx.qualifying_apm) * ctx.budget_neutrality_factor
     p = payment_parameters()
     work: list[_Work] = []
     for i, ln in enumerate(parsed):
-        v = cat.values(ln.code, ctx.on)
+        v = extra[ln.code] if ln.code in extra else cat.values(ln.code, ctx.on)
         unit, notes, warns = _unit_amount(ln, v, ctx, cat, gpci, cf)
         w = _Work(i, ln, v, unit, unit * ln.units, list(notes), list(warns))
         if ln.units > 1:
@@ -260,6 +270,8 @@ def price_claim(lines: list[ClaimLine] | list[str], context: PricingContext,
     # add-on codes need their primary on the claim
     codes_on_claim = {w.line.code for w in work}
     for w in work:
+        if w.line.code in extra:
+            continue
         info = cat.info(w.line.code)
         if info.is_add_on and not set(info.primary_codes) & codes_on_claim:
             raise InputError(f"line {w.line}", f"add-on code {w.line.code} needs its primary code "

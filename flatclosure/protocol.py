@@ -881,6 +881,13 @@ def _drop(drafts: list[_Draft], gone: list[_Draft]) -> list[_Draft]:
 def _build(attrs: ProcedureAttributes, ruleset: Ruleset
            ) -> tuple[list[_Draft], list[BundledItem], list[str], list[Rule]]:
     rules = active_rules(attrs, ruleset)
+    facts = attrs.facts()
+    for r in ruleset.rules:  # what was asked for must not vanish because a rule is not in force
+        if ("add" in r.then and not r.in_force(attrs.on) and r.matches(facts)
+                and not (r.switch and r.switch in attrs.assumptions_off)):
+            raise InputError("date", f"rule {r.id} ({r.title}) is in force from {r.effective_from}"
+                             + (f" to {r.effective_to}" if r.effective_to else "")
+                             + f", not on {attrs.on}: the codes it adds did not exist then")
     cat = _catalog()
     warnings: list[str] = []
     for r in rules:  # refusals first: nothing is priced for a refused input
@@ -1034,13 +1041,10 @@ _CONTEXT_FIELDS = ("date", "setting", "locality", "payer_multiplier", "qualifyin
                    "modifier_22_percent", "ladder")
 
 
-def claim_for_scenario(procedure: Mapping[str, Any], ctx: PricingContext,
-                       catalog: Catalog | None = None) -> ClaimResult:
-    """The protocol's claim for a scenario's procedure, priced in the scenario's own context.
+def claim_attributes(procedure: Mapping[str, Any], ctx: PricingContext | None = None) -> ProcedureAttributes:
+    """ProcedureAttributes from a scenario's procedure fields, valued in ``ctx`` when given.
 
-    ``procedure`` holds ProcedureAttributes fields (not the valuation ones: date, setting,
-    locality, payer multiplier, APM track, modifier 22 percentage and ladder come from ``ctx``,
-    which may also carry a budget-neutrality factor). An unknown key is refused by name.
+    An unknown key, or a valuation field (those come from the context), is refused by name.
     """
     fields = set(_attribute_fields()) - set(_CONTEXT_FIELDS)
     kw: dict[str, Any] = {}
@@ -1050,10 +1054,23 @@ def claim_for_scenario(procedure: Mapping[str, Any], ctx: PricingContext,
                              f"{', '.join(sorted(fields))})")
         kw[key] = frozenset(value if isinstance(value, list | tuple | set | frozenset) else [value]) \
             if key == "assumptions_off" else value
-    attrs = ProcedureAttributes(**kw, date=ctx.on, setting=ctx.setting, locality=ctx.locality,
-                                payer_multiplier=ctx.payer_multiplier,
-                                qualifying_apm=ctx.qualifying_apm,
-                                modifier_22_percent=ctx.modifier_22_percent, ladder=ctx.ladder)
+    if ctx is None:
+        return ProcedureAttributes(**kw)
+    return ProcedureAttributes(**kw, date=ctx.on, setting=ctx.setting, locality=ctx.locality,
+                               payer_multiplier=ctx.payer_multiplier,
+                               qualifying_apm=ctx.qualifying_apm,
+                               modifier_22_percent=ctx.modifier_22_percent, ladder=ctx.ladder)
+
+
+def claim_for_scenario(procedure: Mapping[str, Any], ctx: PricingContext,
+                       catalog: Catalog | None = None) -> ClaimResult:
+    """The protocol's claim for a scenario's procedure, priced in the scenario's own context.
+
+    ``procedure`` holds ProcedureAttributes fields (not the valuation ones: date, setting,
+    locality, payer multiplier, APM track, modifier 22 percentage and ladder come from ``ctx``,
+    which may also carry a budget-neutrality factor). An unknown key is refused by name.
+    """
+    attrs = claim_attributes(procedure, ctx)
     drafts, _, warnings, _ = _build(attrs, default_rules())
     result = price_claim([d.claim_line() for d in drafts], ctx, catalog=catalog or _catalog())
     return dataclasses.replace(result, warnings=tuple(dict.fromkeys([*warnings, *result.warnings])))

@@ -338,3 +338,13 @@ def test_claim_for_scenario_prices_in_the_scenarios_context() -> None:
     with pytest.raises(InputError) as exc:
         claim_for_scenario({"date": "2025-01-01"}, PricingContext(DAY))
     assert exc.value.field == "procedure.date"
+
+
+def test_fat_grafting_before_its_codes_existed_is_refused_not_dropped() -> None:
+    from flatclosure.protocol import ProcedureAttributes, recommend
+
+    attrs = ProcedureAttributes(stage="revision", sides="both", rearrangement=True,
+                                defect_area_cm2=25, fat_grafting=True, fat_cc=80,
+                                same_surgeon=False, date="2019-11-01")
+    with pytest.raises(InputError, match=r"fat-grafting-by-volume .* in force from 2020-01-01"):
+        recommend(attrs)

@@ -1,0 +1,516 @@
+"""Scenarios: named, documented ways of coding and valuing a flat closure, compared side by side.
+
+A scenario is data (a YAML or JSON file): a title, a plain-language description, a reference, the
+procedure (attributes for the coding protocol) or explicit claim lines, and the valuation context;
+optionally a hypothetical new code with its pool settings. Files are validated on load with
+messages that name the field; ``load(save(s)) == s`` for every valid scenario. Only
+``yaml.safe_load``/``json`` are used: no eval, no pickle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import re
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from .catalog import Catalog, CodeValues, load_catalog, normalise_locality
+from .claims import ClaimLine, ClaimResult, PricingContext, price_claim
+from .errors import FlatclosureError, InputError
+
+SCENARIO_FIELDS = ("title", "description", "reference", "lines", "procedure", "user_prices",
+                   "comparators", "valuation", "new_code", "illustrative")
+VALUATION_FIELDS = ("year", "date", "setting", "locality", "payer_multiplier", "qualifying_apm",
+                    "modifier_22_percent")
+NEW_CODE_FIELDS = ("code", "work_rvu", "pe_rvu", "mp_rvu", "volume", "displaces", "total_allowed",
+                   "bilat_surg", "mult_proc", "units")
+
+
+class ScenarioError(FlatclosureError):
+    """A scenario file or value that is malformed: names the file and the field."""
+
+    def __init__(self, where: str, field_name: str, problem: str):
+        self.where, self.field, self.problem = where, field_name, problem
+        super().__init__(f"{where}: field '{field_name}': {problem}")
+
+
+@dataclass(frozen=True)
+class Valuation:
+    """When, where and by whom a scenario is paid. ``year`` or ``date``; national by default."""
+
+    year: int | None = None
+    date: str | None = None
+    setting: str = "facility"
+    locality: str | None = None
+    payer_multiplier: float = 1.0
+    qualifying_apm: bool = False
+    modifier_22_percent: float = 0.0
+
+
+@dataclass(frozen=True)
+class NewCodeSpec:
+    """A hypothetical code for flat closure: its RVUs, yearly volume and what it displaces."""
+
+    code: str = "AFC01"
+    work_rvu: float = 0.0
+    pe_rvu: float = 0.0
+    mp_rvu: float = 0.0
+    volume: float = 0.0
+    displaces: tuple[tuple[str, float], ...] = ()
+    total_allowed: float | None = None
+    bilat_surg: str = "1"
+    mult_proc: str = "2"
+    units: int = 1
+
+    @property
+    def total_rvu(self) -> float:
+        return self.work_rvu + self.pe_rvu + self.mp_rvu
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    title: str
+    description: str
+    reference: str
+    lines: tuple[str, ...] = ()
+    procedure: tuple[tuple[str, Any], ...] = ()
+    user_prices: tuple[tuple[str, float], ...] = ()
+    comparators: tuple[tuple[str, str], ...] = ()
+    valuation: Valuation = field(default_factory=Valuation)
+    new_code: NewCodeSpec | None = None
+    illustrative: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, in file order; optional parts left out when empty."""
+        out: dict[str, Any] = {"title": self.title, "description": self.description,
+                               "reference": self.reference}
+        if self.lines:
+            out["lines"] = list(self.lines)
+        if self.procedure:
+            out["procedure"] = dict(self.procedure)
+        if self.user_prices:
+            out["user_prices"] = dict(self.user_prices)
+        if self.comparators:
+            out["comparators"] = dict(self.comparators)
+        v = self.valuation
+        val: dict[str, Any] = {}
+        for name in VALUATION_FIELDS:
+            value = getattr(v, name)
+            if value != getattr(Valuation(), name):
+                val[name] = value
+        out["valuation"] = val
+        if self.new_code is not None:
+            nc = self.new_code
+            d: dict[str, Any] = {k: getattr(nc, k) for k in NEW_CODE_FIELDS if k != "displaces"}
+            d["displaces"] = dict(nc.displaces)
+            out["new_code"] = {k: val_ for k, val_ in d.items() if val_ is not None}
+        if self.illustrative:
+            out["illustrative"] = list(self.illustrative)
+        return out
+
+
+# -- validation -----------------------------------------------------------------------------
+def _where(source: str | Path) -> str:
+    return str(source)
+
+
+def _number(where: str, name: str, value: Any, low: float = 0.0, high: float = math.inf,
+            strict_low: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise ScenarioError(where, name, f"must be a number, not {value!r}")
+    if value < low or (strict_low and value == low) or value > high:
+        bound = f"more than {low:g}" if strict_low else f"at least {low:g}"
+        raise ScenarioError(where, name, f"{value!r} must be {bound}"
+                            + (f" and at most {high:g}" if high != math.inf else ""))
+    return float(value)
+
+
+def _text(where: str, name: str, value: Any, required: bool = True) -> str:
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ScenarioError(where, name, "must be a non-empty text" if required else "must be text")
+    return value.strip()
+
+
+def _mapping(where: str, name: str, value: Any, allowed: Sequence[str] | None = None) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ScenarioError(where, name, f"must be a mapping of names to values, not {type(value).__name__}")
+    if allowed is not None:
+        for key in value:
+            if key not in allowed:
+                raise ScenarioError(where, f"{name}.{key}", f"unknown field (known: {', '.join(allowed)})")
+    return {str(k): v for k, v in value.items()}
+
+
+def from_dict(data: Any, name: str, where: str = "<scenario>", catalog: Catalog | None = None) -> Scenario:
+    """Validate plain data into a Scenario; the first problem raises ScenarioError naming the field."""
+    cat = catalog or load_catalog()
+    d = _mapping(where, "scenario", data, SCENARIO_FIELDS)
+    if not d:
+        raise ScenarioError(where, "title", "the file is empty")
+    for req in ("title", "description", "reference", "valuation"):
+        if req not in d:
+            raise ScenarioError(where, req, "missing")
+    title = _text(where, "title", d["title"])
+    description = _text(where, "description", d["description"])
+    reference = _text(where, "reference", d["reference"])
+
+    v = _mapping(where, "valuation", d["valuation"], VALUATION_FIELDS)
+    year = v.get("year")
+    date = v.get("date")
+    if year is not None and date is not None:
+        raise ScenarioError(where, "valuation.date", "give a year or a date, not both")
+    if year is not None:
+        if isinstance(year, bool) or not isinstance(year, int):
+            raise ScenarioError(where, "valuation.year", f"must be a whole year, not {year!r}")
+        if year not in cat.years():
+            raise ScenarioError(where, "valuation.year", f"{year} is not a year we hold "
+                                f"({cat.years()[0]}-{cat.years()[-1]})")
+    if date is not None:
+        if isinstance(date, dt.date):
+            date = date.isoformat()
+        try:
+            cat.release_on(str(date))
+        except FlatclosureError as exc:
+            raise ScenarioError(where, "valuation.date", str(exc)) from exc
+        date = str(date)
+    setting = v.get("setting", "facility")
+    if setting not in ("facility", "office"):
+        raise ScenarioError(where, "valuation.setting", f"{setting!r} is not facility or office")
+    locality = v.get("locality")
+    if locality is not None:
+        if not isinstance(locality, str):
+            raise ScenarioError(where, "valuation.locality", "must be text MAC:LOCALITY or 'national'")
+        if locality.strip().lower() == "national":
+            locality = None
+        else:
+            try:
+                locality = normalise_locality(locality)
+                known = set(cat.gpci_table["locality_id"])
+            except FlatclosureError as exc:
+                raise ScenarioError(where, "valuation.locality", str(exc)) from exc
+            if locality not in known:
+                raise ScenarioError(where, "valuation.locality", f"{locality} is not a Medicare locality "
+                                    "in any year held (list them with flatclosure localities)")
+    valuation = Valuation(
+        year=year, date=date, setting=setting, locality=locality,
+        payer_multiplier=_number(where, "valuation.payer_multiplier", v.get("payer_multiplier", 1.0),
+                                 0, 10, strict_low=True),
+        qualifying_apm=bool(_bool(where, "valuation.qualifying_apm", v.get("qualifying_apm", False))),
+        modifier_22_percent=_number(where, "valuation.modifier_22_percent",
+                                    v.get("modifier_22_percent", 0.0), 0, 100),
+    )
+
+    lines_raw = d.get("lines") or []
+    if isinstance(lines_raw, list):
+        # YAML reads an unquoted 19499 as a number: take it back as the 5-digit code it was
+        lines_raw = [str(x).zfill(5) if isinstance(x, int) and not isinstance(x, bool) else x
+                     for x in lines_raw]
+    if not isinstance(lines_raw, list) or not all(isinstance(x, str) for x in lines_raw):
+        raise ScenarioError(where, "lines", "must be a list of claim lines like '14301-LT-59'")
+    lines = []
+    for i, text in enumerate(lines_raw):
+        try:
+            ln = ClaimLine.parse(text)
+        except FlatclosureError as exc:
+            raise ScenarioError(where, f"lines[{i}]", str(exc)) from exc
+        new_name = (d.get("new_code") or {}).get("code", "AFC01") if d.get("new_code") else None
+        if ln.code != new_name and ln.code not in cat.codes.index:
+            raise ScenarioError(where, f"lines[{i}]", f"unknown code {ln.code!r}")
+        lines.append(str(ln))
+    procedure = _mapping(where, "procedure", d.get("procedure"))
+    for key, value in procedure.items():
+        if not isinstance(value, str | int | float | bool) or value is None:
+            raise ScenarioError(where, f"procedure.{key}", "must be a text, number or true/false")
+    if procedure:
+        _check_procedure(where, procedure)
+    if not lines and not procedure:
+        raise ScenarioError(where, "lines", "give claim lines or a procedure to code")
+    if lines and procedure:
+        raise ScenarioError(where, "procedure", "give claim lines or a procedure, not both")
+    user_prices = {}
+    for code, amount in _mapping(where, "user_prices", d.get("user_prices")).items():
+        if code not in cat.codes.index:
+            raise ScenarioError(where, f"user_prices.{code}", f"unknown code {code!r}")
+        user_prices[code] = _number(where, f"user_prices.{code}", amount)
+    comparators = {}
+    for code, comp in _mapping(where, "comparators", d.get("comparators")).items():
+        for c, label in ((code, f"comparators.{code}"), (comp, f"comparators.{code}")):
+            if str(c) not in cat.codes.index:
+                raise ScenarioError(where, label, f"unknown code {c!r}")
+        comparators[code] = str(comp)
+
+    new_code = None
+    if d.get("new_code") is not None:
+        n = _mapping(where, "new_code", d["new_code"], NEW_CODE_FIELDS)
+        code = str(n.get("code", "AFC01"))
+        if not re.fullmatch(r"[0-9A-Z]{5}", code) or code in cat.codes.index:
+            raise ScenarioError(where, "new_code.code", f"{code!r} must be five letters/digits and "
+                                "not an existing code")
+        displaces = {}
+        for c, share in _mapping(where, "new_code.displaces", n.get("displaces")).items():
+            if c not in cat.codes.index:
+                raise ScenarioError(where, f"new_code.displaces.{c}", f"unknown code {c!r}")
+            displaces[c] = _number(where, f"new_code.displaces.{c}", share, 0, 1)
+        total_allowed = n.get("total_allowed")
+        bilat = str(n.get("bilat_surg", "1"))
+        mult = str(n.get("mult_proc", "2"))
+        if bilat not in ("0", "1", "2", "3", "9"):
+            raise ScenarioError(where, "new_code.bilat_surg", f"{bilat!r} is not 0, 1, 2, 3 or 9")
+        if mult not in ("0", "2"):
+            raise ScenarioError(where, "new_code.mult_proc", f"{mult!r} is not 0 or 2")
+        units = n.get("units", 1)
+        if isinstance(units, bool) or not isinstance(units, int) or units < 1:
+            raise ScenarioError(where, "new_code.units",
+                                f"must be a whole number of at least 1, not {units!r}")
+        new_code = NewCodeSpec(
+            code=code,
+            work_rvu=_number(where, "new_code.work_rvu", n.get("work_rvu", 0.0), 0, 200),
+            pe_rvu=_number(where, "new_code.pe_rvu", n.get("pe_rvu", 0.0), 0, 200),
+            mp_rvu=_number(where, "new_code.mp_rvu", n.get("mp_rvu", 0.0), 0, 200),
+            volume=_number(where, "new_code.volume", n.get("volume", 0.0), 0, 1e9),
+            displaces=tuple(displaces.items()),
+            total_allowed=None if total_allowed is None else _number(
+                where, "new_code.total_allowed", total_allowed, 0, 1e13, strict_low=True),
+            bilat_surg=bilat, mult_proc=mult, units=int(units),
+        )
+        if new_code.total_rvu <= 0:
+            raise ScenarioError(where, "new_code.work_rvu", "the new code needs RVUs above zero")
+    illustrative = d.get("illustrative") or []
+    if not isinstance(illustrative, list) or not all(isinstance(x, str) for x in illustrative):
+        raise ScenarioError(where, "illustrative", "must be a list of notes")
+    return Scenario(
+        name=name, title=title, description=description, reference=reference, lines=tuple(lines),
+        procedure=tuple(procedure.items()), user_prices=tuple(user_prices.items()),
+        comparators=tuple(comparators.items()), valuation=valuation, new_code=new_code,
+        illustrative=tuple(illustrative),
+    )
+
+
+def _check_procedure(where: str, procedure: Mapping[str, Any]) -> None:
+    """Validate the procedure by the protocol's own attribute rules (the valuation comes later)."""
+    from .protocol import claim_attributes
+
+    try:
+        claim_attributes(procedure)
+    except InputError as exc:
+        name = exc.field if exc.field.startswith("procedure.") else f"procedure.{exc.field}"
+        raise ScenarioError(where, name, exc.problem) from exc
+
+
+def _bool(where: str, name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ScenarioError(where, name, f"must be true or false, not {value!r}")
+    return value
+
+
+def loads(text: str, name: str, where: str = "<scenario>", fmt: str = "yaml") -> Scenario:
+    try:
+        data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        raise ScenarioError(where, "file", f"not readable {fmt.upper()}: {exc}".splitlines()[0]) from exc
+    return from_dict(data, name, where)
+
+
+def load(path: str | Path) -> Scenario:
+    """Read and validate a scenario file (.yaml, .yml or .json)."""
+    p = Path(path)
+    fmt = "json" if p.suffix.lower() == ".json" else "yaml"
+    if p.suffix.lower() not in (".yaml", ".yml", ".json"):
+        raise ScenarioError(str(p), "file", "a scenario file ends in .yaml, .yml or .json")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(str(p), "file", f"cannot read: {exc}") from exc
+    return loads(text, p.stem, str(p), fmt)
+
+
+def dumps(scenario: Scenario, fmt: str = "yaml") -> str:
+    data = scenario.to_dict()
+    if fmt == "json":
+        return json.dumps(data, indent=2) + "\n"
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def write_atomically(path: Path, text: str | bytes) -> None:
+    """Write a whole file or nothing: a temporary file in the same folder, then a rename."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def save(scenario: Scenario, path: str | Path) -> Path:
+    """Write a scenario file (YAML unless the name ends in .json), whole or not at all."""
+    p = Path(path)
+    fmt = "json" if p.suffix.lower() == ".json" else "yaml"
+    write_atomically(p, dumps(scenario, fmt))
+    return p
+
+
+def presets_dir() -> Path:
+    from .datapkg import data_dir
+
+    return data_dir() / "scenarios"
+
+
+def presets() -> list[Scenario]:
+    """The scenarios shipped in data/scenarios, in file-name order."""
+    return [load(p) for p in sorted(presets_dir().glob("*.yaml"))]
+
+
+# -- evaluation -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ScenarioResult:
+    scenario: Scenario
+    date: dt.date
+    locality: str | None
+    claim: ClaimResult | None
+    total: float | None
+    pool: Any = None  # pool.StatutoryResult when the scenario has a new code
+    unavailable: str = ""  # why there is no figure (e.g. no GPCI file for that year)
+    notes: tuple[str, ...] = ()
+
+
+def _context(s: Scenario, on: dt.date, locality: str | None, bn_factor: float = 1.0) -> PricingContext:
+    v = s.valuation
+    return PricingContext(on, v.setting, locality, v.payer_multiplier, v.qualifying_apm,
+                          v.modifier_22_percent, None, bn_factor)
+
+
+def _claim_lines(s: Scenario) -> list[ClaimLine]:
+    prices, comps = dict(s.user_prices), dict(s.comparators)
+    out = []
+    for text in s.lines:
+        ln = ClaimLine.parse(text)
+        if ln.code in prices or ln.code in comps:
+            ln = replace(ln, user_price=prices.get(ln.code), comparator=comps.get(ln.code))
+        out.append(ln)
+    return out
+
+
+def _hypothetical(nc: NewCodeSpec, release_id: str) -> CodeValues:
+    return CodeValues(
+        code=nc.code, release_id=release_id, status="A", work_rvu=nc.work_rvu,
+        nonfac_pe_rvu=nc.pe_rvu, fac_pe_rvu=nc.pe_rvu, mp_rvu=nc.mp_rvu, office_payable=True,
+        facility_payable=True, glob_days="090", pre_op=0.10, intra_op=0.71, post_op=0.19,
+        mult_proc=nc.mult_proc, bilat_surg=nc.bilat_surg, asst_surg="2", co_surg="0",
+        team_surg="0", indicators_from=release_id,
+    )
+
+
+def evaluate(s: Scenario, year: int | None = None, locality: str | None | object = ...,
+             catalog: Catalog | None = None) -> ScenarioResult:
+    """Value a scenario, optionally at another year or locality than its own.
+
+    A figure that cannot be had (a code that did not exist that year, no GPCI file for the year,
+    a code not payable in the setting) gives ``total=None`` and says why in ``unavailable``.
+    """
+    cat = catalog or load_catalog()
+    v = s.valuation
+    if year is not None:
+        on = cat.date_for_year(year)
+    elif v.date:
+        on = dt.date.fromisoformat(v.date)
+    else:
+        on = cat.date_for_year(v.year if v.year is not None else cat.years()[-1])
+    loc = v.locality if locality is ... else locality
+    notes: list[str] = [f"illustrative: {x}" for x in s.illustrative]
+    try:
+        pool_result = None
+        factor = 1.0
+        extra: dict[str, CodeValues] = {}
+        if s.new_code is not None:
+            from .pool import NewCode, statutory
+
+            nc = s.new_code
+            pool_result = statutory(
+                NewCode(volume=nc.volume, on=on, work_rvu=nc.work_rvu, pe_rvu=nc.pe_rvu,
+                        mp_rvu=nc.mp_rvu, displaces=nc.displaces, setting=v.setting, label=nc.code),
+                total_allowed=nc.total_allowed, qualifying_apm=v.qualifying_apm, catalog=cat)
+            factor = pool_result.budget_neutrality_factor
+            extra[nc.code] = _hypothetical(nc, pool_result.release_id)
+            notes.append(f"hypothetical code {nc.code}: {nc.total_rvu:.2f} RVUs; conversion factor "
+                         f"x{factor:.6f} after budget neutrality")
+        ctx = _context(s, on, loc, factor)  # type: ignore[arg-type]
+        if s.procedure:
+            claim = _protocol_claim(s, ctx, cat)
+        else:
+            claim = price_claim(_claim_lines(s), ctx, cat, extra)
+    except FlatclosureError as exc:
+        return ScenarioResult(s, on, loc, None, None, None, str(exc), tuple(notes))  # type: ignore[arg-type]
+    notes.extend(claim.warnings)
+    return ScenarioResult(s, on, loc, claim, claim.total, pool_result, "", tuple(notes))  # type: ignore[arg-type]
+
+
+def _protocol_claim(s: Scenario, ctx: PricingContext, cat: Catalog) -> ClaimResult:
+    from . import protocol
+
+    return protocol.claim_for_scenario(dict(s.procedure), ctx, cat)
+
+
+def compare(scenarios: Sequence[Scenario], years: Sequence[int] | None = None,
+            localities: Sequence[str | None] | None = None, baseline: str | None = None,
+            catalog: Catalog | None = None) -> pd.DataFrame:
+    """Every scenario at every year and locality, as one tidy table.
+
+    Columns: scenario, title, year, date, locality, locality_name, setting, payer_multiplier,
+    total, baseline, difference, difference_pct, conversion_factor, release_id, unavailable,
+    notes. ``baseline`` names a scenario; differences are against it at the same year and
+    locality. ``localities`` None means each scenario's own.
+    """
+    cat = catalog or load_catalog()
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        raise InputError("scenarios", "two scenarios share a name")
+    if baseline is not None and baseline not in names:
+        raise InputError("baseline", f"{baseline!r} is not one of {', '.join(names)}")
+    rows = []
+    for s in scenarios:
+        for year in (list(years) if years else [None]):
+            for loc in (localities if localities is not None else [...]):
+                r = evaluate(s, year, loc, cat)
+                rows.append({
+                    "scenario": s.name, "title": s.title, "year": r.date.year, "date": r.date,
+                    "locality": r.locality or "national",
+                    "locality_name": _locality_name(cat, r.locality, r.date.year),
+                    "setting": s.valuation.setting, "payer_multiplier": s.valuation.payer_multiplier,
+                    "total": r.total, "conversion_factor": r.claim.conversion_factor if r.claim else None,
+                    "release_id": cat.release_on(r.date).release_id, "unavailable": r.unavailable,
+                    "illustrative": bool(s.illustrative), "notes": "; ".join(r.notes),
+                })
+    table = pd.DataFrame(rows)
+    table["total"] = table["total"].astype(float)
+    if baseline is not None:
+        base = table[table["scenario"] == baseline].set_index(["year", "locality"])["total"]
+        key = pd.MultiIndex.from_frame(table[["year", "locality"]])
+        table["baseline"] = base.reindex(key).to_numpy()
+        table["difference"] = (table["total"] - table["baseline"]).round(2)
+        table["difference_pct"] = (table["difference"] / table["baseline"] * 100).round(2)
+    return table
+
+
+def _locality_name(cat: Catalog, locality: str | None, year: int) -> str:
+    try:
+        return cat.locality_name(locality, year)
+    except FlatclosureError:
+        return f"{locality} (no GPCI file for {year})"
