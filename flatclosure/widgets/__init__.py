@@ -1,0 +1,32 @@
+"""The workbook's views: thin ipywidgets around the engine's tables and ``flatclosure.figures``.
+
+Each ``*_view()`` / ``*_panel()`` returns an object exposing its controls, figures and the tables
+behind them, so tests set control values and assert data without a kernel; in a notebook the
+object displays itself.
+"""
+
+from .code_catalog import CatalogView, catalog_frames, catalog_view
+from .common import (
+    ErrorPanel,
+    LocalityPicker,
+    data_vintage,
+    footer,
+    footer_text,
+    html_table,
+    update_figure,
+)
+from .surgery import (
+    BILATERAL_CONVENTIONS,
+    CLAIMS,
+    Surgery,
+    SurgeryPanel,
+    price_surgery,
+    result_frame,
+    surgery_panel,
+)
+
+__all__ = [
+    "BILATERAL_CONVENTIONS", "CLAIMS", "CatalogView", "ErrorPanel", "LocalityPicker", "Surgery",
+    "SurgeryPanel", "catalog_frames", "catalog_view", "data_vintage", "footer", "footer_text",
+    "html_table", "price_surgery", "result_frame", "surgery_panel", "update_figure",
+]

@@ -1,0 +1,191 @@
+"""Notebook 01: browse the codes by family and year; the value gap; payments 2019-2026; the
+advocates' published work RVUs beside the chosen year's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import figures, tables
+from ..catalog import Catalog, load_catalog
+from .common import (
+    CONTROL_STYLE,
+    ErrorPanel,
+    figure_widget,
+    fmt_money,
+    fmt_prose,
+    fmt_rvu,
+    fmt_text,
+    heading,
+    html_table,
+    labelled,
+    note,
+    scrolling,
+    update_figure,
+)
+
+ALL = "all"
+CODE_COLUMNS = [
+    ("code", "Code", fmt_text),
+    ("description", "What it is (our words)", fmt_prose),
+    ("glob_days", "Global days", fmt_text),
+    ("work_rvu", "Work RVU", fmt_rvu),
+    ("facility_total_rvu", "Total RVU, facility", fmt_rvu),
+    ("facility_price", "Facility, national (US$)", fmt_money),
+    ("office_price", "Office, national (US$)", fmt_money),
+]
+SEED_COLUMNS = [
+    ("label", "As the advocates write it", fmt_text),
+    ("code", "Code it matches", fmt_text),
+    ("quoted_work_rvu", "Published work RVU", fmt_rvu),
+    ("work_rvu", "Work RVU in the chosen year", fmt_rvu),
+    ("change", "Change (RVU)", fmt_rvu),
+]
+
+
+def family_options() -> list[tuple[str, str]]:
+    return [("All families", ALL)] + [(label, fam) for fam, label in tables.FAMILY_LABELS.items()]
+
+
+def trend_codes(family: str, catalog: Catalog | None = None) -> list[str]:
+    """The codes whose trend is drawn: the family's, or the advocates' codes for all families."""
+    cat = catalog or load_catalog()
+    return tables.seed_codes() if family == ALL else cat.family(family)
+
+
+def catalog_frames(year: int, family: str = ALL,
+                   catalog: Catalog | None = None) -> dict[str, pd.DataFrame]:
+    """Everything notebook 01 shows for one year and family, as plain tables."""
+    fam = None if family == ALL else family
+    return {
+        "codes": tables.code_table(year, fam, catalog),
+        "gap": tables.value_gap(year, catalog),
+        "trend": tables.payment_trend(trend_codes(family, catalog), "facility", catalog),
+        "seed": tables.seed_comparison(year, catalog),
+    }
+
+
+def price_caption(year: int, catalog: Catalog | None = None) -> str:
+    """Which date, release and conversion factor a year's national prices use."""
+    cat = catalog or load_catalog()
+    on = cat.date_for_year(year)
+    rel = cat.release_on(on)
+    cf = cat.conversion_factor(on)
+    return (f"National prices of a surgery on {on.isoformat()}: RVUs of the {rel.label} "
+            f"({rel.release_id}), conversion factor ${cf:.4f} per RVU. National means all GPCIs "
+            "are 1; a dash means not paid by RVUs in that setting (NA, carrier priced or "
+            "restricted).")
+
+
+def trend_table_html(trend: pd.DataFrame) -> str:
+    """The trend chart's numbers: one row per code, one column per year (US$)."""
+    wide = trend.pivot(index="code", columns="year", values="price")
+    wide = wide.reindex(list(dict.fromkeys(trend["code"])))
+    frame = wide.reset_index()
+    frame.columns = [str(c) for c in frame.columns]
+    cols = [("code", "Code", fmt_text)] + [(str(y), str(y), fmt_money) for y in wide.columns]
+    return html_table(frame, cols, caption="National payment, facility (US$), by year")
+
+
+@dataclass
+class CatalogView:
+    """Notebook 01's controls, outputs and the tables behind them (``frames``)."""
+
+    year: widgets.ToggleButtons
+    family: widgets.Dropdown
+    caption: widgets.HTML
+    table: widgets.HTML
+    gap_figure: go.FigureWidget
+    trend_figure: go.FigureWidget
+    trend_table: widgets.HTML
+    seed_figure: go.FigureWidget
+    seed_table: widgets.HTML
+    errors: ErrorPanel
+    widget: widgets.VBox
+    catalog: Catalog
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # the data resources shown, for the notebook's footer
+    resources: tuple[str, ...] = ("cms-rvus", "cms-conversion-factors", "catalog-codes",
+                                  "seed-figures")
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def refresh(self, *_: Any) -> None:
+        """Recompute the tables for the current controls and update every output in place."""
+        year, family = int(self.year.value), str(self.family.value)
+        with self.errors.catching():
+            self._show(catalog_frames(year, family, self.catalog), year, family)
+
+    def _show(self, frames: dict[str, pd.DataFrame], year: int, family: str) -> None:
+        label = dict((v, k) for k, v in family_options())[family]
+        self.caption.value = note(price_caption(year, self.catalog))
+        self.table.value = html_table(frames["codes"], CODE_COLUMNS,
+                                      caption=f"{label}: RVUs and national payments, {year}")
+        if int(self.frames["gap"]["year"].iloc[0]) != year:
+            update_figure(self.gap_figure, figures.value_gap_spec(frames["gap"], year))
+            update_figure(self.seed_figure, figures.seed_spec(
+                frames["seed"], year, tables.seed_published()))
+        self.seed_table.value = html_table(
+            frames["seed"], SEED_COLUMNS,
+            caption=f"Work RVUs published by the advocates beside {year}'s")
+        update_figure(self.trend_figure, figures.trend_spec(
+            frames["trend"], year, what=_trend_what(family)))
+        self.trend_table.value = trend_table_html(frames["trend"])
+        self.frames = frames
+
+
+def _trend_what(family: str) -> str:
+    if family == ALL:
+        return "the codes the advocates quote"
+    return tables.FAMILY_LABELS[family].lower()
+
+
+def catalog_view(year: int | None = None, family: str = ALL,
+                 catalog: Catalog | None = None) -> CatalogView:
+    """Build notebook 01's view: year and family controls over a table and three figures."""
+    cat = catalog or load_catalog()
+    years = cat.years()
+    year = years[-1] if year is None else int(year)
+    frames = catalog_frames(year, family, cat)
+    year_control = widgets.ToggleButtons(
+        options=[(str(y), y) for y in years], value=year, style={"button_width": "58px"},
+        tooltips=[f"prices of {y}" for y in years])
+    family_control = widgets.Dropdown(options=family_options(), value=family,
+                                      description="Code family", style=CONTROL_STYLE,
+                                      layout=widgets.Layout(width="460px"))
+    view = CatalogView(
+        year=year_control, family=family_control, caption=widgets.HTML(), table=widgets.HTML(),
+        gap_figure=figure_widget(figures.value_gap_spec(frames["gap"], year)),
+        trend_figure=figure_widget(figures.trend_spec(frames["trend"], year,
+                                                          what=_trend_what(family))),
+        trend_table=widgets.HTML(),
+        seed_figure=figure_widget(figures.seed_spec(frames["seed"], year,
+                                                        tables.seed_published())),
+        seed_table=widgets.HTML(), errors=ErrorPanel(), widget=widgets.VBox(), catalog=cat,
+        frames=frames,
+    )
+    view.widget.children = [
+        widgets.VBox([labelled("Year", year_control), family_control]),
+        view.errors.widget,
+        heading("The codes"), view.caption, scrolling(view.table),
+        heading("The value gap"),
+        widgets.HTML(note("Primary codes with a national facility payment; add-on codes (paid per "
+                          "extra increment) and the unlisted code 19499 (priced by each payer) are "
+                          "in the table above, not in the chart.")),
+        view.gap_figure,
+        heading("Payments year by year"),
+        widgets.HTML(note("Follows the code family chosen above; 'All families' shows the codes "
+                          "the advocates quote. The dotted line marks the chosen year.")),
+        view.trend_figure, scrolling(view.trend_table),
+        heading("The advocates' published figures beside the chosen year"),
+        view.seed_figure, view.seed_table,
+    ]
+    view._show(frames, year, family)
+    year_control.observe(view.refresh, names="value")
+    family_control.observe(view.refresh, names="value")
+    return view

@@ -1,0 +1,219 @@
+"""Notebook 00's compact panel: describe the closure, see its codes and what Medicare pays.
+
+A thin wrapper of the coding protocol (``flatclosure.protocol.recommend``, notebook 02) with a
+few controls: the protocol picks the codes from the catalog's size bands, applies its rules and
+prices the claim with ``flatclosure.claims.price_claim``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import figures
+from ..catalog import Catalog, load_catalog
+from ..protocol import ProcedureAttributes, ProtocolResult, recommend
+from .common import (
+    CONTROL_STYLE,
+    STYLE,
+    ErrorPanel,
+    LocalityPicker,
+    figure_widget,
+    fmt_money,
+    fmt_prose,
+    fmt_text,
+    html_table,
+    labelled,
+    note,
+    scrolling,
+    update_figure,
+)
+
+# How a bilateral closure is reported is UNCONFIRMED (shared domain notes, section 4.1): each
+# convention of the protocol is offered as an assumption, and the panel shows what it pays.
+BILATERAL_CONVENTIONS: dict[str, str] = {
+    "rt_lt": "RT and LT lines, 59 on the second side",
+    "modifier_50": "one line per code, modifier 50",
+    "summed": "both sides' sizes added on one line",
+}
+# What is on the claim: the closure alone, or the same surgeon's mastectomy too (bundling rules).
+CLAIMS: dict[str, str] = {
+    "closure": "the closure alone (a revision, or a second surgeon's claim)",
+    "with_mastectomy": "closure and mastectomy (19303), same surgeon",
+}
+LINE_COLUMNS = [
+    ("line", "Claim line", fmt_text),
+    ("description", "What it is (our words)", fmt_prose),
+    ("fee_schedule", "Fee schedule, one unit (US$)", fmt_money),
+    ("allowed", "Allowed (US$)", fmt_money),
+    ("denial_risk", "Denial risk", fmt_text),
+    ("rules", "Payment rules applied", fmt_prose),
+]
+
+
+@dataclass(frozen=True)
+class Surgery:
+    """What the panel asks: when, where, and the closure itself (sizes are per side)."""
+
+    year: int
+    setting: str = "facility"
+    locality: str | None = None
+    sides: str = "both"
+    tissue_rearrangement: bool = True
+    area_sq_cm: float = 45.0
+    length_cm: float = 7.0
+    bilateral: str = "rt_lt"
+    claim: str = "closure"
+
+    def attributes(self, catalog: Catalog | None = None) -> ProcedureAttributes:
+        """The protocol's input, on the year's date (``Catalog.date_for_year``)."""
+        cat = catalog or load_catalog()
+        with_mastectomy = self.claim == "with_mastectomy"
+        return ProcedureAttributes(
+            stage="initial" if with_mastectomy else "revision",
+            mastectomy_code="19303" if with_mastectomy else None, sides=self.sides,
+            rearrangement=self.tissue_rearrangement,
+            defect_area_cm2=self.area_sq_cm if self.tissue_rearrangement else 0.0,
+            repair_length_cm=0.0 if self.tissue_rearrangement else self.length_cm,
+            bilateral_convention=self.bilateral, date=cat.date_for_year(self.year),
+            setting=self.setting, locality=self.locality)
+
+
+def price_surgery(s: Surgery, catalog: Catalog | None = None) -> ProtocolResult:
+    """The protocol's priced claim for the surgery described."""
+    return recommend(s.attributes(catalog), alternatives=False)
+
+
+def result_frame(result: ProtocolResult, catalog: Catalog | None = None) -> pd.DataFrame:
+    """The priced lines with our plain-language description of each code and its denial risk."""
+    cat = catalog or load_catalog()
+    if result.claim is None:
+        return pd.DataFrame(columns=["line", "code", "description", "fee_schedule", "allowed",
+                                     "denial_risk", "rules"])
+    frame = result.claim.to_frame()
+    frame["description"] = [cat.info(c).description for c in frame["code"]]
+    frame["denial_risk"] = [ln.denial_risk for ln in result.lines]
+    return frame
+
+
+@dataclass
+class SurgeryPanel:
+    """Notebook 00's controls and outputs; ``result`` is the last priced claim."""
+
+    year: widgets.Dropdown
+    setting: widgets.ToggleButtons
+    locality: LocalityPicker
+    claim: widgets.Dropdown
+    sides: widgets.ToggleButtons
+    bilateral: widgets.Dropdown
+    tissue_rearrangement: widgets.ToggleButtons
+    area: widgets.FloatSlider
+    length: widgets.FloatSlider
+    codes: widgets.HTML
+    total: widgets.HTML
+    table: widgets.HTML
+    figure: go.FigureWidget
+    errors: ErrorPanel
+    widget: widgets.VBox
+    catalog: Catalog
+    result: ProtocolResult | None = None
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def surgery(self) -> Surgery:
+        return Surgery(int(self.year.value), str(self.setting.value), self.locality.locality,
+                       str(self.sides.value), bool(self.tissue_rearrangement.value),
+                       float(self.area.value), float(self.length.value),
+                       str(self.bilateral.value), str(self.claim.value))
+
+    def refresh(self, *_: Any) -> None:
+        """Re-price on any control change; an impossible combination shows a message."""
+        self.area.disabled = not self.tissue_rearrangement.value
+        self.length.disabled = bool(self.tissue_rearrangement.value)
+        self.bilateral.disabled = self.sides.value != "both"
+        if self.locality.year != int(self.year.value):
+            self.locality.set_year(int(self.year.value))
+        with self.errors.catching():
+            s = self.surgery()
+            result = price_surgery(s, self.catalog)
+            frame = result_frame(result, self.catalog)
+            claim = result.claim
+            where = (f"{s.year} ({claim.context.on.isoformat()}), {s.setting}, "
+                     f"{claim.locality_name}, conversion factor ${claim.conversion_factor:.4f} "
+                     "per RVU" if claim is not None else "")
+            self.codes.value = STYLE + note(
+                "Codes: " + ", ".join(ln.line for ln in result.lines), "fc-total")
+            self.total.value = STYLE + (
+                f'<div class="fc-total">Medicare allowed, whole claim: {fmt_money(result.total)}'
+                f"</div>" + note(f"{where}. Denial risk of the claim: {result.denial_risk}.")
+                + "".join(note(f"Note: {w}") for w in result.warnings)
+                + "".join(note(f"Left off the claim: {b.code} ({b.side}): {b.reason}")
+                          for b in result.bundled))
+            self.table.value = html_table(frame, LINE_COLUMNS, caption="The claim, line by line")
+            update_figure(self.figure, figures.claim_spec(frame, "Allowed per claim line"))
+            self.result = result
+        if self.errors.showing:
+            self.result = None
+
+
+def surgery_panel(year: int | None = None, catalog: Catalog | None = None) -> SurgeryPanel:
+    """Build notebook 00's panel: a few facts about the closure -> codes and payment."""
+    cat = catalog or load_catalog()
+    years = cat.years()
+    year = max(cat.gpci_years()) if year is None else int(year)
+    first = Surgery(year)
+    result = price_surgery(first, cat)
+    wide = widgets.Layout(width="460px")
+    panel = SurgeryPanel(
+        year=widgets.Dropdown(options=[(str(y), y) for y in years], value=year,
+                              description="Year of surgery", style=CONTROL_STYLE, layout=wide),
+        setting=widgets.ToggleButtons(options=[("hospital or ASC", "facility"),
+                                               ("office", "office")], value=first.setting),
+        locality=LocalityPicker(year, cat),
+        claim=widgets.Dropdown(options=[(text, key) for key, text in CLAIMS.items()],
+                               value=first.claim, description="On the claim",
+                               style=CONTROL_STYLE, layout=widgets.Layout(width="600px")),
+        sides=widgets.ToggleButtons(options=[("left", "left"), ("right", "right"),
+                                             ("both sides", "both")], value=first.sides),
+        bilateral=widgets.Dropdown(
+            options=[(f"{text} (assumption)", key) for key, text in BILATERAL_CONVENTIONS.items()],
+            value=first.bilateral, description="Both sides billed as", style=CONTROL_STYLE,
+            layout=widgets.Layout(width="600px")),
+        tissue_rearrangement=widgets.ToggleButtons(
+            options=[("yes", True), ("no", False)], value=first.tissue_rearrangement,
+            tooltips=["skin and tissue moved to close (adjacent tissue transfer)",
+                      "layered closure without moving tissue (complex repair)"]),
+        area=widgets.FloatSlider(value=first.area_sq_cm, min=1, max=240, step=1,
+                                 description="Defect area per side (sq cm)",
+                                 continuous_update=False, readout_format=".0f",
+                                 style=CONTROL_STYLE, layout=wide),
+        length=widgets.FloatSlider(value=first.length_cm, min=1.1, max=40, step=0.1,
+                                   description="Repair length per side (cm)",
+                                   continuous_update=False, readout_format=".1f",
+                                   style=CONTROL_STYLE, layout=wide),
+        codes=widgets.HTML(), total=widgets.HTML(), table=widgets.HTML(),
+        figure=figure_widget(figures.claim_spec(result_frame(result, cat),
+                                                    "Allowed per claim line")),
+        errors=ErrorPanel(), widget=widgets.VBox(), catalog=cat,
+    )
+    controls = [panel.year, labelled("Setting", panel.setting), panel.locality.widget,
+                panel.claim, labelled("Sides", panel.sides), panel.bilateral,
+                labelled("Tissue rearranged?", panel.tissue_rearrangement), panel.area,
+                panel.length]
+    panel.widget.children = [
+        widgets.VBox(controls), panel.errors.widget, panel.codes, panel.total, panel.figure,
+        scrolling(panel.table),
+        widgets.HTML(note("The codes come from the coding protocol; 02_coding_protocol shows "
+                          "every attribute, the rationale, the paperwork and the alternatives.")),
+    ]
+    panel.refresh()
+    for control in (panel.year, panel.setting, panel.claim, panel.sides, panel.bilateral,
+                    panel.tissue_rearrangement, panel.area, panel.length):
+        control.observe(panel.refresh, names="value")
+    panel.locality.observe(panel.refresh)
+    return panel

@@ -1,0 +1,59 @@
+"""Figure specs: the engine's numbers on the axes, fixed traces, units and the palette."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from flatclosure import figures, tables
+
+
+def _pairs(trace: dict) -> dict:
+    return dict(zip(trace["y"], trace["x"], strict=True))
+
+
+def test_value_gap_spec_shows_payment_and_work_rvu_per_group() -> None:
+    spec = figures.value_gap_spec(tables.value_gap(2025), 2025)
+    data = spec["data"]
+    assert [t["name"] for t in data] == [g for g in tables.GAP_GROUPS for _ in (0, 1)]
+    assert [t["xaxis"] for t in data] == ["x", "x2"] * 3
+    # 19303 in 2025 (RVU25D): 29.07 RVU x 32.3465 = 940.31; work RVU 15.00
+    assert _pairs(data[2])["19303 (mastectomy)"] == 940.31
+    assert _pairs(data[3])["19303 (mastectomy)"] == 15.0
+    assert _pairs(data[0])["14301 (flat closure)"] == 849.10
+    assert data[0]["marker"]["color"] == figures.GROUP_COLOURS["Flat closure"]
+    layout = spec["layout"]
+    assert "US$" in layout["xaxis"]["title"]["text"]
+    assert "RVU" in layout["xaxis2"]["title"]["text"]
+    assert layout["title"]["text"].startswith("The value gap, 2025")
+
+
+def test_trend_spec_keeps_its_trace_count_whatever_the_codes() -> None:
+    few = figures.trend_spec(tables.payment_trend(["19303"]), 2024)
+    many = figures.trend_spec(tables.payment_trend(tables.seed_codes()), 2024)
+    assert len(few["data"]) == len(many["data"]) == len(figures.SERIES_COLOURS)
+    assert [t["visible"] for t in few["data"]][:2] == [True, False]
+    shown = [t["name"] for t in many["data"] if t["visible"]]
+    assert "19499" not in shown  # never priced by RVUs
+    first = few["data"][0]
+    assert first["x"][0] == 2019 and first["y"][0] == 997.92  # RVU19D, 27.69 x 36.0391
+    assert few["layout"]["shapes"][0]["x0"] == 2024  # the chosen year is marked
+    assert "year" in few["layout"]["xaxis"]["title"]["text"]
+    assert "US$" in few["layout"]["yaxis"]["title"]["text"]
+
+
+def test_seed_spec_puts_published_beside_the_year() -> None:
+    spec = figures.seed_spec(tables.seed_comparison(2021), 2021, "2020-06-20")
+    published, year = spec["data"]
+    assert published["name"] == "advocates' page (2020-06-20)" and year["name"] == "CMS 2021"
+    assert "19499 (19499)" not in published["x"]  # no published number
+    assert dict(zip(year["x"], year["y"], strict=True))["1930X high (19307)"] == 17.99
+    assert "work RVU" in spec["layout"]["yaxis"]["title"]["text"]
+
+
+def test_palette_is_okabe_ito_and_specs_build_figures() -> None:
+    assert len(set(figures.OKABE_ITO)) == 8
+    assert set(figures.SERIES_COLOURS) == set(figures.OKABE_ITO)
+    assert set(figures.GROUP_COLOURS.values()) <= set(figures.OKABE_ITO)
+    fig = figures.value_gap_figure(tables.value_gap(2020), 2020)
+    assert isinstance(fig, go.Figure) and len(fig.data) == 6
+    assert figures.money(1234.5) == "$1,234.50" and figures.money(float("nan")) == "–"

@@ -1,0 +1,75 @@
+"""Notebook 01's view built in plain Python (no kernel): set the controls, read the outputs."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import pytest
+
+from flatclosure.catalog import load_catalog
+from flatclosure.errors import NoDataForDateError
+from flatclosure.fees import price
+from flatclosure.widgets import catalog_view
+
+
+def bars(fig: go.FigureWidget, trace: int) -> dict:
+    return dict(zip(fig.data[trace].y, fig.data[trace].x, strict=True))
+
+
+@pytest.fixture(scope="module")
+def view():
+    return catalog_view(year=2025)
+
+
+def test_opens_on_the_year_with_engine_values(view) -> None:
+    assert view.year.value == 2025 and view.family.value == "all"
+    # RVU25D, CF 32.3465: 19303 29.07 RVU -> 940.31; 14301 26.25 RVU -> 849.10
+    assert bars(view.gap_figure, 2)["19303 (mastectomy)"] == 940.31
+    assert bars(view.gap_figure, 0)["14301 (flat closure)"] == 849.10
+    assert "$940.31" in view.table.value and "$1,056.11" in view.table.value  # 14301 office
+    assert "conversion factor $32.3465" in view.caption.value
+    assert not view.errors.showing
+
+
+def test_year_change_updates_table_and_figures_in_place(view) -> None:
+    gap, trend, seed = view.gap_figure, view.trend_figure, view.seed_figure
+    view.year.value = 2019
+    on = load_catalog().date_for_year(2019)
+    assert view.gap_figure is gap and view.trend_figure is trend and view.seed_figure is seed
+    assert gap.layout.title.text.startswith("The value gap, 2019")
+    # RVU19D, CF 36.0391: 19303 27.69 RVU -> 997.92
+    assert bars(gap, 2)["19303 (mastectomy)"] == 997.92 == price("19303", on).price
+    assert "15771 (flat closure)" not in bars(gap, 0)  # fat grafting code new for CY2020
+    assert trend.layout.shapes[0].x0 == 2019
+    assert dict(zip(seed.data[1].x, seed.data[1].y, strict=True))["1930X high (19307)"] == 18.23
+    codes = view.frames["codes"].set_index("code")
+    assert codes.loc["19303", "facility_price"] == 997.92
+    assert "$997.92" in view.table.value
+    view.year.value = 2025
+
+
+def test_family_change_filters_the_table_and_redraws_the_trend(view) -> None:
+    view.family.value = "tissue_rearrangement"
+    assert list(view.frames["codes"]["code"]) == ["14000", "14001", "14301", "14302"]
+    assert [t.name for t in view.trend_figure.data if t.visible] == ["14000", "14001", "14301",
+                                                                     "14302"]
+    assert "tissue rearrangement" in view.trend_figure.layout.title.text
+    assert "19303" not in view.table.value
+    # the trend table carries the chart's numbers: 14301 in 2019 (RVU19D):
+    # 12.65 + 10.50 + 2.10 = 25.25 x 36.0391 = 909.9873
+    assert "$909.99" in view.trend_table.value
+    view.family.value = "all"
+    assert "19303" in [t.name for t in view.trend_figure.data if t.visible]
+
+
+def test_an_impossible_value_shows_a_message_not_a_traceback(view, monkeypatch) -> None:
+    def no_data(*_a, **_k):
+        raise NoDataForDateError("no relative value file held for 2031")
+
+    monkeypatch.setattr("flatclosure.widgets.code_catalog.catalog_frames", no_data)
+    view.family.value = "mastectomy"
+    assert view.errors.showing
+    assert "no relative value file held for 2031" in view.errors.widget.value
+    assert view.errors.widget.layout.display is None
+    monkeypatch.undo()
+    view.family.value = "all"
+    assert not view.errors.showing and view.errors.widget.layout.display == "none"

@@ -1,0 +1,72 @@
+"""Shared widget pieces: footer, error panel, locality picker, tables, in-place figure updates."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import pytest
+
+from flatclosure import datapkg
+from flatclosure.catalog import AMA_NOTICE, load_catalog
+from flatclosure.errors import InputError
+from flatclosure.widgets import ErrorPanel, LocalityPicker, footer, html_table, update_figure
+from flatclosure.widgets.common import figure_widget, fmt_money, fmt_rvu, fmt_text
+
+
+def test_footer_has_the_ama_notice_and_the_data_vintage() -> None:
+    text = footer().value
+    assert AMA_NOTICE.split(".")[0] in text
+    assert datapkg.resource("cms-rvus").vintage in text
+    assert datapkg.resource("cms-gpci").vintage in text
+
+
+def test_error_panel_catches_only_flatclosure_errors() -> None:
+    panel = ErrorPanel()
+    with panel.catching():
+        raise InputError("defect area", "-3 is below 0 & <odd>")
+    assert panel.showing and "defect area: -3 is below 0 &amp; &lt;odd&gt;" in panel.widget.value
+    with panel.catching():
+        pass
+    assert not panel.showing and panel.widget.layout.display == "none"
+    with pytest.raises(KeyError), panel.catching():
+        raise KeyError("a bug")  # is not dressed up as a user message
+
+
+def test_locality_picker_searches_a_years_localities() -> None:
+    cat = load_catalog()
+    picker = LocalityPicker(2024)
+    assert len(picker.combobox.options) == len(cat.localities(2024)) + 1  # + national
+    assert picker.locality is None
+    la = next(o for o in picker.combobox.options if o.endswith("(01182:18)"))
+    assert la.startswith("CA · Los Angeles")
+    picker.combobox.value = la
+    assert picker.locality == "01182:18"
+    picker.set_year(2023)
+    assert picker.locality == "01182:18"  # kept: it exists in 2023 too
+    picker.combobox.value = "Atlantis"
+    assert picker.locality is None and "not in the list" in picker.note.value
+    picker.set_year(2026)
+    assert picker.combobox.disabled and picker.combobox.options == ("National (all GPCIs 1.000)",)
+    assert "No GPCI file is held for 2026" in picker.note.value
+
+
+def test_html_table_escapes_and_aligns_numbers() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"code": ["<b>"], "price": [1234.5], "rvu": [float("nan")]})
+    out = html_table(frame, [("code", "Code", fmt_text), ("price", "US$", fmt_money),
+                             ("rvu", "RVU", fmt_rvu)], caption="t")
+    assert "&lt;b&gt;" in out and '<td class="num">$1,234.50</td>' in out
+    assert '<td class="num">–</td>' in out
+
+
+def test_update_figure_swaps_data_and_changed_layout_only() -> None:
+    spec = {"data": [{"type": "bar", "x": [1, 2], "y": ["a", "b"]}],
+            "layout": {"template": "plotly_white", "title": {"text": "one"}, "height": 300}}
+    fig = figure_widget(spec)
+    new = {"data": [{"type": "bar", "x": [3], "y": ["c"]}],
+           "layout": {"template": "plotly_white", "title": {"text": "two"}, "height": 300}}
+    update_figure(fig, new)
+    assert fig.data[0].x == (3,) and fig.layout.title.text == "two"
+    assert isinstance(fig, go.FigureWidget)
+    with pytest.raises(ValueError, match="traces"):
+        update_figure(fig, {"data": [], "layout": {}})

@@ -1,0 +1,70 @@
+"""Notebook 00's panel in plain Python: the described closure gives the protocol's codes and the
+claim engine's total (golden figures from the CMS extracts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from flatclosure.claims import PricingContext, price_claim
+from flatclosure.widgets import Surgery, price_surgery, surgery_panel
+
+
+@pytest.fixture()
+def panel():
+    return surgery_panel(year=2025)
+
+
+def lines(p) -> list[str]:
+    return [ln.line for ln in p.result.lines]
+
+
+def test_default_is_a_bilateral_closure_with_tissue_rearrangement(panel) -> None:
+    assert lines(panel) == ["14301-RT", "14301-LT-59"]
+    # 2025 (RVU25D, CF 32.3465): 14301 26.25 RVU = 849.0956; the second side ranks #2 at 50%:
+    # 849.10 + 424.55 = 1273.65
+    assert panel.result.total == 1273.65
+    assert list(panel.figure.data[0].x) == [849.10, 424.55]
+    assert "Codes: 14301-RT, 14301-LT-59" in panel.codes.value
+    assert "$1,273.65" in panel.total.value and "Denial risk" in panel.total.value
+
+
+def test_controls_reprice_the_claim(panel) -> None:
+    panel.tissue_rearrangement.value = False  # 7 cm layered repair a side
+    assert lines(panel) == ["13101-RT", "13101-LT-59"]
+    # 13101 2025: 3.50 + 3.47 + 0.43 = 7.40 x 32.3465 = 239.3641; + 50% = 119.68 -> 359.04
+    assert panel.result.total == 359.04
+    assert panel.area.disabled and not panel.length.disabled
+    panel.tissue_rearrangement.value = True
+    panel.area.value = 100  # 60 in 14301, 40 more: two add-on units of 30 sq cm (or part)
+    want = ["14301-RT", "14302-RTx2", "14301-LT-59", "14302-LT-59x2"]
+    assert lines(panel) == want
+    # 14302 2025: 3.73 + 2.04 + 0.66 = 6.43 x 32.3465 = 207.988; x2 per side, add-ons unreduced
+    assert panel.result.total == 2105.61
+    on = panel.catalog.date_for_year(2025)
+    assert panel.result.total == price_claim(want, PricingContext(on)).total
+    panel.sides.value = "left"
+    assert lines(panel) == ["14301-LT", "14302-LTx2"] and panel.bilateral.disabled
+
+
+def test_locality_and_year_without_gpcis(panel) -> None:
+    panel.locality.combobox.value = next(k for k in panel.locality.combobox.options
+                                         if "(01182:18)" in k)
+    assert panel.locality.locality == "01182:18"
+    on = panel.catalog.date_for_year(2025)
+    la = price_claim(["14301-RT", "14301-LT-59"], PricingContext(on, locality="01182:18"))
+    assert panel.result.total == la.total and "Los Angeles" in panel.total.value
+    panel.year.value = 2026  # no 2026 GPCI file: national only, and the note says so
+    assert panel.locality.locality is None and panel.locality.combobox.disabled
+    assert "No GPCI file is held for 2026" in panel.locality.note.value
+    assert panel.result.total == price_surgery(Surgery(2026)).total
+
+
+def test_impossible_size_shows_a_message(panel) -> None:
+    panel.tissue_rearrangement.value = False
+    panel.length.value = 1.1
+    assert not panel.errors.showing  # 1.1 cm is the smallest complex repair (13100)
+    assert lines(panel) == ["13100-RT", "13100-LT-59"]
+    panel.length.min = 0.5
+    panel.length.value = 0.5
+    assert panel.errors.showing and "repair_length_cm" in panel.errors.message
+    assert panel.result is None
