@@ -26,9 +26,10 @@ $(VENV)/.dev-installed: $(VENV)/.lab-installed requirements-dev.txt
 lab: $(VENV)/.lab-installed
 	$(BIN)/jupyter lab --port=$(PORT) notebooks/00_start_here.ipynb
 
-## app: the workbook as a clean app (Voila), listing every notebook
+## app: the workbook as a clean app (Voila), listing every notebook; one warm kernel per notebook
+## (preheat) so a page is usable in about 2-3 s instead of waiting for the notebook to run
 app: $(VENV)/.lab-installed
-	$(BIN)/voila notebooks --port=$(PORT) --Voila.ip=127.0.0.1
+	$(BIN)/voila notebooks --port=$(PORT) --Voila.ip=127.0.0.1 --preheat_kernel=True --pool_size=1
 
 ## test: lint, type-check, notebook hygiene, then every test (unit, data, notebooks, browser)
 test: $(VENV)/.dev-installed
