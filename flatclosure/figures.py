@@ -151,7 +151,7 @@ def trend_spec(trend: pd.DataFrame, year: int, what: str = "",
 def seed_spec(seed: pd.DataFrame, year: int, published: str = "2020") -> FigureSpec:
     """The advocates' published work RVUs beside the same codes' work RVUs in ``year``.
 
-    ``seed`` is ``tables.seed_comparison(year)``; rows without a published number are left out
+    ``seed`` is ``tables.seed_beside_year(year)``; rows without a published number are left out
     (the page says 'variable' for the unlisted code 19499). Two traces: published, then ``year``.
     """
     shown = seed[seed["quoted_work_rvu"].notna()]

@@ -16,6 +16,7 @@ from . import datapkg
 from .catalog import Catalog, load_catalog
 from .errors import InputError
 from .fees import check_setting, fee_schedule
+from .seed import advocates_figures
 
 FAMILY_LABELS: dict[str, str] = {
     "tissue_rearrangement": "Tissue rearrangement",
@@ -102,7 +103,7 @@ def value_gap(year: int, catalog: Catalog | None = None) -> pd.DataFrame:
 
 def seed_codes() -> list[str]:
     """The codes the advocates' page quotes figures for (data resource 'seed-figures')."""
-    return list(dict.fromkeys(datapkg.load("seed-figures")["codes"].str.split().str[0]))
+    return list(dict.fromkeys(advocates_figures()["codes"].str.split().str[0]))
 
 
 def payment_trend(codes: list[str], setting: str = "facility",
@@ -137,14 +138,15 @@ def _trend(codes: tuple[str, ...], setting: str, cat: Catalog) -> pd.DataFrame:
                 "conversion_factor", "price"]].reset_index(drop=True)
 
 
-def seed_comparison(year: int, catalog: Catalog | None = None) -> pd.DataFrame:
-    """The advocates' published work RVUs beside the work RVU of the same code in ``year``.
+def seed_beside_year(year: int, catalog: Catalog | None = None) -> pd.DataFrame:
+    """The advocates' published work RVUs beside the work RVU of the same code in ``year``
+    (``seed.seed_comparison`` has every release; this is one year, as the workbook shows it).
 
     Columns: label (as the page writes it), code, quoted_work_rvu (NaN where the page gives no
     number, e.g. 19499 'variable'), work_rvu (in ``year``; NaN if the code is not held that
     year), change (work_rvu - quoted_work_rvu).
     """
-    seed = datapkg.load("seed-figures")
+    seed = advocates_figures()
     prices = year_prices(year, "facility", catalog).set_index("code")
     out = pd.DataFrame({
         "label": seed["label"],

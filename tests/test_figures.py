@@ -42,7 +42,7 @@ def test_trend_spec_keeps_its_trace_count_whatever_the_codes() -> None:
 
 
 def test_seed_spec_puts_published_beside_the_year() -> None:
-    spec = figures.seed_spec(tables.seed_comparison(2021), 2021, "2020-06-20")
+    spec = figures.seed_spec(tables.seed_beside_year(2021), 2021, "2020-06-20")
     published, year = spec["data"]
     assert published["name"] == "advocates' page (2020-06-20)" and year["name"] == "CMS 2021"
     assert "19499 (19499)" not in published["x"]  # no published number

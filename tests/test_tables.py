@@ -58,8 +58,8 @@ def test_payment_trend_follows_each_year_and_skips_codes_not_yet_held() -> None:
         tables.payment_trend(["99999"])
 
 
-def test_seed_comparison_beside_a_year() -> None:
-    seed = tables.seed_comparison(2021).set_index("label")
+def test_seed_beside_a_year() -> None:
+    seed = tables.seed_beside_year(2021).set_index("label")
     # 19307's work RVU fell from the published 18.23 to 17.99 in 2021 (RVU21D)
     assert seed.loc["1930X high", "work_rvu"] == 17.99
     assert seed.loc["1930X high", "change"] == pytest.approx(-0.24)

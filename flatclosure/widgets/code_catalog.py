@@ -65,7 +65,7 @@ def catalog_frames(year: int, family: str = ALL,
         "codes": tables.code_table(year, fam, catalog),
         "gap": tables.value_gap(year, catalog),
         "trend": tables.payment_trend(trend_codes(family, catalog), "facility", catalog),
-        "seed": tables.seed_comparison(year, catalog),
+        "seed": tables.seed_beside_year(year, catalog),
     }
 
 
