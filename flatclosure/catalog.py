@@ -129,6 +129,9 @@ class Catalog:
         # the tables never change after loading, so look-ups are memoised (widgets re-price often)
         self._release_cache: dict[dt.date, Release] = {}
         self._values_cache: dict[tuple[str, str], CodeValues] = {}
+        self._cf_cache: dict[tuple[dt.date, bool], float] = {}
+        self._localities_cache: dict[int, pd.DataFrame] = {}
+        self._gpci_cache: dict[tuple[str, int], tuple[float, float, float]] = {}
 
     # -- codes -------------------------------------------------------------------------------
     def info(self, code: str) -> CodeInfo:
@@ -245,6 +248,8 @@ class Catalog:
     def conversion_factor(self, on: dt.date | str, qualifying_apm: bool = False) -> float:
         """The PFS conversion factor on a date of service (from 2026, by APM track)."""
         day = as_date(on)
+        if (day, qualifying_apm) in self._cf_cache:
+            return self._cf_cache[(day, qualifying_apm)]
         cf = self.conversion_factors
         hit = cf[(cf["effective_from"] <= day) & (cf["effective_to"] >= day)]
         if hit.empty:
@@ -254,26 +259,32 @@ class Catalog:
             )
         track = "qualifying" if qualifying_apm else "non_qualifying"
         pick = hit[hit["apm_track"].isin(["all", track])]
-        return float(pick.iloc[0]["conversion_factor"])
+        self._cf_cache[(day, qualifying_apm)] = float(pick.iloc[0]["conversion_factor"])
+        return self._cf_cache[(day, qualifying_apm)]
 
     def gpci_years(self) -> list[int]:
         return sorted({int(y) for y in self.gpci_table["year"]})
 
     def localities(self, year: int) -> pd.DataFrame:
-        """The Medicare localities of a year: locality_id, state, name and GPCIs."""
+        """The Medicare localities of a year: locality_id, state, name and GPCIs (do not modify)."""
+        if int(year) in self._localities_cache:
+            return self._localities_cache[int(year)]
         t = self.gpci_table[self.gpci_table["year"] == int(year)]
         if t.empty:
             raise NoDataForDateError(
                 f"no GPCI file held for {year} (held: {', '.join(map(str, self.gpci_years()))}); "
                 "only national prices are available for that year"
             )
-        return t.reset_index(drop=True)
+        self._localities_cache[int(year)] = t.reset_index(drop=True)
+        return self._localities_cache[int(year)]
 
     def gpci(self, locality: str | None, year: int) -> tuple[float, float, float]:
         """Work, PE and MP GPCIs of a locality ('MAC:LOCALITY'); national (1, 1, 1) for None."""
         if locality is None or str(locality).strip().lower() in ("", "national"):
             return (1.0, 1.0, 1.0)
         key = normalise_locality(str(locality))
+        if (key, int(year)) in self._gpci_cache:
+            return self._gpci_cache[(key, int(year))]
         t = self.localities(year)
         hit = t[t["locality_id"] == key]
         if hit.empty:
@@ -284,17 +295,17 @@ class Catalog:
                 "flatclosure localities",
             )
         r = hit.iloc[0]
-        return (float(r["gpci_work"]), float(r["gpci_pe"]), float(r["gpci_mp"]))
+        self._gpci_cache[(key, int(year))] = (float(r["gpci_work"]), float(r["gpci_pe"]),
+                                              float(r["gpci_mp"]))
+        return self._gpci_cache[(key, int(year))]
 
     def locality_name(self, locality: str | None, year: int) -> str:
         if locality is None or str(locality).strip().lower() in ("", "national"):
             return "National (all GPCIs 1.000)"
         key = normalise_locality(str(locality))
-        t = self.localities(year)
-        hit = t[t["locality_id"] == key]
-        if hit.empty:
-            self.gpci(locality, year)  # raises the readable error
-        r = hit.iloc[0]
+        self.gpci(key, year)  # raises the readable error for an unknown locality
+        t = self.localities(year).set_index("locality_id")
+        r = t.loc[key]
         return f"{r['locality_name'].title()}, {r['state']}".strip(", ")
 
 

@@ -212,3 +212,259 @@ def seed_figure(seed: pd.DataFrame, year: int, published: str = "2020") -> go.Fi
 
 def claim_figure(lines: pd.DataFrame, title: str) -> go.Figure:
     return go.Figure(claim_spec(lines, title))
+
+
+# -- scenario comparison (flatclosure.scenarios.compare tables) --------------------------------
+SCENARIO_GROUP_COLOURS: dict[str, str] = {
+    "Mastectomy": OKABE_ITO[5], "Flat closure": OKABE_ITO[4], "Fallback": OKABE_ITO[0],
+    "New code": OKABE_ITO[6], "Breast-mound reconstruction": OKABE_ITO[2],
+}
+ILLUSTRATIVE_MARK = " *"
+
+
+def _scenario_label(row: Any) -> str:
+    return str(row["title"]) + (ILLUSTRATIVE_MARK if row.get("illustrative") else "")
+
+
+def scenario_bars_spec(table: pd.DataFrame, year: int, baseline: str | None = None,
+                       slots: int = 4) -> FigureSpec:
+    """Grouped bars: each scenario's total in ``year``, one bar trace per locality (``slots``).
+
+    Titles marked `` *`` use illustrative values. Unused locality slots are hidden traces.
+    """
+    part = table[table["year"] == year]
+    locs = list(dict.fromkeys(part["locality"]))[:slots]
+    data: list[dict[str, Any]] = []
+    for i in range(slots):
+        if i < len(locs):
+            rows = part[part["locality"] == locs[i]]
+            labels = [_scenario_label(r) for r in rows.to_dict("records")]
+            diff = (rows["difference"] if "difference" in rows else pd.Series([None] * len(rows)))
+            data.append({
+                "type": "bar", "name": str(rows["locality_name"].iloc[0]), "visible": True,
+                "x": labels, "y": _floats(rows["total"]),
+                "marker": {"color": SERIES_COLOURS[i]},
+                "text": [money(v) for v in rows["total"]], "textposition": "outside",
+                "customdata": [["n/a" if d is None or d != d else f"{d:+,.2f}", u or ""]
+                               for d, u in zip(diff, rows["unavailable"], strict=True)],
+                "hovertemplate": ("%{x}<br>%{y:$,.2f}"
+                                  + (f"<br>vs {baseline}: %{{customdata[0]}}" if baseline else "")
+                                  + "<br>%{customdata[1]}<extra>%{fullData.name}</extra>"),
+            })
+        else:
+            data.append({"type": "bar", "name": "", "visible": False, "showlegend": False,
+                         "x": [], "y": [], "text": [], "customdata": []})
+    top = max([1.0, *part["total"].dropna().tolist()])
+    layout = base_layout(
+        f"What each scenario pays, {year} (Medicare allowed amount per claim)", height=470,
+        barmode="group", margin={"l": 80, "r": 20, "t": 90, "b": 170},
+        xaxis={"title": {"text": "scenario (* = uses illustrative values)"}, "tickangle": -25,
+               "automargin": True},
+        yaxis={"title": {"text": "US$ per claim"}, "tickformat": MONEY_AXIS,
+               "range": [0, top * 1.15]},
+    )
+    return {"data": data, "layout": layout}
+
+
+def scenario_gap_spec(table: pd.DataFrame, year: int, locality: str = "national",
+                      reference: str | None = None) -> FigureSpec:
+    """The value gap: each scenario's total as a horizontal bar coloured by what it stands for,
+    with the reference scenario (e.g. the bilateral mastectomy) as a dashed line.
+
+    One bar trace per group in ``SCENARIO_GROUP_COLOURS`` order (always 5 traces).
+    """
+    part = table[(table["year"] == year) & (table["locality"] == locality)]
+    data: list[dict[str, Any]] = []
+    for group, colour in SCENARIO_GROUP_COLOURS.items():
+        rows = part[part["group"] == group] if "group" in part else part.iloc[0:0]
+        data.append({
+            "type": "bar", "orientation": "h", "name": group, "marker": {"color": colour},
+            "y": [_scenario_label(r) for r in rows.to_dict("records")],
+            "x": _floats(rows["total"]), "text": [money(v) for v in rows["total"]],
+            "textposition": "auto", "hovertemplate": "%{y}: %{x:$,.2f}<extra>%{fullData.name}</extra>",
+        })
+    shapes = []
+    if reference is not None:
+        ref = part[part["scenario"] == reference]["total"].dropna()
+        if len(ref):
+            shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": float(ref.iloc[0]),
+                           "x1": float(ref.iloc[0]), "y0": 0, "y1": 1,
+                           "line": {"color": "#444", "width": 1.5, "dash": "dash"}})
+    layout = base_layout(
+        f"The value gap, {year}: flat closure beside mastectomy and reconstruction",
+        height=max(380, 40 * len(part) + 160), barmode="overlay", shapes=shapes,
+        margin={"l": 330, "r": 20, "t": 90, "b": 60},
+        xaxis={"title": {"text": "US$ per claim (dashed line: the reference scenario)"},
+               "tickformat": MONEY_AXIS, "rangemode": "tozero"},
+        yaxis={"autorange": "reversed", "automargin": True},
+    )
+    return {"data": data, "layout": layout}
+
+
+def scenario_trend_spec(table: pd.DataFrame, locality: str = "national", slots: int = 12) -> FigureSpec:
+    """Each scenario's total year by year at one locality (``slots`` line traces, unused hidden)."""
+    part = table[table["locality"] == locality]
+    names = list(dict.fromkeys(part["scenario"]))[:slots]
+    data: list[dict[str, Any]] = []
+    for i in range(slots):
+        if i < len(names):
+            rows = part[part["scenario"] == names[i]].sort_values("year")
+            label = _scenario_label(rows.iloc[0].to_dict())
+            colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+            data.append({
+                "type": "scatter", "mode": "lines+markers", "name": label, "visible": True,
+                "x": [int(y) for y in rows["year"]], "y": _floats(rows["total"]),
+                "line": {"color": colour, "dash": LINE_DASHES[i % len(LINE_DASHES)], "width": 2},
+                "marker": {"color": colour, "size": 7},
+                "hovertemplate": f"{label} %{{x}}: %{{y:$,.2f}}<extra></extra>",
+            })
+        else:
+            data.append({"type": "scatter", "mode": "lines+markers", "name": "", "visible": False,
+                         "showlegend": False, "x": [], "y": []})
+    layout = base_layout(
+        "What each scenario pays, year by year", height=480,
+        legend={"orientation": "v", "x": 1.02, "y": 1.0, "xanchor": "left"},
+        margin={"l": 80, "r": 20, "t": 60, "b": 60},
+        xaxis={"title": {"text": "year (date of service)"}, "dtick": 1, "tickformat": "d"},
+        yaxis={"title": {"text": "US$ per claim"}, "tickformat": MONEY_AXIS, "rangemode": "tozero"},
+    )
+    return {"data": data, "layout": layout}
+
+
+# -- the finite RVU pool (flatclosure.pool; notebook 04) ----------------------------------------
+POOL_SERIES: tuple[tuple[str, str, str], ...] = (
+    # (column of the price table, legend name, colour)
+    ("price_before", "today", OKABE_ITO[4]),
+    ("price_after", "after, statutory budget neutrality (PFS-wide)", OKABE_ITO[2]),
+    ("family_after", "after, family work neutrality (UNCONFIRMED)", OKABE_ITO[5]),
+)
+# CF change: vermillion where it falls, white at no change, blue where it rises.
+POOL_COLOURSCALE = [[0.0, OKABE_ITO[5]], [0.5, "#FFFFFF"], [1.0, OKABE_ITO[4]]]
+
+
+def _pct_text(value: Any) -> str:
+    return "" if value is None or value != value else f"{value:+.1f}%"
+
+
+def pool_prices_spec(prices: pd.DataFrame, title: str) -> FigureSpec:
+    """What each code is paid today and after the new code under both lenses (horizontal bars).
+
+    ``prices`` has ``label``, ``price_before``, ``price_after``, ``change_pct``, ``family_after``
+    and ``family_change_pct`` (NaN for codes outside the family), mastectomy first. Three traces
+    in ``POOL_SERIES`` order.
+    """
+    y = [str(v) for v in prices["label"]]
+    pcts = {"price_before": None, "price_after": "change_pct", "family_after": "family_change_pct"}
+    data: list[dict[str, Any]] = []
+    for column, name, colour in POOL_SERIES:
+        pct = pcts[column]
+        text = [money(v) + (f" ({_pct_text(p)})" if pct and p == p and v == v else "")
+                for v, p in zip(prices[column], prices[pct] if pct else [None] * len(prices),
+                                strict=True)]
+        data.append({
+            "type": "bar", "orientation": "h", "x": _floats(prices[column]), "y": y, "name": name,
+            "marker": {"color": colour}, "text": text, "textposition": "auto",
+            "hovertemplate": f"%{{y}}: %{{text}}<br>{name}<extra></extra>",
+        })
+    layout = base_layout(
+        title, height=max(360, 54 * len(prices) + 150), barmode="group", bargap=0.2,
+        bargroupgap=0.05, margin={"l": 150, "r": 20, "t": 100, "b": 60},
+        xaxis={"title": {"text": "national payment per procedure (US$)"},
+               "tickformat": MONEY_AXIS, "rangemode": "tozero"},
+        yaxis={"autorange": "reversed", "title": {"text": ""}},
+    )
+    return {"data": data, "layout": layout}
+
+
+def pool_heatmap_spec(rvus: Any, volumes: Any, change_pct: Any, break_even: Any,
+                      rvu: float, volume: float, title: str) -> FigureSpec:
+    """Change of the conversion factor (%) over new-code RVU (x) x yearly volume (y, log).
+
+    ``change_pct[i, j]`` is the change at ``rvus[i]`` and ``volumes[j]`` (``pool.sweep``);
+    ``break_even[i]`` the volume where ``rvus[i]`` crosses the $20M threshold (inf: never).
+    Three traces: the heatmap, the threshold line, the current scenario.
+    """
+    xs, vs = [float(v) for v in rvus], [float(v) for v in volumes]
+    z = [[round(float(c), 5) for c in col] for col in zip(*change_pct, strict=True)]  # y rows
+    line = [None if not math.isfinite(float(b)) else float(b) for b in break_even]
+    data = [
+        {"type": "heatmap", "x": xs, "y": vs, "z": z, "zmid": 0.0, "colorscale": POOL_COLOURSCALE,
+         "name": "CF change", "colorbar": {"title": {"text": "CF change (%)"}, "ticksuffix": "%"},
+         "hovertemplate": ("%{x:.2f} RVU x %{y:,.0f} services a year:<br>conversion factor "
+                           "%{z:+.3f}%<extra></extra>")},
+        {"type": "scatter", "mode": "lines", "x": xs, "y": line, "name": "$20M threshold: the "
+         "CF is cut for any point beyond this line", "line": {"color": "#000000", "width": 2,
+                                                              "dash": "dash"},
+         "hovertemplate": "%{x:.2f} RVU: threshold crossed above %{y:,.0f} services"
+                          "<extra></extra>"},
+        {"type": "scatter", "mode": "markers", "x": [float(rvu)], "y": [float(volume)],
+         "name": "your scenario", "marker": {"symbol": "x", "size": 14, "color": "#000000",
+                                             "line": {"width": 2, "color": "#FFFFFF"}},
+         "hovertemplate": "your scenario: %{x:.2f} RVU x %{y:,.0f} services<extra></extra>"},
+    ]
+    layout = base_layout(
+        title, height=480, margin={"l": 90, "r": 20, "t": 100, "b": 60},
+        xaxis={"title": {"text": "new code's total RVU"}, "range": [xs[0], xs[-1]]},
+        yaxis={"title": {"text": "services a year (log scale)"}, "type": "log",
+               "range": [math.log10(vs[0]), math.log10(vs[-1])], "tickformat": ",.0f"},
+    )
+    return {"data": data, "layout": layout}
+
+
+def pool_prices_figure(prices: pd.DataFrame, title: str) -> go.Figure:
+    return go.Figure(pool_prices_spec(prices, title))
+
+
+def pool_heatmap_figure(rvus: Any, volumes: Any, change_pct: Any, break_even: Any, rvu: float,
+                        volume: float, title: str) -> go.Figure:
+    return go.Figure(pool_heatmap_spec(rvus, volumes, change_pct, break_even, rvu, volume, title))
+
+
+# -- coding protocol alternatives (notebook 02; flatclosure.widgets.protocol_view) -------------
+def _wrap(text: str, width: int = 34) -> str:
+    """A bar label broken into lines of about ``width`` characters (plotly's <br>)."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + len(word) < width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def protocol_alternatives_spec(alternatives: pd.DataFrame, title: str) -> FigureSpec:
+    """What each way of coding the surgery pays (horizontal bars, whole-claim allowed amount).
+
+    ``alternatives`` is ``widgets.protocol_view.alternatives_frame`` (the recommended claim in the
+    first row). Two traces on the same categories: the recommended claim, then the other ways;
+    an alternative that is not possible has no bar (its table row says why).
+    """
+    rows = alternatives.to_dict("records")
+    y = [_wrap(r["option"]) for r in rows]
+    totals = _floats(r["total"] for r in rows)
+    first = [i == 0 for i in range(len(rows))]
+    data = []
+    for name, colour, keep in (("the recommended claim", OKABE_ITO[4], True),
+                               ("another way of coding", OKABE_ITO[0], False)):
+        data.append({
+            "type": "bar", "orientation": "h", "name": name, "y": y,
+            "x": [t if f == keep else None for t, f in zip(totals, first, strict=True)],
+            "marker": {"color": colour},
+            "text": [money(t) if f == keep else ""
+                     for t, f in zip(totals, first, strict=True)],
+            "textposition": "auto",
+            "customdata": [str(r["lines"]) for r in rows],
+            "hovertemplate": "%{x:$,.2f}<br>%{customdata}<extra>%{fullData.name}</extra>",
+        })
+    layout = base_layout(
+        title, height=150 + 46 * max(len(rows), 2), barmode="overlay",
+        margin={"l": 260, "r": 20, "t": 80, "b": 55},
+        xaxis={"title": {"text": "allowed amount, whole claim (US$)"}, "tickformat": MONEY_AXIS,
+               "rangemode": "tozero"},
+        yaxis={"autorange": "reversed", "title": {"text": ""}, "automargin": True},
+    )
+    return {"data": data, "layout": layout}
+
+
+def protocol_alternatives_figure(alternatives: pd.DataFrame, title: str) -> go.Figure:
+    return go.Figure(protocol_alternatives_spec(alternatives, title))

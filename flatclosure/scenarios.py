@@ -10,6 +10,7 @@ messages that name the field; ``load(save(s)) == s`` for every valid scenario. O
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import os
@@ -352,6 +353,9 @@ def write_atomically(path: Path, text: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(text.encode("utf-8") if isinstance(text, str) else text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report is meant to be shared
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -440,13 +444,8 @@ def evaluate(s: Scenario, year: int | None = None, locality: str | None | object
         factor = 1.0
         extra: dict[str, CodeValues] = {}
         if s.new_code is not None:
-            from .pool import NewCode, statutory
-
             nc = s.new_code
-            pool_result = statutory(
-                NewCode(volume=nc.volume, on=on, work_rvu=nc.work_rvu, pe_rvu=nc.pe_rvu,
-                        mp_rvu=nc.mp_rvu, displaces=nc.displaces, setting=v.setting, label=nc.code),
-                total_allowed=nc.total_allowed, qualifying_apm=v.qualifying_apm, catalog=cat)
+            pool_result = _pool_effect(nc, on, v.setting, v.qualifying_apm, cat)
             factor = pool_result.budget_neutrality_factor
             extra[nc.code] = _hypothetical(nc, pool_result.release_id)
             notes.append(f"hypothetical code {nc.code}: {nc.total_rvu:.2f} RVUs; conversion factor "
@@ -462,10 +461,41 @@ def evaluate(s: Scenario, year: int | None = None, locality: str | None | object
     return ScenarioResult(s, on, loc, claim, claim.total, pool_result, "", tuple(notes))  # type: ignore[arg-type]
 
 
+@functools.lru_cache(maxsize=256)
+def _pool_effect(nc: NewCodeSpec, on: dt.date, setting: str, qualifying_apm: bool, cat: Catalog) -> Any:
+    """The statutory pool result of a new code (national, so one per date, not per locality)."""
+    from .pool import NewCode, statutory
+
+    return statutory(
+        NewCode(volume=nc.volume, on=on, work_rvu=nc.work_rvu, pe_rvu=nc.pe_rvu, mp_rvu=nc.mp_rvu,
+                displaces=nc.displaces, setting=setting, label=nc.code),
+        total_allowed=nc.total_allowed, qualifying_apm=qualifying_apm, catalog=cat)
+
+
 def _protocol_claim(s: Scenario, ctx: PricingContext, cat: Catalog) -> ClaimResult:
     from . import protocol
 
     return protocol.claim_for_scenario(dict(s.procedure), ctx, cat)
+
+
+SCENARIO_GROUPS = ("Mastectomy", "Flat closure", "Fallback", "New code", "Breast-mound reconstruction")
+
+
+def scenario_group(s: Scenario, catalog: Catalog | None = None) -> str:
+    """What a scenario stands for, from the families of its codes (for colours and the gap chart)."""
+    if s.new_code is not None:
+        return "New code"
+    if s.procedure:
+        return "Flat closure"
+    cat = catalog or load_catalog()
+    families = {cat.info(ClaimLine.parse(x).code).family for x in s.lines}
+    if "reconstruction" in families:
+        return "Breast-mound reconstruction"
+    if "fallback" in families:
+        return "Fallback"
+    if families <= {"mastectomy"}:
+        return "Mastectomy"
+    return "Flat closure"
 
 
 def compare(scenarios: Sequence[Scenario], years: Sequence[int] | None = None,
@@ -486,11 +516,13 @@ def compare(scenarios: Sequence[Scenario], years: Sequence[int] | None = None,
         raise InputError("baseline", f"{baseline!r} is not one of {', '.join(names)}")
     rows = []
     for s in scenarios:
+        group = scenario_group(s, cat)
         for year in (list(years) if years else [None]):
             for loc in (localities if localities is not None else [...]):
                 r = evaluate(s, year, loc, cat)
                 rows.append({
-                    "scenario": s.name, "title": s.title, "year": r.date.year, "date": r.date,
+                    "scenario": s.name, "title": s.title, "group": group, "year": r.date.year,
+                    "date": r.date,
                     "locality": r.locality or "national",
                     "locality_name": _locality_name(cat, r.locality, r.date.year),
                     "setting": s.valuation.setting, "payer_multiplier": s.valuation.payer_multiplier,

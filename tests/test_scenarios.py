@@ -80,14 +80,19 @@ def test_an_unquoted_code_is_read_back_as_a_code() -> None:
     assert s.lines == ("19499",)
 
 
-def test_save_never_leaves_a_partial_file(tmp_path: Path) -> None:
+def test_save_never_leaves_a_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     s = loads(GOOD, "t")
     target = tmp_path / "keep.yaml"
     target.write_text("original")
-    with pytest.raises(AttributeError):
-        save("not a scenario", target)  # type: ignore[arg-type]
+
+    def fail(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("flatclosure.scenarios.os.replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        save(s, target)
     assert target.read_text() == "original"
-    assert list(tmp_path.iterdir()) == [target]
+    assert list(tmp_path.iterdir()) == [target]  # the temporary file is gone too
 
 
 LINES = ["19303-50", "14301-RT", "14301-LT-59", "14302x2", "13101", "19357-50", "15839-RT",

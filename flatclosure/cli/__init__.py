@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import FlatclosureError
 
-SUBCOMMAND_MODULES = ["price", "pool", "protocol"]
+SUBCOMMAND_MODULES = ["price", "protocol", "pool", "scenario"]
 
 
 def add_valuation_options(p: argparse.ArgumentParser) -> None:

@@ -1,0 +1,192 @@
+"""Exports of a scenario comparison: CSV, Excel, and a self-contained HTML report.
+
+The HTML report carries its figures (interactive, plotly.js inlined), its tables, the data
+vintage and sources, the AMA notice, and marks every illustrative value. Every file is written
+whole or not at all (``scenarios.write_atomically``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from . import datapkg
+from .catalog import AMA_NOTICE, load_catalog
+from .scenarios import Scenario, write_atomically
+
+ILLUSTRATIVE_MARK = "*"
+EXPORT_COLUMNS = ["scenario", "title", "group", "year", "date", "locality", "locality_name", "setting",
+                  "payer_multiplier", "total", "baseline", "difference", "difference_pct",
+                  "conversion_factor", "release_id", "illustrative", "unavailable", "notes"]
+
+
+def export_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The comparison with the export columns that exist, in a fixed order."""
+    return table[[c for c in EXPORT_COLUMNS if c in table.columns]]
+
+
+def write_csv(table: pd.DataFrame, path: Path) -> Path:
+    write_atomically(Path(path), export_table(table).to_csv(index=False, lineterminator="\n"))
+    return Path(path)
+
+
+def vintage_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The releases behind the figures of a comparison, with their dates and origin."""
+    cat = load_catalog()
+    used = sorted(set(table["release_id"]))
+    rel = cat.releases[cat.releases["release_id"].isin(used)]
+    return rel[["release_id", "label", "effective_from", "effective_to", "source_file", "origin",
+                "note"]].reset_index(drop=True)
+
+
+def sources_table() -> pd.DataFrame:
+    rows = []
+    for name in datapkg.resource_names():
+        res = datapkg.resource(name)
+        for src in res.sources:
+            rows.append({"table": name, "title": res.title, "vintage": res.vintage,
+                         "effective": res.effective, "source": src.get("title", ""),
+                         "where": src.get("path", ""), "illustrative": res.illustrative})
+    return pd.DataFrame(rows)
+
+
+def scenarios_table(scenarios: Sequence[Scenario]) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "scenario": s.name, "title": s.title, "description": s.description,
+        "reference": s.reference, "claim": " ".join(s.lines) or "(coded by the protocol)",
+        "illustrative": "; ".join(s.illustrative),
+    } for s in scenarios])
+
+
+def write_xlsx(table: pd.DataFrame, scenarios: Sequence[Scenario], path: Path) -> Path:
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        export_table(table).to_excel(xl, sheet_name="comparison", index=False)
+        scenarios_table(scenarios).to_excel(xl, sheet_name="scenarios", index=False)
+        vintage_table(table).to_excel(xl, sheet_name="data vintage", index=False)
+        sources_table().to_excel(xl, sheet_name="sources", index=False)
+        pd.DataFrame({"notice": [AMA_NOTICE,
+                                 f"Rows marked illustrative use assumed values ({ILLUSTRATIVE_MARK})."]}
+                     ).to_excel(xl, sheet_name="notice", index=False)
+    write_atomically(Path(path), buf.getvalue())
+    return Path(path)
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return html.escape(str(value))
+
+
+def _html_table(frame: pd.DataFrame, css: str, money: Sequence[str] = ()) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = []
+    for rec in frame.to_dict(orient="records"):
+        cells = []
+        for c in frame.columns:
+            v = rec[c]
+            text = _cell(v)
+            if c in money and text != "n/a":
+                text = "$" + text
+            cells.append(f'<td data-col="{html.escape(str(c))}">{text}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def comparison_html(table: pd.DataFrame) -> str:
+    """The comparison as an HTML table a reader (or a test) can read back."""
+    t = export_table(table).copy()
+    t["title"] = [f"{title} {ILLUSTRATIVE_MARK}" if ill else title
+                  for title, ill in zip(t["title"], t["illustrative"], strict=True)]
+    cols = [c for c in ("scenario", "title", "year", "locality", "total", "difference",
+                        "difference_pct", "conversion_factor", "release_id") if c in t.columns]
+    missing = t[t["unavailable"] != ""]
+    reasons = "".join(
+        f"<li>{html.escape(str(r.scenario))}, {r.year}, {html.escape(str(r.locality))}: "
+        f"{html.escape(str(r.unavailable))}</li>" for r in missing.itertuples())
+    notes = f'<p>n/a: no figure can be had for these:</p><ul class="unavailable">{reasons}</ul>' \
+        if reasons else ""
+    return _html_table(t[cols], "comparison", money=("total", "difference")) + notes
+
+
+def write_html(table: pd.DataFrame, scenarios: Sequence[Scenario], path: Path,
+               baseline: str | None = None, title: str = "Flat closure reimbursement scenarios") -> Path:
+    write_atomically(Path(path), report_html(table, scenarios, baseline, title))
+    return Path(path)
+
+
+def report_html(table: pd.DataFrame, scenarios: Sequence[Scenario], baseline: str | None = None,
+                title: str = "Flat closure reimbursement scenarios") -> str:
+    """A self-contained HTML report: figures, tables, scenarios, data vintage, sources, notice."""
+    from plotly.offline import get_plotlyjs
+
+    from .figures import scenario_bars_spec, scenario_gap_spec, scenario_trend_spec
+
+    years = sorted(set(int(y) for y in table["year"]))
+    complete = [y for y in years if table.loc[table["year"] == y, "total"].notna().all()]
+    year = (complete or years)[-1]  # the latest year with a figure everywhere
+    first_locality = str(table["locality"].iloc[0])
+    figs = [scenario_bars_spec(table, year, baseline),
+            scenario_gap_spec(table, year, first_locality, baseline)]
+    if len(years) > 1:
+        figs.append(scenario_trend_spec(table, first_locality))
+    fig_divs = []
+    for i, spec in enumerate(figs):
+        fig_divs.append(
+            f'<div id="fig{i}" class="figure"></div><script>Plotly.newPlot("fig{i}", '
+            f'{json.dumps(spec["data"])}, {json.dumps(spec["layout"])}, '
+            '{"responsive": true, "displaylogo": false});</script>')
+    illustrative = [s for s in scenarios if s.illustrative]
+    ill_html = "".join(
+        f"<li><b>{html.escape(s.title)}</b>: " + "; ".join(html.escape(x) for x in s.illustrative)
+        + "</li>" for s in illustrative)
+    scen_html = "".join(
+        f"<li><b>{html.escape(s.title)}</b>{' ' + ILLUSTRATIVE_MARK if s.illustrative else ''}"
+        f" ({html.escape(s.name)}). {html.escape(s.description)}"
+        f"<br><small>Claim: {html.escape(' '.join(s.lines) or 'coded by the protocol')}. "
+        f"Reference: {html.escape(s.reference)}</small></li>" for s in scenarios)
+    base_note = (f"<p>Differences are against <b>{html.escape(baseline)}</b> in the same year and "
+                 "locality.</p>" if baseline else "")
+    generated = dt.date.today().isoformat()
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>
+body {{ font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; color: #222;
+       max-width: 1100px; margin: 2em auto; padding: 0 1em; line-height: 1.45; }}
+table {{ border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }}
+th, td {{ border: 1px solid #bbb; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }}
+td[data-col=total], td[data-col=baseline], td[data-col=difference] {{ text-align: right; }}
+th {{ background: #f0f0f0; }}
+.notice, .illustrative {{ border-left: 4px solid #E69F00; padding: 0.5em 1em; background: #fff8e6; }}
+.figure {{ width: 100%; min-height: 420px; }}
+small {{ color: #555; }}
+</style>
+<script>{get_plotlyjs()}</script>
+</head><body>
+<h1>{html.escape(title)}</h1>
+<p>Generated {generated} by flatclosure from Medicare physician fee schedule data. Amounts are
+Medicare allowed amounts in US dollars (times the payer multiplier where one is set), rounded to
+cents per claim line.</p>
+<h2>Scenarios</h2><ul>{scen_html}</ul>
+{'<div class="illustrative"><b>Illustrative values (' + ILLUSTRATIVE_MARK + ')</b>: these '
+ 'scenarios use assumed values, not measured ones:<ul>' + ill_html + '</ul></div>' if illustrative else ''}
+<h2>Comparison</h2>{base_note}
+{''.join(fig_divs)}
+{comparison_html(table)}
+<h2>Data vintage</h2>
+{_html_table(vintage_table(table), "vintage")}
+<h2>Sources</h2>
+{_html_table(sources_table()[["table", "source", "where", "vintage", "effective"]], "sources")}
+<p class="notice">{html.escape(AMA_NOTICE)}</p>
+</body></html>
+"""

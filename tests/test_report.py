@@ -1,0 +1,128 @@
+"""Exports: CSV and Excel read back equal the comparison; the HTML report carries its tables,
+figures, vintage, sources, notice and illustrative marks."""
+
+from __future__ import annotations
+
+import html
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from flatclosure.catalog import AMA_NOTICE
+from flatclosure.report import report_html, write_csv, write_html, write_xlsx
+from flatclosure.scenarios import compare, presets
+
+SCENARIOS = [s for s in presets() if s.name in (
+    "01_mastectomy_reference", "03_advocates_initial_plastic_surgeon", "10_new_afc_code")]
+TABLE = compare(SCENARIOS, years=[2024, 2025, 2026], localities=[None, "01182:18"],
+                baseline="01_mastectomy_reference")
+
+
+class Tables(HTMLParser):
+    """Reads every <table class=...> back as a list of rows of cell texts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._current: str | None = None
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._current = dict(attrs).get("class") or "?"
+            self.tables[self._current] = []
+        elif tag == "tr" and self._current:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None and self._current:
+            self.tables[self._current].append(self._row)
+            self._row = None
+        elif tag == "table":
+            self._current = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def read_tables(text: str) -> dict[str, list[list[str]]]:
+    p = Tables()
+    p.feed(text)
+    return p.tables
+
+
+def money(v: float) -> str:
+    return "n/a" if v != v else f"${v:,.2f}"
+
+
+def test_csv_round_trip(tmp_path: Path) -> None:
+    path = write_csv(TABLE, tmp_path / "c.csv")
+    back = pd.read_csv(path)
+    assert len(back) == len(TABLE) == 18
+    assert back["total"].round(2).tolist() == pytest.approx(TABLE["total"].tolist(), nan_ok=True)
+    assert list(back.columns[:4]) == ["scenario", "title", "group", "year"]
+
+
+def test_excel_has_comparison_scenarios_vintage_and_sources(tmp_path: Path) -> None:
+    path = write_xlsx(TABLE, SCENARIOS, tmp_path / "c.xlsx")
+    sheets = pd.read_excel(path, sheet_name=None)
+    assert list(sheets) == ["comparison", "scenarios", "data vintage", "sources", "notice"]
+    comp = sheets["comparison"]
+    assert comp["total"].tolist() == pytest.approx(TABLE["total"].tolist(), nan_ok=True)
+    assert set(sheets["data vintage"]["release_id"]) == {"RVU24C", "RVU25D", "RVU26C"}
+    assert AMA_NOTICE in sheets["notice"]["notice"].tolist()
+
+
+def test_html_tables_read_back_equal_the_engine() -> None:
+    text = report_html(TABLE, SCENARIOS, "01_mastectomy_reference")
+    tables = read_tables(text)
+    header, *rows = tables["comparison"]
+    assert header[:5] == ["scenario", "title", "year", "locality", "total"]
+    assert len(rows) == len(TABLE)
+    for shown, want in zip(rows, TABLE.itertuples(), strict=True):
+        assert shown[0] == want.scenario and int(shown[2]) == want.year
+        assert shown[4] == money(want.total)
+    assert {r[0] for r in tables["vintage"][1:]} == {"RVU24C", "RVU25D", "RVU26C"}
+    assert "illustrative" in text.lower() and "Hypothetical new code for aesthetic flat closure *" in text
+    assert html.escape(AMA_NOTICE) in text
+    assert "no GPCI file held for 2026" in text  # the n/a reasons are listed
+
+
+def test_export_files_are_whole_and_readable(tmp_path: Path) -> None:
+    out = write_html(TABLE, SCENARIOS, tmp_path / "r.html")
+    assert out.stat().st_mode & 0o044  # readable by others: it is meant to be shared
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+@pytest.mark.browser
+def test_html_report_opens_in_chromium_without_errors(tmp_path: Path) -> None:
+    from tests.e2e.conftest import need_chromium
+
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.browser import ARGS, CHROMIUM
+
+    path = write_html(TABLE, SCENARIOS, tmp_path / "r.html", "01_mastectomy_reference")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.goto(path.as_uri())
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length === 3")
+        cells = page.eval_on_selector_all(
+            "table.comparison tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
+        browser.close()
+    assert problems == []
+    assert [c[4] for c in cells] == [money(v) for v in TABLE["total"]]

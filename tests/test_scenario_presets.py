@@ -1,0 +1,54 @@
+"""Each preset scenario gives its expected totals (data/scenarios/expected_results.csv).
+
+Checked by hand, 2025 (release RVU25D, CF 32.3465, national, facility):
+- 01 mastectomy: 19303 = 15.00 + 10.33 + 3.74 = 29.07 RVU x 32.3465 = 940.3128; -50: x 1.5 = 1410.47
+- 02 same surgeon: 1410.47 + 2 x (14301 = 26.25 x 32.3465 = 849.1056, ranked 2nd and 3rd at 50%)
+  = 1410.47 + 424.55 + 424.55 = 2259.57
+- 06 unlisted 19499 valued like 14301: 849.10
+- 10 new code AFC01-50: (15 + 10 + 3) x 32.3465 x 1.5 = 1358.55 (below the $20M threshold, no
+  budget-neutrality cut)
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from flatclosure import datapkg
+from flatclosure.scenarios import compare, evaluate, presets
+
+EXPECTED = datapkg.load("scenario-expected-results")
+PRESETS = {s.name: s for s in presets()}
+
+
+def test_every_preset_has_expected_results() -> None:
+    assert set(EXPECTED["scenario"]) == set(PRESETS)
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_preset_matches_its_expected_results(name: str) -> None:
+    want = EXPECTED[EXPECTED["scenario"] == name]
+    table = compare([PRESETS[name]], years=sorted(set(want["year"])),
+                    localities=[None, "01182:18"])
+    got = table.set_index(["year", "locality"])
+    for row in want.itertuples():
+        shown = got.loc[(row.year, row.locality)]
+        if math.isnan(row.total):
+            assert math.isnan(shown["total"]) and shown["unavailable"] == row.unavailable
+        else:
+            assert shown["total"] == row.total, (name, row.year, row.locality)
+
+
+def test_hand_checked_figures() -> None:
+    exp = EXPECTED.set_index(["scenario", "year", "locality"])["total"]
+    assert exp[("01_mastectomy_reference", 2025, "national")] == 1410.47
+    assert exp[("02_advocates_initial_same_surgeon", 2025, "national")] == 2259.57
+    assert exp[("06_unlisted_19499", 2025, "national")] == 849.10
+    assert exp[("10_new_afc_code", 2025, "national")] == 1358.55
+
+
+def test_the_new_code_stays_below_the_threshold() -> None:
+    r = evaluate(PRESETS["10_new_afc_code"], year=2025)
+    assert not r.pool.threshold_exceeded and r.pool.budget_neutrality_factor == 1.0
+    assert any("illustrative" in n for n in r.notes)
