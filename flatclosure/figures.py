@@ -450,7 +450,7 @@ def protocol_alternatives_spec(alternatives: pd.DataFrame, title: str) -> Figure
             "type": "bar", "orientation": "h", "name": name, "y": y,
             "x": [t if f == keep else None for t, f in zip(totals, first, strict=True)],
             "marker": {"color": colour},
-            "text": [money(t) if f == keep else ""
+            "text": [money(t) if f == keep and t is not None else ""
                      for t, f in zip(totals, first, strict=True)],
             "textposition": "auto",
             "customdata": [str(r["lines"]) for r in rows],

@@ -15,6 +15,7 @@ from .common import (
     html_table,
     update_figure,
 )
+from .protocol_view import ProtocolInputs, ProtocolView, price_protocol, protocol_view
 from .surgery import (
     BILATERAL_CONVENTIONS,
     CLAIMS,
@@ -29,4 +30,5 @@ __all__ = [
     "BILATERAL_CONVENTIONS", "CLAIMS", "CatalogView", "ErrorPanel", "LocalityPicker", "Surgery",
     "SurgeryPanel", "catalog_frames", "catalog_view", "data_vintage", "footer", "footer_text",
     "html_table", "price_surgery", "result_frame", "surgery_panel", "update_figure",
+    "ProtocolInputs", "ProtocolView", "price_protocol", "protocol_view",
 ]

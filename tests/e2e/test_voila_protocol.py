@@ -1,0 +1,86 @@
+"""Notebook 02 as a Voila app: toggle tissue rearrangement and change the defect area, and check
+that the shown codes, total, claim table and alternatives chart change to the engine's values."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from flatclosure.catalog import load_catalog
+from flatclosure.protocol import ProcedureAttributes, ProtocolResult, recommend
+
+from .browser import READ_BARS, READ_PAGE, money, shots_dir, whole_page_screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def expected(**changes: Any) -> ProtocolResult:
+    """The engine's recommendation for the view's defaults (year with GPCIs, 19303, both sides,
+    45 sq cm and 7 cm a side, same surgeon), with ``changes``."""
+    cat = load_catalog()
+    base = dict(mastectomy_code="19303", defect_area_cm2=45.0, repair_length_cm=7.0,
+                date=cat.date_for_year(max(cat.gpci_years())))
+    return recommend(ProcedureAttributes(**{**base, **changes}))
+
+
+def codes_text(result: ProtocolResult) -> str:
+    return "Codes: " + ", ".join(ln.line for ln in result.lines)
+
+
+def test_protocol_app_follows_tissue_rearrangement_and_defect_area(voila_url: str,
+                                                                     page: Any) -> None:
+    t0 = time.time()
+    page.goto(f"{voila_url}/voila/render/02_coding_protocol.ipynb")
+    codes = page.locator(".fc-total", has_text="Codes:").first
+    total = page.locator(".fc-total", has_text="whole claim").first
+    first = expected()
+    expect(codes).to_have_text(codes_text(first), timeout=90_000)
+    expect(total).to_contain_text(money(first.total))
+    page.locator(".js-plotly-plot").first.wait_for()
+    whole_page_screenshot(page, shots_dir() / "voila-02_coding_protocol.png")
+    assert not page.get_by_text("protocol_view()").is_visible()  # no code cells in the app
+
+    def toggle(name: str, text: str) -> None:
+        page.locator(f".fc-{name} .widget-toggle-button",
+                     has_text=re.compile(rf"^\s*{text}\s*$")).click()
+
+    # no tissue rearrangement: the 7 cm layered repair is included in the mastectomy
+    toggle("rearrangement", "no")
+    repair = expected(rearrangement=False)
+    expect(codes).to_have_text(codes_text(repair), timeout=30_000)
+    assert codes_text(repair) == "Codes: 19303-50"
+    expect(total).to_contain_text(money(repair.total))
+    expect(page.locator("table.fc-table", has_text="Left off the claim")).to_contain_text("13101")
+
+    # rearrangement again, then 100 sq cm a side: 14301 and two 14302 units a side
+    toggle("rearrangement", "yes")
+    expect(codes).to_have_text(codes_text(first), timeout=30_000)
+    readout = page.locator(".fc-area .widget-readout")
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("100")
+    page.keyboard.press("Enter")
+    big = expected(defect_area_cm2=100.0)
+    expect(codes).to_have_text(codes_text(big), timeout=30_000)
+    assert "14302-RT-59x2" in codes_text(big)
+    expect(total).to_contain_text(money(big.total))
+    shown = page.evaluate(READ_PAGE)
+    claim = shown["tables"][0]
+    assert [r[0] for r in claim] == [ln.line for ln in big.lines]
+    assert [r[4] for r in claim] == [money(ln.allowed) for ln in big.lines]
+    bars = page.evaluate(READ_BARS, 0)  # the alternatives chart: the recommended claim's bar
+    assert bars["x"][0] == big.total
+
+    # the assumptions behind the claim are one click away
+    page.locator(".fc-more").get_by_text("More pricing options and assumptions").click()
+    expect(page.get_by_text("switch off to price without it").first).to_be_visible()
+
+    # the card button writes the card next to the notebook and links it
+    page.locator(".fc-card-button").click()
+    expect(page.locator("a[download]", has_text="protocol_card_")).to_be_visible(timeout=30_000)
+    whole_page_screenshot(page, shots_dir() / "voila-02_coding_protocol-100sqcm.png")
+    print(f"voila 02 e2e {time.time() - t0:.1f} s")
