@@ -338,8 +338,10 @@ POOL_SERIES: tuple[tuple[str, str, str], ...] = (
     ("price_after", "after, statutory budget neutrality (PFS-wide)", OKABE_ITO[2]),
     ("family_after", "after, family work neutrality (UNCONFIRMED)", OKABE_ITO[5]),
 )
-# CF change: vermillion where it falls, white at no change, blue where it rises.
-POOL_COLOURSCALE = [[0.0, OKABE_ITO[5]], [0.5, "#FFFFFF"], [1.0, OKABE_ITO[4]]]
+# CF change: vermillion where it falls, white at no change, blue where it rises; any offset at all
+# gets at least a pale tint, so the cells past the threshold stand apart from the white ones.
+POOL_COLOURSCALE = [[0.0, OKABE_ITO[5]], [0.497, "#F9DCC6"], [0.5, "#FFFFFF"],
+                    [0.503, "#CFE6F5"], [1.0, OKABE_ITO[4]]]
 
 
 def _pct_text(value: Any) -> str:
@@ -363,12 +365,14 @@ def pool_prices_spec(prices: pd.DataFrame, title: str) -> FigureSpec:
                                 strict=True)]
         data.append({
             "type": "bar", "orientation": "h", "x": _floats(prices[column]), "y": y, "name": name,
-            "marker": {"color": colour}, "text": text, "textposition": "auto",
+            "marker": {"color": colour}, "text": text, "textposition": "inside",
+            "insidetextanchor": "end", "textfont": {"size": 11},
             "hovertemplate": f"%{{y}}: %{{text}}<br>{name}<extra></extra>",
         })
     layout = base_layout(
-        title, height=max(360, 54 * len(prices) + 150), barmode="group", bargap=0.2,
-        bargroupgap=0.05, margin={"l": 150, "r": 20, "t": 100, "b": 60},
+        title, height=max(360, 62 * len(prices) + 150), barmode="group", bargap=0.18,
+        bargroupgap=0.04, margin={"l": 150, "r": 20, "t": 100, "b": 60},
+        uniformtext={"minsize": 10, "mode": "show"},
         xaxis={"title": {"text": "national payment per procedure (US$)"},
                "tickformat": MONEY_AXIS, "rangemode": "tozero"},
         yaxis={"autorange": "reversed", "title": {"text": ""}},
@@ -392,8 +396,8 @@ def pool_heatmap_spec(rvus: Any, volumes: Any, change_pct: Any, break_even: Any,
          "name": "CF change", "colorbar": {"title": {"text": "CF change (%)"}, "ticksuffix": "%"},
          "hovertemplate": ("%{x:.2f} RVU x %{y:,.0f} services a year:<br>conversion factor "
                            "%{z:+.3f}%<extra></extra>")},
-        {"type": "scatter", "mode": "lines", "x": xs, "y": line, "name": "$20M threshold: the "
-         "CF is cut for any point beyond this line", "line": {"color": "#000000", "width": 2,
+        {"type": "scatter", "mode": "lines", "x": xs, "y": line, "name": "$20M threshold "
+         "(break-even volume): beyond it the CF is adjusted", "line": {"color": "#000000", "width": 2,
                                                               "dash": "dash"},
          "hovertemplate": "%{x:.2f} RVU: threshold crossed above %{y:,.0f} services"
                           "<extra></extra>"},

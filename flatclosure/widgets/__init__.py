@@ -15,6 +15,7 @@ from .common import (
     html_table,
     update_figure,
 )
+from .pool_view import PoolInputs, PoolOutcome, PoolView, pool_outcome, pool_view
 from .protocol_view import ProtocolInputs, ProtocolView, price_protocol, protocol_view
 from .surgery import (
     BILATERAL_CONVENTIONS,
@@ -31,4 +32,5 @@ __all__ = [
     "SurgeryPanel", "catalog_frames", "catalog_view", "data_vintage", "footer", "footer_text",
     "html_table", "price_surgery", "result_frame", "surgery_panel", "update_figure",
     "ProtocolInputs", "ProtocolView", "price_protocol", "protocol_view",
+    "PoolInputs", "PoolOutcome", "PoolView", "pool_outcome", "pool_view",
 ]

@@ -69,7 +69,30 @@ def fmt_text(value: Any) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
-NUMERIC_FORMATS = (fmt_money, fmt_rvu)
+def fmt_pct(value: Any) -> str:
+    """A signed percentage with two decimals (changes)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    v = float(value)
+    return f"{'−' if v < 0 else '+'}{abs(v):.2f}%"
+
+
+def fmt_count(value: Any) -> str:
+    """A whole count with thousands separators (services a year)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{float(value):,.0f}"
+
+
+def fmt_change(value: Any) -> str:
+    """A signed amount of money: +$1.50, −$22.26 (changes)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    v = float(value)
+    return f"{'−' if v < 0 else '+'}${abs(v):,.2f}"
+
+
+NUMERIC_FORMATS = (fmt_money, fmt_rvu, fmt_pct, fmt_count, fmt_change)
 
 
 def fmt_prose(value: Any) -> str:
