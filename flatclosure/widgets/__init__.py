@@ -17,6 +17,7 @@ from .common import (
 )
 from .pool_view import PoolInputs, PoolOutcome, PoolView, pool_outcome, pool_view
 from .protocol_view import ProtocolInputs, ProtocolView, price_protocol, protocol_view
+from .scenario_view import ScenarioInputs, ScenarioView, comparison, scenario_view
 from .surgery import (
     BILATERAL_CONVENTIONS,
     CLAIMS,
@@ -33,4 +34,5 @@ __all__ = [
     "html_table", "price_surgery", "result_frame", "surgery_panel", "update_figure",
     "ProtocolInputs", "ProtocolView", "price_protocol", "protocol_view",
     "PoolInputs", "PoolOutcome", "PoolView", "pool_outcome", "pool_view",
+    "ScenarioInputs", "ScenarioView", "comparison", "scenario_view",
 ]

@@ -1,0 +1,279 @@
+"""Notebook 03's view built in plain Python (no kernel): set the controls, read the outputs, and
+check them against ``flatclosure.scenarios.compare``; save, load and export through the view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from flatclosure import scenarios
+from flatclosure.errors import InputError
+from flatclosure.scenarios import Scenario
+from flatclosure.widgets import scenario_view
+from flatclosure.widgets.scenario_view import (
+    DEFAULT_BASELINE,
+    DEFAULT_PRESETS,
+    build_scenario,
+    reference_multipliers,
+    with_overrides,
+)
+
+LA = "01182:18"
+ALL_YEARS = list(range(2019, 2027))
+
+
+@pytest.fixture(scope="module")
+def presets() -> dict[str, Scenario]:
+    return {s.name: s for s in scenarios.presets()}
+
+
+def paid(s: Scenario, multiplier: float | None = None, setting: str | None = None) -> Scenario:
+    """The scenario revalued, written out here independently of the view's with_overrides."""
+    v = s.valuation
+    return replace(s, valuation=replace(
+        v, payer_multiplier=v.payer_multiplier if multiplier is None else multiplier,
+        setting=v.setting if setting is None else setting))
+
+
+def bars(view, trace: int = 0) -> dict[str, float | None]:
+    fig = view.bars_figure
+    return dict(zip(fig.data[trace].x, fig.data[trace].y, strict=True))
+
+
+def test_opens_on_the_engines_comparison(presets) -> None:
+    view = scenario_view()
+    chosen = [presets[n] for n in DEFAULT_PRESETS]
+    engine = scenarios.compare(chosen, ALL_YEARS, [None], DEFAULT_BASELINE)
+    pd.testing.assert_frame_equal(view.table, engine)
+    assert view.year.value == 2025 and view.years.value == (2019, 2026)
+    in_2025 = engine[engine["year"] == 2025]
+    assert view.bars_figure.data[0].y == tuple(in_2025["total"])
+    # 19303-50, RVU25D: 29.07 RVU x CF 32.3465 = 940.31 for one side, x 150% bilateral = 1410.47
+    assert bars(view)["Bilateral simple mastectomy (reference)"] == 1410.47
+    assert "$1,410.47" in view.table_html.value
+    # the '*' convention: illustrative titles marked in the chart, the table and the footnote
+    assert "Hypothetical new code for aesthetic flat closure *" in bars(view)
+    assert "Hypothetical new code for aesthetic flat closure *" in view.table_html.value
+    assert "* Illustrative values" in view.notes.value
+    assert "the yearly volume of 3,000" in view.notes.value
+    trend = [t for t in view.trend_figure.data if t.visible]
+    assert len(trend) == 6 and trend[0].x == tuple(ALL_YEARS)
+    assert trend[0].y == tuple(engine[engine["scenario"] == DEFAULT_BASELINE]["total"])
+    assert view.baseline.value == DEFAULT_BASELINE and not view.errors.showing
+
+
+def test_payer_multiplier_and_setting_override_every_scenario(presets) -> None:
+    view = scenario_view(chosen=["01_mastectomy_reference", "02_advocates_initial_same_surgeon"],
+                         years=(2024, 2025))
+    figure = view.bars_figure
+    view.payer_multiplier.value = 1.22  # moving the slider turns the override on
+    assert view.one_multiplier.value
+    chosen = [paid(presets[n], 1.22) for n in view.chosen.value]
+    pd.testing.assert_frame_equal(view.table, scenarios.compare(chosen, [2024, 2025], [None],
+                                                                DEFAULT_BASELINE))
+    # 940.312755 x 1.5 = 1410.469 x 1.22 = 1720.772 -> 1720.77 (rounded once per line)
+    assert view.bars_figure is figure and bars(view)["Bilateral simple mastectomy (reference)"] \
+        == 1720.77
+    assert set(view.table["payer_multiplier"]) == {1.22}
+
+    view.setting.value = "office"
+    office = scenarios.compare([paid(presets[n], 1.22, "office") for n in view.chosen.value],
+                               [2024, 2025], [None], DEFAULT_BASELINE)
+    pd.testing.assert_frame_equal(view.table, office)
+    # a mastectomy is not paid in an office: n/a with the reason on screen, not an error
+    assert bars(view)["Bilateral simple mastectomy (reference)"] is None
+    assert "19303 is not payable in the office setting" in view.table_html.value
+    assert not view.errors.showing
+
+    view.one_multiplier.value = False  # back to each scenario's own (1.00 in the presets)
+    view.setting.value = ""
+    assert set(view.table["payer_multiplier"]) == {1.0}
+    assert bars(view)["Bilateral simple mastectomy (reference)"] == 1410.47
+
+
+def test_reference_multipliers_come_from_the_data_and_set_the_slider() -> None:
+    refs = reference_multipliers()
+    # data/rules/payment_parameters.csv, HCCI 2017: average 1.22, Alabama 0.98, Wisconsin 1.88
+    assert refs == {"Medicare": 1.0, "HCCI lowest state": 0.98, "HCCI national average": 1.22,
+                    "HCCI highest state": 1.88}
+    view = scenario_view(chosen=["01_mastectomy_reference"], years=(2025, 2025))
+    view.reference_buttons[3].click()
+    assert view.one_multiplier.value and view.payer_multiplier.value == 1.88
+    # 1410.469 x 1.88 = 2651.68
+    assert bars(view)["Bilateral simple mastectomy (reference)"] == 2651.68
+
+
+def test_with_overrides_changes_only_the_valuation(presets) -> None:
+    s = presets["05_bundled_mastectomy_22"]
+    out = with_overrides(s, "office", 1.5)
+    assert out.valuation == replace(s.valuation, setting="office", payer_multiplier=1.5)
+    assert replace(out, valuation=s.valuation) == s and s.valuation.setting == "facility"
+    assert with_overrides(s) is s
+    with pytest.raises(InputError, match="payer multiplier"):
+        with_overrides(s, payer_multiplier=0)
+    with pytest.raises(InputError, match="setting"):
+        with_overrides(s, setting="home")
+
+
+def test_years_locality_and_baseline(presets) -> None:
+    view = scenario_view(chosen=["01_mastectomy_reference", "07_excess_skin_15839"])
+    view.years.value = (2024, 2026)
+    assert list(view.year.options) == [2024, 2025, 2026] and view.year.value == 2025
+    label = next(o for o in view.locality.combobox.options if o.endswith(f"({LA})"))
+    view.locality.combobox.value = label
+    chosen = [presets[n] for n in view.chosen.value]
+    engine = scenarios.compare(chosen, [2024, 2025, 2026], [None, LA], DEFAULT_BASELINE)
+    pd.testing.assert_frame_equal(view.table, engine)
+    at_la = engine[(engine["year"] == 2025) & (engine["locality"] == LA)]
+    assert view.bars_figure.data[1].visible and view.bars_figure.data[1].y == tuple(at_la["total"])
+    gap = dict(zip(view.gap_figure.data[0].y, view.gap_figure.data[0].x, strict=True))
+    assert gap["Bilateral simple mastectomy (reference)"] == at_la["total"].iloc[0]
+
+    view.year.value = 2026  # no GPCI file: the locality is n/a, with the reason, and the value
+    assert view.bars_figure.data[1].y == (None, None)  # gap falls back to national prices
+    assert "no GPCI file held for 2026" in view.table_html.value
+    assert "prices are national only" in view.gap_note.value
+    national_2026 = engine[(engine["year"] == 2026) & (engine["locality"] == "national")]
+    gap = dict(zip(view.gap_figure.data[0].y, view.gap_figure.data[0].x, strict=True))
+    assert gap["Bilateral simple mastectomy (reference)"] == national_2026["total"].iloc[0]
+
+    view.baseline.value = "07_excess_skin_15839"
+    rebased = scenarios.compare(chosen, [2024, 2025, 2026], [None, LA], "07_excess_skin_15839")
+    pd.testing.assert_frame_equal(view.table, rebased)
+    view.baseline.value = ""  # no baseline: no differences
+    assert "difference" not in view.table.columns and "vs baseline (US$)" in view.table_html.value
+    view.chosen.value = ("07_excess_skin_15839",)
+    assert view.baseline.value == "" and not view.errors.showing
+
+
+def test_an_impossible_choice_shows_a_message_not_a_traceback() -> None:
+    view = scenario_view(chosen=["01_mastectomy_reference"], years=(2025, 2025))
+    shown = view.bars_figure.data[0].y
+    view.chosen.value = ()
+    assert view.errors.showing and "pick at least one scenario" in view.errors.widget.value
+    assert view.bars_figure.data[0].y == shown  # the last good figures stay
+    view.chosen.value = ("01_mastectomy_reference",)
+    assert not view.errors.showing
+    view.locality.combobox.value = "Atlantis"
+    assert view.errors.showing and "'Atlantis' is not in the list" in view.errors.message
+
+
+def test_builder_copies_a_preset_and_adds_a_scenario(presets) -> None:
+    view = scenario_view(chosen=["01_mastectomy_reference"], years=(2025, 2025))
+    view.start_from.value = "02_advocates_initial_same_surgeon"  # a protocol scenario: its lines
+    assert view.lines.value.split() == ["19303-50", "14301-RT-59", "14301-LT-59"]
+    view.start_from.value = ""
+    view.title.value = "My closure"
+    view.lines.value = "14301-RT\n14301-LT-59"
+    built = view.add_built()
+    assert built is not None and built.name == "my_closure" and view.known["my_closure"] == built
+    assert view.chosen.value == ("01_mastectomy_reference", "my_closure")
+    # 14301 (RVU25D) 849.10, the second side ranked second at 50%: 849.10 + 424.55 = 1273.65
+    assert bars(view)["My closure"] == 1273.65
+    assert "Added &#x27;My closure&#x27;" in view.builder_status.value
+
+    view.add_built()  # the same title again is refused, nothing replaced
+    assert "already in the list" in view.builder_errors.message
+    view.title.value = "Another"
+    view.lines.value = "14301-RT, 99999"
+    assert view.add_built() is None
+    assert "field 'lines[1]': unknown code '99999'" in view.builder_errors.message
+    view.title.value = " "
+    view.add_built()
+    assert "give the scenario a title" in view.builder_errors.message
+    assert list(view.known).count("my_closure") == 1 and "another" not in view.known
+
+
+def test_builder_keeps_the_valuation_of_the_preset_it_starts_from(presets) -> None:
+    base = presets["06_unlisted_19499"]
+    s = build_scenario("Unlisted, both sides", "19499\n19499-LT", base, ())
+    assert s.comparators == base.comparators and s.illustrative == base.illustrative
+    new = presets["10_new_afc_code"]
+    kept = build_scenario("New code, one side", "AFC01-RT", new, ())
+    assert kept.new_code == new.new_code
+    dropped = build_scenario("Without the new code", "14301-RT", new, ())
+    assert dropped.new_code is None and dropped.illustrative == ()
+
+
+def test_save_and_load_round_trip_through_the_view(presets, tmp_path: Path) -> None:
+    view = scenario_view(chosen=["01_mastectomy_reference"], years=(2025, 2025))
+    view.title.value = "Layered repair"
+    view.lines.value = "13101-RT 13101-LT-59"
+    built = view.add_built()
+    view.file_path.value = str(tmp_path / "layered.yaml")
+    assert view.to_save.value == "layered_repair"
+    out = view.save()
+    assert out == tmp_path / "layered.yaml" and str(out.resolve()) in view.file_status.value
+    assert scenarios.load(out) == replace(built, name="layered")  # the name is the file's stem
+
+    other = scenario_view(chosen=["01_mastectomy_reference"], years=(2025, 2025))
+    other.file_path.value = str(out)
+    loaded = other.load()
+    assert loaded is not None and other.known["layered"] == loaded
+    assert other.chosen.value == ("01_mastectomy_reference", "layered")
+    assert bars(other)["Layered repair"] == bars(view)["Layered repair"]
+    assert other.load() == loaded and "already in the list" in other.file_status.value
+
+
+def test_save_refuses_to_overwrite_unless_ticked(tmp_path: Path) -> None:
+    view = scenario_view(chosen=["01_mastectomy_reference"], years=(2025, 2025))
+    target = tmp_path / "kept.yaml"
+    target.write_text("keep me\n")
+    view.file_path.value = str(target)
+    assert view.save() is None
+    assert "already exists and was left as it is" in view.file_errors.message
+    assert target.read_text() == "keep me\n"
+    view.overwrite.value = True
+    assert view.save() == target and not view.file_errors.showing
+    assert scenarios.load(target).title == "Bilateral simple mastectomy (reference)"
+    view.file_path.value = str(tmp_path / "notes.txt")
+    assert view.save() is None and "ends in .yaml, .yml or .json" in view.file_errors.message
+
+
+def test_a_bad_file_is_refused_with_a_message_naming_the_field(tmp_path: Path) -> None:
+    view = scenario_view(chosen=["01_mastectomy_reference"], years=(2025, 2025))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: A claim\ndescription: d\nreference: r\nlines: ['14301-RT', '99999']\n"
+                   "valuation: {year: 2025}\n")
+    view.file_path.value = str(bad)
+    assert view.load() is None
+    assert f"{bad}: field 'lines[1]': unknown code '99999'" in view.file_errors.message
+    assert "Nothing was written or loaded." in view.file_errors.widget.value
+    assert "bad" not in view.known and view.chosen.value == ("01_mastectomy_reference",)
+    view.file_path.value = str(tmp_path / "missing.yaml")
+    view.load()
+    assert "there is no file" in view.file_errors.message
+
+    # the upload box: a file without its valuation, then a good one
+    view.upload.value = ({"name": "upload.yaml", "type": "", "size": 10,
+                          "last_modified": dt.datetime(2026, 1, 1),
+                          "content": memoryview(b"title: t\ndescription: d\nreference: r\n"
+                                                b"lines: ['14301-RT']\n")},)
+    assert "upload.yaml: field 'valuation': missing" in view.file_errors.message
+    good = scenarios.dumps(scenarios.loads(bad.read_text().replace(", '99999'", ""), "x"))
+    view.upload.value = ({"name": "fine.yaml", "type": "", "size": len(good),
+                          "last_modified": dt.datetime(2026, 1, 1),
+                          "content": memoryview(good.encode())},)
+    assert not view.file_errors.showing and "fine" in view.chosen.value
+
+
+def test_exports_write_the_shown_comparison_and_never_overwrite_silently(tmp_path: Path) -> None:
+    view = scenario_view(chosen=["01_mastectomy_reference", "06_unlisted_19499"],
+                         years=(2024, 2025))
+    view.export_folder.value = str(tmp_path / "out")
+    written = [view.export(kind) for kind in ("csv", "xlsx", "html")]
+    assert [p.name for p in written] == ["flatclosure_scenarios.csv", "flatclosure_scenarios.xlsx",
+                                         "flatclosure_scenarios_report.html"]
+    assert all(str(p.resolve()) in view.file_status.value for p in written)
+    csv = pd.read_csv(written[0])
+    assert list(csv["total"]) == list(view.table["total"])
+    assert "Fallback: unlisted breast procedure (19499) *" in written[2].read_text()
+    assert pd.read_excel(written[1], sheet_name="comparison")["total"].tolist() == list(
+        view.table["total"])
+    before = written[0].read_bytes()
+    assert view.export("csv") is None and "already exists" in view.file_errors.message
+    assert written[0].read_bytes() == before
