@@ -124,6 +124,9 @@ class Catalog:
         self.rvus = rvus
         self.conversion_factors = datapkg.load("cms-conversion-factors", self.root)
         self.gpci_table = datapkg.load("cms-gpci", self.root)
+        gpci_files = datapkg.load("cms-gpci-releases", self.root)
+        self._gpci_warnings = {int(r.year): f"{int(r.year)} GPCIs: {r.note}"
+                               for r in gpci_files.itertuples() if r.warn}
         self.gpci_table["locality_id"] = self.gpci_table["mac"] + ":" + self.gpci_table["locality"]
         self._by_release = {rid: t.set_index("code") for rid, t in rvus.groupby("release_id")}
         # the tables never change after loading, so look-ups are memoised (widgets re-price often)
@@ -261,6 +264,10 @@ class Catalog:
         pick = hit[hit["apm_track"].isin(["all", track])]
         self._cf_cache[(day, qualifying_apm)] = float(pick.iloc[0]["conversion_factor"])
         return self._cf_cache[(day, qualifying_apm)]
+
+    def gpci_warning(self, year: int) -> str:
+        """What a price at a locality in ``year`` must say about its GPCI file ('' if nothing)."""
+        return self._gpci_warnings.get(int(year), "")
 
     def gpci_years(self) -> list[int]:
         return sorted({int(y) for y in self.gpci_table["year"]})

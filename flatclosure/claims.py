@@ -420,5 +420,7 @@ def price_claim(lines: list[ClaimLine] | list[str], context: PricingContext,
         priced.append(PricedLine(w.line, w.values.release_id, w.unit_amount,
                                  float(round_cents(w.amount)), tuple(w.rules), tuple(w.warnings), w.rank))
     total = float(round_cents(sum(pl.allowed for pl in priced)))
-    warnings = tuple(dict.fromkeys(x for pl in priced for x in pl.warnings))
+    gpci_note = cat.gpci_warning(ctx.on.year) if gpci != (1.0, 1.0, 1.0) else ""
+    warnings = tuple(dict.fromkeys([*(x for pl in priced for x in pl.warnings),
+                                    *([gpci_note] if gpci_note else [])]))
     return ClaimResult(tuple(priced), total, ctx, cf, cat.locality_name(ctx.locality, ctx.on.year), warnings)

@@ -32,8 +32,8 @@ SCENARIO_FIELDS = ("title", "description", "reference", "lines", "procedure", "u
                    "comparators", "valuation", "new_code", "illustrative")
 VALUATION_FIELDS = ("year", "date", "setting", "locality", "payer_multiplier", "qualifying_apm",
                     "modifier_22_percent")
-NEW_CODE_FIELDS = ("code", "work_rvu", "pe_rvu", "mp_rvu", "volume", "displaces", "total_allowed",
-                   "bilat_surg", "mult_proc", "units")
+NEW_CODE_FIELDS = ("code", "indicators_like", "work_rvu", "pe_rvu", "mp_rvu", "volume", "displaces",
+                   "total_allowed", "bilat_surg", "mult_proc", "units")
 
 
 class ScenarioError(FlatclosureError):
@@ -59,17 +59,24 @@ class Valuation:
 
 @dataclass(frozen=True)
 class NewCodeSpec:
-    """A hypothetical code for flat closure: its RVUs, yearly volume and what it displaces."""
+    """A hypothetical code for flat closure: its RVUs, yearly volume and what it displaces.
+
+    Its payment indicators (global period, pre/intra/post shares, assistant, co-surgery, and
+    unless given, bilateral and multiple-procedure) are those of ``indicators_like``, an existing
+    code, in the release in force: a new code has none of its own until CMS publishes them. Its PE
+    RVU is for the scenario's own setting.
+    """
 
     code: str = "AFC01"
+    indicators_like: str = ""
     work_rvu: float = 0.0
     pe_rvu: float = 0.0
     mp_rvu: float = 0.0
     volume: float = 0.0
     displaces: tuple[tuple[str, float], ...] = ()
     total_allowed: float | None = None
-    bilat_surg: str = "1"
-    mult_proc: str = "2"
+    bilat_surg: str | None = None  # None: as indicators_like
+    mult_proc: str | None = None
     units: int = 1
 
     @property
@@ -267,18 +274,25 @@ def from_dict(data: Any, name: str, where: str = "<scenario>", catalog: Catalog 
                 raise ScenarioError(where, f"new_code.displaces.{c}", f"unknown code {c!r}")
             displaces[c] = _number(where, f"new_code.displaces.{c}", share, 0, 1)
         total_allowed = n.get("total_allowed")
-        bilat = str(n.get("bilat_surg", "1"))
-        mult = str(n.get("mult_proc", "2"))
-        if bilat not in ("0", "1", "2", "3", "9"):
+        like = n.get("indicators_like")
+        if like is None:
+            raise ScenarioError(where, "new_code.indicators_like", "missing: name the existing code "
+                                "whose payment indicators (global period, shares, assistant) it follows")
+        like = str(like).zfill(5) if isinstance(like, int) else str(like)
+        if like not in cat.codes.index:
+            raise ScenarioError(where, "new_code.indicators_like", f"unknown code {like!r}")
+        bilat = None if n.get("bilat_surg") is None else str(n["bilat_surg"])
+        mult = None if n.get("mult_proc") is None else str(n["mult_proc"])
+        if bilat not in (None, "0", "1", "2", "3", "9"):
             raise ScenarioError(where, "new_code.bilat_surg", f"{bilat!r} is not 0, 1, 2, 3 or 9")
-        if mult not in ("0", "2"):
+        if mult not in (None, "0", "2"):
             raise ScenarioError(where, "new_code.mult_proc", f"{mult!r} is not 0 or 2")
         units = n.get("units", 1)
         if isinstance(units, bool) or not isinstance(units, int) or units < 1:
             raise ScenarioError(where, "new_code.units",
                                 f"must be a whole number of at least 1, not {units!r}")
         new_code = NewCodeSpec(
-            code=code,
+            code=code, indicators_like=like,
             work_rvu=_number(where, "new_code.work_rvu", n.get("work_rvu", 0.0), 0, 200),
             pe_rvu=_number(where, "new_code.pe_rvu", n.get("pe_rvu", 0.0), 0, 200),
             mp_rvu=_number(where, "new_code.mp_rvu", n.get("mp_rvu", 0.0), 0, 200),
@@ -412,13 +426,13 @@ def _claim_lines(s: Scenario) -> list[ClaimLine]:
     return out
 
 
-def _hypothetical(nc: NewCodeSpec, release_id: str) -> CodeValues:
-    return CodeValues(
-        code=nc.code, release_id=release_id, status="A", work_rvu=nc.work_rvu,
-        nonfac_pe_rvu=nc.pe_rvu, fac_pe_rvu=nc.pe_rvu, mp_rvu=nc.mp_rvu, office_payable=True,
-        facility_payable=True, glob_days="090", pre_op=0.10, intra_op=0.71, post_op=0.19,
-        mult_proc=nc.mult_proc, bilat_surg=nc.bilat_surg, asst_surg="2", co_surg="0",
-        team_surg="0", indicators_from=release_id,
+def _hypothetical(nc: NewCodeSpec, on: dt.date, cat: Catalog) -> CodeValues:
+    """The new code's values: its own RVUs, the payment indicators of ``indicators_like``."""
+    like = cat.values(nc.indicators_like, on)
+    return replace(
+        like, code=nc.code, status="A", work_rvu=nc.work_rvu, nonfac_pe_rvu=nc.pe_rvu,
+        fac_pe_rvu=nc.pe_rvu, mp_rvu=nc.mp_rvu, office_payable=True, facility_payable=True,
+        bilat_surg=nc.bilat_surg or like.bilat_surg, mult_proc=nc.mult_proc or like.mult_proc,
     )
 
 
@@ -447,9 +461,12 @@ def evaluate(s: Scenario, year: int | None = None, locality: str | None | object
             nc = s.new_code
             pool_result = _pool_effect(nc, on, v.setting, v.qualifying_apm, cat)
             factor = pool_result.budget_neutrality_factor
-            extra[nc.code] = _hypothetical(nc, pool_result.release_id)
-            notes.append(f"hypothetical code {nc.code}: {nc.total_rvu:.2f} RVUs; conversion factor "
-                         f"x{factor:.6f} after budget neutrality")
+            extra[nc.code] = _hypothetical(nc, on, cat)
+            change = (f"every code's payment is cut by {1 - factor:.2%} to offset it" if factor != 1.0
+                      else f"its added spending is under the ${pool_result.threshold:,.0f} threshold, "
+                      "so no other code's payment changes")
+            notes.append(f"hypothetical code {nc.code}: {nc.total_rvu:.2f} RVUs, payment indicators "
+                         f"as {nc.indicators_like}; {change}")
         ctx = _context(s, on, loc, factor)  # type: ignore[arg-type]
         if s.procedure:
             claim = _protocol_claim(s, ctx, cat)

@@ -172,3 +172,10 @@ def test_2019_claims_warn_about_borrowed_indicators() -> None:
 def test_line_round_trips_through_text() -> None:
     for text in ("19303-50", "14301-LT-59", "14302x2", "19303-78-RT"):
         assert str(ClaimLine.parse(text)) == text
+
+
+def test_a_2025_locality_price_carries_the_gpci_caveat() -> None:
+    r = price_claim(["14301"], PricingContext("2025-06-01", locality="01182:18"))
+    assert any(w.startswith("2025 GPCIs: CAVEAT") for w in r.warnings)
+    assert price_claim(["14301"], PricingContext("2025-06-01")).warnings == ()  # national
+    assert price_claim(["14301"], PricingContext("2024-08-01", locality="01182:18")).warnings == ()

@@ -96,3 +96,8 @@ def test_the_installed_command_runs() -> None:
     assert done.returncode == 0 and "$990.08" in done.stdout
     bad = subprocess.run([exe, "price"], capture_output=True, text=True, check=False)
     assert bad.returncode == 2 and "the following arguments are required" in bad.stderr
+
+
+def test_price_at_a_2025_locality_shows_the_gpci_caveat(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "price", "14301", "--year", "2025", "--locality", "01182:18")
+    assert code == 0 and "note: 2025 GPCIs: CAVEAT" in out and "12.65" in out

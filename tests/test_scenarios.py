@@ -52,11 +52,14 @@ def _err(text: str) -> ScenarioError:
      "must be more than 0"),
     (lambda d: d["valuation"].update(colour="red"), "valuation.colour", "unknown field"),
     (lambda d: d.update(extra=1), "scenario.extra", "unknown field"),
-    (lambda d: d.update(new_code={"work_rvu": "ten"}), "new_code.work_rvu", "must be a number"),
-    (lambda d: d.update(new_code={"work_rvu": 5, "displaces": {"14301": 1.5}}),
+    (lambda d: d.update(new_code={"indicators_like": "14301", "work_rvu": "ten"}),
+     "new_code.work_rvu", "must be a number"),
+    (lambda d: d.update(new_code={"indicators_like": "14301", "work_rvu": 5,
+                                  "displaces": {"14301": 1.5}}),
      "new_code.displaces.14301", "must be at least 0 and at most 1"),
     (lambda d: d.update(new_code={"code": "19303", "work_rvu": 5}), "new_code.code",
      "not an existing code"),
+    (lambda d: d.update(new_code={"work_rvu": 5}), "new_code.indicators_like", "missing"),
 ])
 def test_bad_files_name_the_field(edit, field: str, message: str) -> None:  # type: ignore[no-untyped-def]
     data = yaml.safe_load(GOOD)
@@ -114,8 +117,9 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     new_code = None
     lines = tuple(draw(st.lists(st.sampled_from(LINES), min_size=1, max_size=4, unique=True)))
     if draw(st.booleans()):
-        new_code = NewCodeSpec(work_rvu=draw(st.floats(1, 40)), pe_rvu=draw(st.floats(0, 30)),
-                               mp_rvu=draw(st.floats(0, 8)), volume=draw(st.floats(0, 1e6)),
+        new_code = NewCodeSpec(indicators_like="14301", work_rvu=draw(st.floats(1, 40)),
+                               pe_rvu=draw(st.floats(0, 30)), mp_rvu=draw(st.floats(0, 8)),
+                               volume=draw(st.floats(0, 1e6)),
                                displaces=(("14301", draw(st.floats(0, 1))),), units=1)
         lines = (*lines, "AFC01-50")
     return Scenario(

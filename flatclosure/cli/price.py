@@ -62,7 +62,11 @@ def run_price(args: argparse.Namespace) -> int:
     first = rows[0]
     print(f"{on}  {first['setting']}  {first['locality_name']}  CF {first['conversion_factor']}"
           f"  release {first['release_id']}")
-    print(table.to_string(index=False))
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    if args.locality:
+        note = load_catalog().gpci_warning(int(on[:4]))
+        if note:
+            print(f"note: {note}")
     print(AMA_NOTICE)
     return 0
 
