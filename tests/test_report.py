@@ -92,7 +92,7 @@ def test_html_tables_read_back_equal_the_engine() -> None:
         assert shown[0] == want.scenario and int(shown[2]) == want.year
         assert shown[4] == money(want.total)
     assert {r[0] for r in tables["vintage"][1:]} == {"RVU24C", "RVU25D", "RVU26C"}
-    assert "illustrative" in text.lower() and "Hypothetical new code for aesthetic flat closure *" in text
+    assert "illustrative" in text.lower() and "Flat closure alone under a hypothetical new code *" in text
     assert html.escape(AMA_NOTICE) in text
     assert "no GPCI file held for 2026" in text  # the n/a reasons are listed
 

@@ -53,11 +53,11 @@ def test_opens_on_the_engines_comparison(presets) -> None:
     in_2025 = engine[engine["year"] == 2025]
     assert view.bars_figure.data[0].y == tuple(in_2025["total"])
     # 19303-50, RVU25D: 29.07 RVU x CF 32.3465 = 940.31 for one side, x 150% bilateral = 1410.47
-    assert bars(view)["Bilateral simple mastectomy (reference)"] == 1410.47
+    assert bars(view)["Mastectomy alone, both sides (reference)"] == 1410.47
     assert "$1,410.47" in view.table_html.value
     # the '*' convention: illustrative titles marked in the chart, the table and the footnote
-    assert "Hypothetical new code for aesthetic flat closure *" in bars(view)
-    assert "Hypothetical new code for aesthetic flat closure *" in view.table_html.value
+    assert "Flat closure alone under a hypothetical new code *" in bars(view)
+    assert "Flat closure alone under a hypothetical new code *" in view.table_html.value
     assert "* Illustrative values" in view.notes.value
     assert "the yearly volume of 3,000" in view.notes.value
     trend = [t for t in view.trend_figure.data if t.visible]
@@ -76,7 +76,7 @@ def test_payer_multiplier_and_setting_override_every_scenario(presets) -> None:
     pd.testing.assert_frame_equal(view.table, scenarios.compare(chosen, [2024, 2025], [None],
                                                                 DEFAULT_BASELINE))
     # 940.312755 x 1.5 = 1410.469 x 1.22 = 1720.772 -> 1720.77 (rounded once per line)
-    assert view.bars_figure is figure and bars(view)["Bilateral simple mastectomy (reference)"] \
+    assert view.bars_figure is figure and bars(view)["Mastectomy alone, both sides (reference)"] \
         == 1720.77
     assert set(view.table["payer_multiplier"]) == {1.22}
 
@@ -85,14 +85,14 @@ def test_payer_multiplier_and_setting_override_every_scenario(presets) -> None:
                                [2024, 2025], [None], DEFAULT_BASELINE)
     pd.testing.assert_frame_equal(view.table, office)
     # a mastectomy is not paid in an office: n/a with the reason on screen, not an error
-    assert bars(view)["Bilateral simple mastectomy (reference)"] is None
+    assert bars(view)["Mastectomy alone, both sides (reference)"] is None
     assert "19303 is not payable in the office setting" in view.table_html.value
     assert not view.errors.showing
 
     view.one_multiplier.value = False  # back to each scenario's own (1.00 in the presets)
     view.setting.value = ""
     assert set(view.table["payer_multiplier"]) == {1.0}
-    assert bars(view)["Bilateral simple mastectomy (reference)"] == 1410.47
+    assert bars(view)["Mastectomy alone, both sides (reference)"] == 1410.47
 
 
 def test_reference_multipliers_come_from_the_data_and_set_the_slider() -> None:
@@ -104,7 +104,7 @@ def test_reference_multipliers_come_from_the_data_and_set_the_slider() -> None:
     view.reference_buttons[3].click()
     assert view.one_multiplier.value and view.payer_multiplier.value == 1.88
     # 1410.469 x 1.88 = 2651.68
-    assert bars(view)["Bilateral simple mastectomy (reference)"] == 2651.68
+    assert bars(view)["Mastectomy alone, both sides (reference)"] == 2651.68
 
 
 def test_with_overrides_changes_only_the_valuation(presets) -> None:
@@ -131,7 +131,7 @@ def test_years_locality_and_baseline(presets) -> None:
     at_la = engine[(engine["year"] == 2025) & (engine["locality"] == LA)]
     assert view.bars_figure.data[1].visible and view.bars_figure.data[1].y == tuple(at_la["total"])
     gap = dict(zip(view.gap_figure.data[0].y, view.gap_figure.data[0].x, strict=True))
-    assert gap["Bilateral simple mastectomy (reference)"] == at_la["total"].iloc[0]
+    assert gap["Mastectomy alone, both sides (reference)"] == at_la["total"].iloc[0]
 
     view.year.value = 2026  # no GPCI file: the locality is n/a, with the reason, and the value
     assert view.bars_figure.data[1].y == (None, None)  # gap falls back to national prices
@@ -139,7 +139,7 @@ def test_years_locality_and_baseline(presets) -> None:
     assert "prices are national only" in view.gap_note.value
     national_2026 = engine[(engine["year"] == 2026) & (engine["locality"] == "national")]
     gap = dict(zip(view.gap_figure.data[0].y, view.gap_figure.data[0].x, strict=True))
-    assert gap["Bilateral simple mastectomy (reference)"] == national_2026["total"].iloc[0]
+    assert gap["Mastectomy alone, both sides (reference)"] == national_2026["total"].iloc[0]
 
     view.baseline.value = "07_excess_skin_15839"
     rebased = scenarios.compare(chosen, [2024, 2025, 2026], [None, LA], "07_excess_skin_15839")
@@ -229,7 +229,7 @@ def test_save_refuses_to_overwrite_unless_ticked(tmp_path: Path) -> None:
     assert target.read_text() == "keep me\n"
     view.overwrite.value = True
     assert view.save() == target and not view.file_errors.showing
-    assert scenarios.load(target).title == "Bilateral simple mastectomy (reference)"
+    assert scenarios.load(target).title == "Mastectomy alone, both sides (reference)"
     view.file_path.value = str(tmp_path / "notes.txt")
     assert view.save() is None and "ends in .yaml, .yml or .json" in view.file_errors.message
 
@@ -271,7 +271,7 @@ def test_exports_write_the_shown_comparison_and_never_overwrite_silently(tmp_pat
     assert all(str(p.resolve()) in view.file_status.value for p in written)
     csv = pd.read_csv(written[0])
     assert list(csv["total"]) == list(view.table["total"])
-    assert "Fallback: unlisted breast procedure (19499) *" in written[2].read_text()
+    assert "Flat closure alone as unlisted 19499 (fallback) *" in written[2].read_text()
     assert pd.read_excel(written[1], sheet_name="comparison")["total"].tolist() == list(
         view.table["total"])
     before = written[0].read_bytes()

@@ -96,7 +96,7 @@ class PoolInputs:
 
 @cache
 def preset() -> scenarios.Scenario:
-    """The preset 'Hypothetical new code for aesthetic flat closure' (illustrative values)."""
+    """The preset 'Flat closure alone under a hypothetical new code' (illustrative values)."""
     return scenarios.load(scenarios.presets_dir() / PRESET)
 
 

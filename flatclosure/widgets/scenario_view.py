@@ -47,10 +47,11 @@ from .common import (
     update_figure,
 )
 
-# The question of the notebook: the advocates' protocol, today's billing, a new code, with the
-# mastectomy and a reconstruction as yardsticks.
-DEFAULT_PRESETS = ("01_mastectomy_reference", "02_advocates_initial_same_surgeon",
-                   "05_bundled_mastectomy_22", "06_unlisted_19499", "08_reconstruction_expander",
+# The question of the notebook, like with like: what the surgeon who closes (or reconstructs) is
+# paid under the advocates' protocol, the fallbacks and a new code, beside reconstruction, with the
+# mastectomy alone as the yardstick. The one-claim presets (mastectomy + closure) are a click away.
+DEFAULT_PRESETS = ("01_mastectomy_reference", "03_advocates_initial_plastic_surgeon",
+                   "06_unlisted_19499", "07_excess_skin_15839", "08_reconstruction_expander",
                    "10_new_afc_code")
 DEFAULT_BASELINE = "01_mastectomy_reference"
 SETTINGS: dict[str, str] = {"facility": "hospital or ASC (facility)", "office": "office"}

@@ -44,7 +44,7 @@ def test_scenarios_follow_the_payer_and_the_year(voila_url: str, page: Any) -> N
     page.locator(".js-plotly-plot").first.wait_for()
     want = engine_rows(2025)
     assert shown_rows(page) == want
-    assert want[0] == ("Bilateral simple mastectomy (reference)", "$1,410.47")  # 940.31 x 150%
+    assert want[0] == ("Mastectomy alone, both sides (reference)", "$1,410.47")  # 940.31 x 150%
     assert not page.get_by_text("scenario_view()").is_visible()  # no code cells in the app
     whole_page_screenshot(page, shots_dir() / "voila-03_reimbursement_scenarios.png")
 
