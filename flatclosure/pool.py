@@ -491,7 +491,8 @@ def _new_work_rvu(scenario: NewCode, priced: pd.DataFrame, members: pd.DataFrame
         raise InputError("work_rvu", "give the new code's work RVU: no comparator to assume it from")
     share = work / tot
     return scenario.rvu * share, (f"assumed: {share:.1%} of the total RVU, the work share of "
-                                  f"{whose}; give work_rvu to set it")
+                                  f"{whose}; the new code's own work RVU replaces this assumption "
+                                  "when it is given")
 
 
 def family_neutrality(scenario: NewCode, family: str | Sequence[str] = "breast",

@@ -169,3 +169,10 @@ def test_the_cy2021_em_example_through_the_view_functions() -> None:
     assert out.statutory.conversion_factor_after == pytest.approx(32.4085, abs=1e-4)
     assert round(out.statutory.change_pct, 2) == -10.20
     assert out.family is None and "cannot stay work-neutral" in out.family_error
+
+
+def test_the_family_lens_uses_the_presets_work_rvu(view) -> None:  # type: ignore[no-untyped-def]
+    # the preset gives 15.00 work of 28.00 total: the lens must not assume another split
+    assert view.outcome.family.new_code_work_rvu == 15.0
+    view.rvu.value = 56.0  # twice the total keeps the preset's work share, 15/28
+    assert view.outcome.family.new_code_work_rvu == pytest.approx(30.0)

@@ -87,11 +87,14 @@ class PoolInputs:
     setting: str = "facility"
     total_allowed: float | None = None
     family: str | tuple[str, ...] = "breast"
+    work_share: float | None = None  # the new code's work RVU as a share of its total (preset's)
 
     def scenario(self, catalog: Catalog | None = None) -> NewCode:
         cat = catalog or load_catalog()
+        work = None if self.work_share is None else self.rvu * self.work_share
         return NewCode(volume=self.volume, on=cat.date_for_year(self.year), total_rvu=self.rvu,
-                       displaces={c: s for c, s in self.shares if s > 0}, setting=self.setting)
+                       work_rvu=work, displaces={c: s for c, s in self.shares if s > 0},
+                       setting=self.setting)
 
 
 @cache
@@ -111,7 +114,7 @@ def default_inputs() -> PoolInputs:
         rvu=round(nc.total_rvu, 2), volume=nc.volume,
         shares=tuple((c, float(shares.get(c, 0.0))) for c in DISPLACED_CODES),
         year=int(s.valuation.year or load_catalog().years()[-1]), setting=s.valuation.setting,
-        total_allowed=nc.total_allowed)
+        total_allowed=nc.total_allowed, work_share=nc.work_rvu / nc.total_rvu)
 
 
 @dataclass(frozen=True)
@@ -385,6 +388,7 @@ class PoolView:
     catalog: Catalog
     volumes: Volumes
     preset_volume: float
+    work_share: float | None = None  # kept from the starting inputs: no control changes it
     outcome: PoolOutcome | None = None
     _grids: dict[tuple[Any, ...], PoolSweep] = field(default_factory=dict)
     resources: tuple[str, ...] = ("cms-rvus", "cms-conversion-factors", "catalog-codes",
@@ -404,7 +408,8 @@ class PoolView:
             rvu=float(self.rvu.value), volume=float(self.volume.value),
             shares=tuple((c, float(w.value)) for c, w in self.shares.items()),
             year=int(self.year.value), setting=str(self.setting.value),
-            total_allowed=None if math.isclose(total, default) else total, family=fam)
+            total_allowed=None if math.isclose(total, default) else total, family=fam,
+            work_share=self.work_share)
 
     @staticmethod
     def _key(inputs: PoolInputs) -> tuple[Any, ...]:
@@ -544,7 +549,7 @@ def pool_view(inputs: PoolInputs | None = None, volumes: Volumes | None = None,
                                 style=CONTROL_STYLE, layout=widgets.Layout(width="420px"))
     first = pool_outcome(inputs, vols, cat)  # the figures start from real data
     view = PoolView(
-        rvu=rvu, volume=volume, shares=shares, year=year, setting=setting,
+        work_share=inputs.work_share, rvu=rvu, volume=volume, shares=shares, year=year, setting=setting,
         total_allowed=total_allowed, family=family, family_codes=family_codes,
         volumes_path=volumes_path,
         load_path=widgets.Button(description="Load file", layout=widgets.Layout(width="110px")),
