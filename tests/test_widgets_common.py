@@ -43,7 +43,7 @@ def test_locality_picker_searches_a_years_localities() -> None:
     picker.set_year(2023)
     assert picker.locality == "01182:18"  # kept: it exists in 2023 too
     picker.combobox.value = "Atlantis"
-    assert picker.locality is None and "not in the list" in picker.note.value
+    assert picker.locality is None and "matches no Medicare locality" in picker.note.value
     picker.set_year(2026)
     assert picker.combobox.disabled and picker.combobox.options == ("National (all GPCIs 1.000)",)
     assert "No GPCI file is held for 2026" in picker.note.value
@@ -70,3 +70,20 @@ def test_update_figure_swaps_data_and_changed_layout_only() -> None:
     assert isinstance(fig, go.FigureWidget)
     with pytest.raises(ValueError, match="traces"):
         update_figure(fig, {"data": [], "layout": {}})
+
+
+def test_locality_picker_takes_what_a_person_types() -> None:
+    picker = LocalityPicker(2024)
+    # part of a name, any case, or the MAC:LOCALITY in any spelling
+    for typed in ("los angeles", "LOS ANGELES", "1182-18", "01182:18"):
+        picker.combobox.value = typed
+        assert picker.locality == "01182:18", typed
+        assert "Using CA · Los Angeles" in picker.note.value
+    picker.combobox.value = "CA"  # many localities: none is chosen until it is one
+    assert picker.locality is None and "localities match" in picker.note.value
+    picker.set_year(2023)  # Los Angeles and Orange counties were two localities then
+    picker.combobox.value = "los angeles"
+    assert picker.locality is None and "2 localities match" in picker.note.value
+    picker.set_year(2025)
+    picker.combobox.value = "alabama"
+    assert picker.locality == "10112:00" and "2025 GPCIs: CAVEAT" in picker.note.value

@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import datapkg
-from ..catalog import AMA_NOTICE, Catalog, load_catalog
+from ..catalog import AMA_NOTICE, Catalog, load_catalog, normalise_locality
 from ..errors import FlatclosureError
 from ..figures import FigureSpec
 
@@ -191,7 +191,7 @@ class LocalityPicker:
         self.catalog = catalog or load_catalog()
         self.combobox = widgets.Combobox(
             value=NATIONAL_LABEL, placeholder="type a state, city or MAC:locality",
-            description=description, ensure_option=True, continuous_update=False,
+            description=description, ensure_option=False, continuous_update=False,
             style=CONTROL_STYLE, layout=widgets.Layout(width="460px"))
         self.note = widgets.HTML()
         self.widget = widgets.VBox([self.combobox, self.note])
@@ -228,28 +228,56 @@ class LocalityPicker:
         self.combobox.value = labels.get(keep, NATIONAL_LABEL)
         self._describe()
 
+    def matches(self, text: str) -> list[str]:
+        """Labels the typed text picks: the exact label, else every label containing the text
+        (case ignored; a MAC:LOCALITY in any spelling, e.g. 1182-18, matches its own label)."""
+        if text in self._ids:
+            return [text]
+        typed = " ".join(str(text).lower().split())
+        if not typed:
+            return []
+        try:
+            wanted = normalise_locality(typed)
+        except FlatclosureError:
+            wanted = ""
+        return [label for label, lid in self._ids.items()
+                if typed in label.lower() or (lid is not None and lid == wanted)]
+
     @property
     def locality(self) -> str | None:
-        """The chosen locality id (MAC:LOCALITY), or None for national prices."""
-        return self._ids.get(self.combobox.value)
+        """The chosen locality id (MAC:LOCALITY), or None for national prices (also while the
+        typed text matches no locality, or several)."""
+        found = self.matches(self.combobox.value)
+        return self._ids[found[0]] if len(found) == 1 else None
 
     @property
     def valid(self) -> bool:
-        return self.combobox.value in self._ids
+        return len(self.matches(self.combobox.value)) == 1
 
     def _describe(self) -> None:
+        typed = self.combobox.value
+        found = self.matches(typed)
         if len(self._ids) == 1:
             held = self.catalog.gpci_years()
             text = (f"No GPCI file is held for {self.year} (held: {held[0]}-{held[-1]}), so "
                     f"{self.year} prices are national only.")
-        elif not self.valid:
-            text = (f"{self.combobox.value!r} is not in the list: pick a locality from it. "
-                    "Prices stay national until you do.")
+        elif not found:
+            text = (f"{typed!r} matches no Medicare locality in {self.year}: type part of a state or "
+                    "city name, or MAC:LOCALITY. Prices stay national until one matches.")
+        elif len(found) > 1:
+            shown = "; ".join(found[:4]) + ("; ..." if len(found) > 4 else "")
+            text = (f"{len(found)} localities match {typed!r} ({shown}): type more or pick one from "
+                    "the list. Prices stay national until one is chosen.")
+        elif typed not in self._ids:
+            text = f"Using {found[0]}."
         elif self._lost and self.locality is None:
             text = f"The locality chosen before does not exist in {self.year}: national prices."
         else:
             text = (f"{len(self._ids) - 1} Medicare localities in {self.year}; type to search. "
                     "National means all GPCIs are 1.")
+        caveat = self.catalog.gpci_warning(self.year)
+        if caveat and self.locality is not None:
+            text += f" Note: {caveat}"
         self.note.value = STYLE + note(text)
 
     def observe(self, handler: Callable[[Any], None]) -> None:
