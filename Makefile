@@ -22,9 +22,13 @@ $(VENV)/.dev-installed: $(VENV)/.lab-installed requirements-dev.txt
 	-$(BIN)/pip uninstall -q -y rfc3987-syntax
 	touch $@
 
+# as root (containers, CI machines) Jupyter refuses to start without --allow-root
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 ## lab: start JupyterLab on the start notebook (token auth stays on; the URL with the token is printed)
 lab: $(VENV)/.lab-installed
-	$(BIN)/jupyter lab --port=$(PORT) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab --port=$(PORT) $(ROOT_FLAG) --ServerApp.root_dir=notebooks \
+		--LabApp.default_url=/lab/tree/00_start_here.ipynb
 
 ## app: the workbook as a clean app (Voila), listing every notebook; one warm kernel per notebook
 ## (preheat) so a page is usable in about 2-3 s instead of waiting for the notebook to run
