@@ -13,6 +13,8 @@ $(VENV)/.lab-installed: binder/requirements.txt pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r binder/requirements.txt
 	$(BIN)/pip install -q --no-deps -e .
+	@# plotly's widget bundle where Lab and Voila serve it, so browsers cache it (flatclosure/plotly_bundle.py)
+	$(BIN)/python -m flatclosure.plotly_bundle
 	@# rfc3987-syntax costs seconds in every kernel (see binder/postBuild); removing it is the last step
 	-$(BIN)/pip uninstall -q -y rfc3987-syntax
 	touch $@
@@ -31,9 +33,11 @@ lab: $(VENV)/.lab-installed
 		--LabApp.default_url=/lab/tree/00_start_here.ipynb
 
 ## app: the workbook as a clean app (Voila), listing every notebook; one warm kernel per notebook
-## (preheat) so a page is usable in about 2-3 s instead of waiting for the notebook to run
+## (preheat) so a page does not wait for its notebook to run; without jupyterlab-plotly's renderer
+## (the app's charts are FigureWidgets; it costs a 4.8 MB script per page view)
 app: $(VENV)/.lab-installed
-	$(BIN)/voila notebooks --port=$(PORT) --Voila.ip=127.0.0.1 --preheat_kernel=True --pool_size=1
+	$(BIN)/voila notebooks --port=$(PORT) --Voila.ip=127.0.0.1 --preheat_kernel=True --pool_size=1 \
+		--VoilaConfiguration.extension_denylist='["jupyterlab-plotly"]'
 
 ## test: lint, type-check, notebook hygiene, then every test (unit, data, notebooks, browser)
 test: $(VENV)/.dev-installed

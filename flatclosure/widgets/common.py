@@ -21,6 +21,7 @@ from .. import datapkg
 from ..catalog import AMA_NOTICE, Catalog, load_catalog, normalise_locality
 from ..errors import FlatclosureError
 from ..figures import FigureSpec
+from ..plotly_bundle import FigureWidget
 
 FOOTER_RESOURCES = ("cms-rvus", "cms-gpci", "cms-conversion-factors", "catalog-codes")
 NATIONAL_LABEL = "National (all GPCIs 1.000)"
@@ -285,8 +286,9 @@ class LocalityPicker:
 
 
 def figure_widget(spec: FigureSpec) -> go.FigureWidget:
-    """A FigureWidget showing a figure spec, ready for ``update_figure``."""
-    fig = go.FigureWidget(spec)
+    """A FigureWidget showing a figure spec, ready for ``update_figure``; its front end is fetched
+    from the server and cached by the browser where it can be (``flatclosure.plotly_bundle``)."""
+    fig = FigureWidget(spec)
     fig._fc_layout = copy.deepcopy(spec["layout"])
     return fig
 
