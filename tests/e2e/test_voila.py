@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from flatclosure.catalog import load_catalog
 from flatclosure.claims import PricingContext, price_claim
 
-from .browser import READ_PAGE, money, shots_dir, whole_page_screenshot
+from .browser import READ_PAGE, change_until, money, shots_dir, type_into, whole_page_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -37,21 +37,18 @@ def test_start_page_prices_the_described_closure(voila_url: str, page: Any) -> N
     # no tissue rearrangement: a layered repair of 7 cm a side
     toggle = page.locator(".widget-hbox", has=page.locator(".fc-label",
                                                            has_text="Tissue rearranged?"))
-    toggle.locator(".widget-toggle-button", has_text="no").click()
-    expect(codes).to_have_text("Codes: 13101-RT, 13101-LT-59", timeout=30_000)
+    change_until(lambda: toggle.locator(".widget-toggle-button", has_text="no").click(),
+                 lambda t: expect(codes).to_have_text("Codes: 13101-RT, 13101-LT-59", timeout=t))
     expect(total).to_contain_text(total_of(["13101-RT", "13101-LT-59"], year))
 
     # back to rearrangement, then 100 sq cm a side: 14301 and two add-on units of 14302
-    toggle.locator(".widget-toggle-button", has_text="yes").click()
-    expect(codes).to_have_text("Codes: 14301-RT, 14301-LT-59", timeout=30_000)
+    change_until(lambda: toggle.locator(".widget-toggle-button", has_text="yes").click(),
+                 lambda t: expect(codes).to_have_text("Codes: 14301-RT, 14301-LT-59", timeout=t))
     readout = page.locator(".widget-slider", has_text="Defect area per side").locator(
         ".widget-readout")
-    readout.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type("100")
-    page.keyboard.press("Enter")
     want = ["14301-RT", "14302-RTx2", "14301-LT-59", "14302-LT-59x2"]
-    expect(codes).to_have_text("Codes: " + ", ".join(want), timeout=30_000)
+    change_until(lambda: type_into(page, readout, "100"),
+                 lambda t: expect(codes).to_have_text("Codes: " + ", ".join(want), timeout=t))
     expect(total).to_contain_text(total_of(want, year))
     shown = page.evaluate(READ_PAGE)
     on = load_catalog().date_for_year(year)

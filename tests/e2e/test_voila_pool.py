@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from flatclosure.pool import statutory
 from flatclosure.widgets.pool_view import default_inputs
 
-from .browser import READ_PAGE, shots_dir, whole_page_screenshot
+from .browser import READ_PAGE, change_until, shots_dir, type_into, whole_page_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -42,14 +42,12 @@ def test_pool_slider_past_break_even_cuts_the_conversion_factor(voila_url: str, 
 
     # 200,000 services a year: far past the break-even volume
     readout = page.locator(".widget-slider", has_text="Services a year").locator(".widget-readout")
-    readout.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type("200000")
-    page.keyboard.press("Enter")
     after = statutory(dataclasses.replace(start, volume=200_000.0).scenario())
     assert after.threshold_exceeded
-    expect(cf).to_contain_text(f"${after.conversion_factor_before:.4f} → "
-                               f"${after.conversion_factor_after:.4f} per RVU", timeout=30_000)
+    change_until(lambda: type_into(page, readout, "200000"),
+                 lambda t: expect(cf).to_contain_text(
+                     f"${after.conversion_factor_before:.4f} → "
+                     f"${after.conversion_factor_after:.4f} per RVU", timeout=t))
     assert after.conversion_factor_after < after.conversion_factor_before
     # the charts follow the text within a moment (their own widget messages): wait for the cross
     page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].some(

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from flatclosure.catalog import load_catalog
 from flatclosure.protocol import ProcedureAttributes, ProtocolResult, recommend
 
-from .browser import READ_BARS, READ_PAGE, money, shots_dir, whole_page_screenshot
+from .browser import READ_BARS, READ_PAGE, change_until, money, shots_dir, type_into, whole_page_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -49,23 +49,20 @@ def test_protocol_app_follows_tissue_rearrangement_and_defect_area(voila_url: st
                      has_text=re.compile(rf"^\s*{text}\s*$")).click()
 
     # no tissue rearrangement: the 7 cm layered repair is included in the mastectomy
-    toggle("rearrangement", "no")
     repair = expected(rearrangement=False)
-    expect(codes).to_have_text(codes_text(repair), timeout=30_000)
+    change_until(lambda: toggle("rearrangement", "no"),
+                 lambda t: expect(codes).to_have_text(codes_text(repair), timeout=t))
     assert codes_text(repair) == "Codes: 19303-50"
     expect(total).to_contain_text(money(repair.total))
     expect(page.locator("table.fc-table", has_text="Left off the claim")).to_contain_text("13101")
 
     # rearrangement again, then 100 sq cm a side: 14301 and two 14302 units a side
-    toggle("rearrangement", "yes")
-    expect(codes).to_have_text(codes_text(first), timeout=30_000)
+    change_until(lambda: toggle("rearrangement", "yes"),
+                 lambda t: expect(codes).to_have_text(codes_text(first), timeout=t))
     readout = page.locator(".fc-area .widget-readout")
-    readout.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type("100")
-    page.keyboard.press("Enter")
     big = expected(defect_area_cm2=100.0)
-    expect(codes).to_have_text(codes_text(big), timeout=30_000)
+    change_until(lambda: type_into(page, readout, "100"),
+                 lambda t: expect(codes).to_have_text(codes_text(big), timeout=t))
     assert "14302-RT-59x2" in codes_text(big)
     expect(total).to_contain_text(money(big.total))
     shown = page.evaluate(READ_PAGE)
