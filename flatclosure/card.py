@@ -20,7 +20,8 @@ from . import datapkg
 from .catalog import AMA_NOTICE, load_catalog
 from .errors import InputError
 from .fees import fee_schedule
-from .protocol import Ruleset, default_rules
+from .labels import describe_when, field_label
+from .protocol import Rule, Ruleset, default_rules
 
 CARD_ROLES = ("protocol", "protocol_add_on", "fallback")
 CARD_FAMILIES_ALSO = ("mastectomy",)
@@ -53,6 +54,13 @@ def _band(info_min: float | None, info_max: float | None, step: float | None, un
     if step:
         return f"each further {step:g} {unit} past {info_min:g}"
     return f"over {info_min:g} to {info_max:g} {unit}" if info_min else f"up to {info_max:g} {unit}"
+
+
+def _assumption_note(rule: Rule) -> str:
+    """How the workbook lets a user change an UNCONFIRMED rule, in its on-screen words."""
+    if rule.choice:
+        return f"chosen under '{field_label(rule.choice)}'"
+    return "can be switched off under 'More pricing options and assumptions'"
 
 
 def card_codes(year: int) -> tuple[dt.date, list[CardCode]]:
@@ -136,9 +144,9 @@ def render_card(year: int | None = None, rules: Ruleset | None = None) -> str:
         if not r.in_force(on):
             continue
         risk = r.then.get("risk", {}).get("level", "") if isinstance(r.then.get("risk"), dict) else ""
-        flag = " (assumption: " + e(r.switch or r.choice or "") + ")" if r.assumption else ""
+        flag = (" (assumption: " + e(_assumption_note(r)) + ")") if r.assumption else ""
         cls = ' class="assumption"' if r.assumption else ""
-        out.append(f'<tr{cls} data-rule="{e(r.id)}"><td>{e(r.describe_when())}</td>'
+        out.append(f'<tr{cls} data-rule="{e(r.id)}"><td>{e(describe_when(r))}</td>'
                    f'<td>{e(r.title)}{flag} <span class="rid">[{e(r.id)}]</span></td>'
                    f"<td>{e(risk)}</td></tr>")
     sources = [f"<li>{e(k)}: {e(v)}</li>" for k, v in rules.sources.items()]

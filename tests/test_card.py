@@ -99,6 +99,12 @@ def test_card_holds_rules_notice_and_no_scripts() -> None:
     assert card.ids["ama-notice"].strip() == AMA_NOTICE
     assert "script" not in card.tags and "link" not in card.tags  # self-contained
     assert "UNCONFIRMED" in html and "Documentation checklist" in html
+    # conditions and assumptions in the words of notebook 02, not attribute or switch names
+    assert "Code the closure as: modifier 22 on the mastectomy, no closure code" in html
+    assert "closure as = " not in html and "mastectomy_22" not in html
+    assert "(assumption: can be switched off under &#x27;More pricing options and assumptions&#x27;)" in html
+    assert "(assumption: chosen under &#x27;Both sides billed as&#x27;)" in html
+    assert "ncci_pairs" not in html and "fat_grafting_revision_only" not in html
 
 
 def test_card_refuses_a_year_not_held(tmp_path: Path) -> None:

@@ -50,7 +50,9 @@ def test_default_is_a_bilateral_initial_closure_by_the_mastectomy_surgeon(view) 
     for item in want.documentation:
         assert item.split(" (")[0] in view.checklist.value
     assert "UNCONFIRMED" in view.warnings.value
-    assert "bilateral convention: RT and LT lines" in view.assumptions.value
+    assert "Both sides billed as: RT and LT lines" in view.assumptions.value
+    assert "NCCI pair edits between the mastectomy and the closure codes (same provider, same date): on" \
+        in view.assumptions.value
 
 
 def test_alternatives_table_and_figure_are_the_engines(view) -> None:
@@ -93,7 +95,8 @@ def test_revision_inside_the_global_period_needs_58_78_or_79(view) -> None:
     assert lines(view) == ["14301-RT", "14301-LT-59"]
     view.prior_surgery.value = True  # 30 days after 19303, inside its 90-day global period
     assert view.errors.showing and view.result is None
-    assert "global_modifier" in view.errors.message and "90-day" in view.errors.message
+    # the control's label, not the attribute name global_modifier
+    assert view.errors.message.startswith("Inside its global period: day 30 is inside the 90-day")
     assert "Codes: none" in view.codes.value and view.claim_table.value == ""
     assert view.figure.data[0].x == () and view.figure.data[1].x == ()
     view.global_modifier.value = "78"
@@ -107,12 +110,15 @@ def test_revision_inside_the_global_period_needs_58_78_or_79(view) -> None:
 
 def test_impossible_combinations_show_a_readable_message(view) -> None:
     view.area.value = 0
-    assert view.errors.showing and "defect_area_cm2" in view.errors.message
+    assert view.errors.showing and view.errors.message.startswith("Defect area per side (sq cm): ")
     assert "Traceback" not in view.errors.widget.value
     view.area.value = 45
     assert not view.errors.showing and view.result is not None
     view.fat_grafting.value = True  # at the initial surgery: refused by the protocol
-    assert view.errors.showing and view.errors.message.startswith("fat_grafting:")
+    assert view.errors.showing and view.errors.message.startswith("Fat grafting: ")
+    # the switch is named by its title, as beside its checkbox
+    assert ("switch off the assumption 'Fat grafting is coded at revision, not at the initial "
+            "closure'") in view.errors.message and "fat_grafting_revision_only" not in view.errors.message
     view.switches["fat_grafting_revision_only"].value = False  # the assumption switched off
     assert not view.errors.showing
     assert "15771-RT-59" in lines(view)  # 100 cc: 15771 alone (up to 50 cc) ... plus 15772
@@ -120,7 +126,7 @@ def test_impossible_combinations_show_a_readable_message(view) -> None:
     assert ("fat_grafting_revision_only", "off") in view.result.assumptions
     assert view.result == engine(view)
     view.length.value = 0.5  # below the smallest layered repair (13100 starts above 1 cm)
-    assert view.errors.showing and "repair_length_cm" in view.errors.message
+    assert view.errors.showing and view.errors.message.startswith("Repair length per side (cm): ")
 
 
 def test_fat_volume_counts_only_with_grafting() -> None:
@@ -151,7 +157,7 @@ def test_convention_sides_setting_locality_and_payer(view) -> None:
     assert view.locality.locality is None and view.result.attributes.on.year == 2026
     assert view.card_name.value == "protocol_card_2026.html"
     view.setting.value = "office"  # 19303 is priced in the facility setting only
-    assert view.errors.showing and view.errors.message.startswith("setting:")
+    assert view.errors.showing and view.errors.message.startswith("Setting: ")
 
 
 def test_exact_date_overrides_the_year(view) -> None:
@@ -161,7 +167,7 @@ def test_exact_date_overrides_the_year(view) -> None:
     assert view.year.disabled and view.result.attributes.on == dt.date(2021, 2, 1)
     assert view.result == engine(view)
     view.exact_date.value = dt.date(2015, 1, 1)
-    assert view.errors.showing and view.errors.message.startswith("date:")
+    assert view.errors.showing and view.errors.message.startswith("Year of surgery or exact date: ")
 
 
 def test_card_button_writes_the_card(view, tmp_path: Path) -> None:

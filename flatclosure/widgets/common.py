@@ -152,12 +152,13 @@ class ErrorPanel:
     message when it raises a FlatclosureError (other exceptions are bugs and propagate).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, describe: Callable[[FlatclosureError | str], str] = str) -> None:
         self.widget = widgets.HTML(layout=widgets.Layout(display="none"))
         self.message = ""
+        self.describe = describe  # how an error reads on screen (e.g. labels.user_message)
 
     def show(self, exc: FlatclosureError | str) -> None:
-        self.message = str(exc)
+        self.message = self.describe(exc)
         self.widget.value = (f'{STYLE}<div class="fc-error" role="alert"><b>Cannot show this '
                              f'combination.</b> {html.escape(self.message)}</div>')
         self.widget.layout.display = None

@@ -25,6 +25,7 @@ from .. import figures
 from ..card import write_card
 from ..catalog import Catalog, load_catalog
 from ..errors import InputError
+from ..labels import CLOSURE_AS, FIELD_LABELS, GLOBAL_MODIFIERS, switch_titles, user_message
 from ..protocol import (
     CONVENTIONS,
     ProcedureAttributes,
@@ -52,17 +53,8 @@ from .common import (
 )
 from .surgery import BILATERAL_CONVENTIONS
 
-CLOSURE_AS: dict[str, str] = {
-    "protocol": "the protocol's codes (1430X with rearrangement, 1310X without)",
-    "unlisted": "unlisted breast procedure 19499 (fallback)",
-    "mastectomy_22": "modifier 22 on the mastectomy, no closure code",
-}
-GLOBAL_MODIFIERS: dict[str, str] = {
-    "": "not chosen",
-    "58": "58: staged or planned",
-    "78": "78: unplanned return to the operating room",
-    "79": "79: unrelated to the prior surgery",
-}
+L = FIELD_LABELS  # the controls' labels: the same words name them in messages
+
 CLAIM_COLUMNS = [
     ("line", "Claim line", fmt_text),
     ("side", "Side", fmt_text),
@@ -388,9 +380,10 @@ class ProtocolView:
         self.alternatives_table.value = html_table(
             frames["alternatives"], ALTERNATIVE_COLUMNS,
             caption="Other ways of coding the same surgery, and what each pays")
+        titles = switch_titles()
         self.assumptions.value = STYLE + note(
             "Assumptions in effect (UNCONFIRMED conventions): "
-            + "; ".join(f"{n.replace('_', ' ')}: {BILATERAL_CONVENTIONS.get(s, s)}"
+            + "; ".join(f"{L.get(n, titles.get(n, n))}: {BILATERAL_CONVENTIONS.get(s, s)}"
                         for n, s in result.assumptions)
             + "." if result.assumptions else "No UNCONFIRMED assumption applies to this claim.")
         update_figure(self.figure, figures.protocol_alternatives_spec(
@@ -459,29 +452,29 @@ def protocol_view(year: int | None = None, catalog: Catalog | None = None,
         "sides": _toggle([("left", "left"), ("right", "right"), ("both sides", "both")],
                          first.sides),
         "mastectomy_code": _dropdown(_code_options(cat, cat.family("mastectomy")),
-                                     first.mastectomy_code, "Mastectomy code"),
+                                     first.mastectomy_code, L["mastectomy_code"]),
         "rearrangement": _toggle([("yes", True), ("no", False)], first.rearrangement),
         "closure_as": _dropdown([(t, k) for k, t in CLOSURE_AS.items()], first.closure_as,
-                                "Code the closure as"),
-        "area": _slider(first.defect_area_cm2, 0, 300, 1, "Defect area per side (sq cm)", ".0f"),
-        "length": _slider(first.repair_length_cm, 0, 40, 0.1, "Repair length per side (cm)", ".1f"),
+                                L["closure_as"]),
+        "area": _slider(first.defect_area_cm2, 0, 300, 1, L["defect_area_cm2"], ".0f"),
+        "length": _slider(first.repair_length_cm, 0, 40, 0.1, L["repair_length_cm"], ".1f"),
         "fat_grafting": _toggle([("yes", True), ("no", False)], first.fat_grafting),
-        "fat_cc": _slider(first.fat_cc, 5, 500, 5, "Fat injected per side (cc)", ".0f"),
+        "fat_cc": _slider(first.fat_cc, 5, 500, 5, L["fat_cc"], ".0f"),
         "skin_excision": _toggle([("yes", True), ("no", False)], first.skin_excision),
         "liposuction": _toggle([("yes", True), ("no", False)], first.liposuction),
         "same_surgeon": _toggle([("same surgeon", True), ("a different surgeon", False)],
                                 first.same_surgeon, "170px"),
         "prior_surgery": _toggle([("none", False), ("yes", True)], first.prior_surgery),
         "days": widgets.IntSlider(value=first.days_since_surgery, min=1, max=730, step=1,
-                                  description="Days since that surgery", continuous_update=False,
+                                  description=L["days_since_surgery"], continuous_update=False,
                                   style=CONTROL_STYLE, layout=widgets.Layout(width="575px")),
         "prior_code": _dropdown(_code_options(cat, prior_codes), first.prior_code,
-                                "Prior surgery's code"),
+                                L["prior_code"]),
         "global_modifier": _dropdown([(t, k) for k, t in GLOBAL_MODIFIERS.items()],
-                                     first.global_modifier, "Inside its global period"),
+                                     first.global_modifier, L["global_modifier"]),
         "bilateral_convention": _dropdown(
             [(f"{BILATERAL_CONVENTIONS[k]} (assumption)", k) for k in CONVENTIONS],
-            first.bilateral_convention, "Both sides billed as"),
+            first.bilateral_convention, L["bilateral_convention"]),
         "distinct_modifier": _toggle([("59", "59"), ("XS", "XS")], first.distinct_modifier, "70px"),
         "year": _dropdown([(str(y), y) for y in cat.years()], year, "Year of surgery", "300px"),
         "exact_date": widgets.DatePicker(value=None, description="or exact date",
@@ -490,20 +483,20 @@ def protocol_view(year: int | None = None, catalog: Catalog | None = None,
         "setting": _toggle([("hospital or ASC", "facility"), ("office", "office")], first.setting,
                            "140px"),
         "payer_multiplier": _slider(first.payer_multiplier, 0.5, 3.0, 0.05,
-                                    "Payer pays (x Medicare)", ".2f"),
+                                    L["payer_multiplier"], ".2f"),
         "qualifying_apm": widgets.Checkbox(value=first.qualifying_apm, indent=False,
                                            description="qualifying APM participant (2026 CF)"),
         "modifier_22_percent": _slider(first.modifier_22_percent, 0, 100, 5,
-                                       "Modifier 22 uplift (%)", ".0f"),
+                                       L["modifier_22_percent"], ".0f"),
         "unlisted_comparator": _dropdown(_code_options(cat, comparators),
-                                         first.unlisted_comparator, "19499 valued like"),
+                                         first.unlisted_comparator, L["unlisted_comparator"]),
     }
     switches = {s["name"]: widgets.Checkbox(value=True, indent=False, description="",
                                             layout=widgets.Layout(width="28px"))
                 for s in assumption_switches() if s["kind"] == "switch"}
     view = ProtocolView(
         catalog=cat, controls=c, locality=LocalityPicker(year, cat), switches=switches,
-        errors=ErrorPanel(), codes=widgets.HTML(), total=widgets.HTML(),
+        errors=ErrorPanel(user_message), codes=widgets.HTML(), total=widgets.HTML(),
         claim_table=widgets.HTML(), reasons_table=widgets.HTML(), bundled=widgets.HTML(),
         warnings=widgets.HTML(), checklist=widgets.HTML(), alternatives_table=widgets.HTML(),
         assumptions=widgets.HTML(),
@@ -514,7 +507,7 @@ def protocol_view(year: int | None = None, catalog: Catalog | None = None,
         card_button=widgets.Button(description="Write the printable protocol card",
                                    button_style="primary", icon="print",
                                    layout=widgets.Layout(width="280px")),
-        card_output=widgets.HTML(), card_errors=ErrorPanel(), widget=widgets.VBox(),
+        card_output=widgets.HTML(), card_errors=ErrorPanel(user_message), widget=widgets.VBox(),
         card_dir=Path(card_dir) if card_dir is not None else Path.cwd(),
     )
     view.locality.combobox.layout.width = "575px"
@@ -528,29 +521,29 @@ def protocol_view(year: int | None = None, catalog: Catalog | None = None,
     choices = [s for s in assumption_switches() if s["kind"] == "choice"]
     column = widgets.Layout(width="595px", margin="0 12px 0 0")
     surgery = widgets.VBox([
-        heading("1. The surgery"), labelled("Stage", c["stage"]), labelled("Sides", c["sides"]),
-        c["mastectomy_code"], labelled("Tissue rearranged?", c["rearrangement"]), c["closure_as"],
+        heading("1. The surgery"), labelled(L["stage"], c["stage"]), labelled(L["sides"], c["sides"]),
+        c["mastectomy_code"], labelled(L["rearrangement"], c["rearrangement"]), c["closure_as"],
         c["area"], c["length"],
         widgets.HTML(STYLE + note("The area chooses 14000/14001/14301 (+14302); the length chooses "
                                   "13100/13101 (+13102). Both feed the alternatives below.")),
-        labelled("Fat grafting?", c["fat_grafting"]), c["fat_cc"],
-        labelled("Excess skin excised?", c["skin_excision"]),
-        labelled("Liposuction contouring?", c["liposuction"]),
+        labelled(L["fat_grafting"], c["fat_grafting"]), c["fat_cc"],
+        labelled(L["skin_excision"], c["skin_excision"]),
+        labelled(L["liposuction"], c["liposuction"]),
     ], layout=column)
     context = widgets.VBox([
-        heading("2. Who, when, where"), labelled("Who closes", c["same_surgeon"]),
+        heading("2. Who, when, where"), labelled(L["same_surgeon"], c["same_surgeon"]),
         labelled("Prior related surgery?", c["prior_surgery"]), c["days"], c["prior_code"],
         c["global_modifier"], c["bilateral_convention"],
-        labelled("Distinct-procedure modifier", c["distinct_modifier"]),
-        widgets.HBox([c["year"], c["exact_date"]]), labelled("Setting", c["setting"]),
+        labelled(L["distinct_modifier"], c["distinct_modifier"]),
+        widgets.HBox([c["year"], c["exact_date"]]), labelled(L["setting"], c["setting"]),
         view.locality.widget, c["payer_multiplier"],
     ], layout=column)
     more = widgets.VBox([
         c["unlisted_comparator"], c["modifier_22_percent"],
-        labelled("Conversion factor", c["qualifying_apm"]),
+        labelled(L["qualifying_apm"], c["qualifying_apm"]),
         heading("Assumptions you can switch (UNCONFIRMED in the domain notes)", 4), *switch_rows,
         widgets.HTML(STYLE + "".join(note(f"{s['title']}: a choice, made above "
-                                          f"('{s['name'].replace('_', ' ')}').") for s in choices)),
+                                          f"('{L.get(s['name'], s['name'])}').") for s in choices)),
     ])
     accordion = widgets.Accordion(children=[more], titles=("More pricing options and assumptions",))
     accordion.add_class("fc-more")

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from .. import figures
 from ..catalog import Catalog, load_catalog
+from ..labels import BILATERAL_CONVENTIONS
 from ..protocol import ProcedureAttributes, ProtocolResult, recommend
 from .common import (
     CONTROL_STYLE,
@@ -34,12 +35,8 @@ from .common import (
 )
 
 # How a bilateral closure is reported is UNCONFIRMED (shared domain notes, section 4.1): each
-# convention of the protocol is offered as an assumption, and the panel shows what it pays.
-BILATERAL_CONVENTIONS: dict[str, str] = {
-    "rt_lt": "RT and LT lines, 59 on the second side",
-    "modifier_50": "one line per code, modifier 50",
-    "summed": "both sides' sizes added on one line",
-}
+# convention of the protocol (labels.BILATERAL_CONVENTIONS) is offered as an assumption, and the
+# panel shows what it pays.
 # What is on the claim: the closure alone, or the same surgeon's mastectomy too (bundling rules).
 CLAIMS: dict[str, str] = {
     "closure": "the closure alone (a revision, or a second surgeon's claim)",
