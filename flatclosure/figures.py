@@ -441,9 +441,11 @@ def protocol_alternatives_spec(alternatives: pd.DataFrame, title: str) -> Figure
 
     ``alternatives`` is ``widgets.protocol_view.alternatives_frame`` (the recommended claim in the
     first row). Two traces on the same categories: the recommended claim, then the other ways;
-    an alternative that is not possible has no bar (its table row says why).
+    an alternative that is not possible has no bar (its table row says why). With no rows (a
+    refused combination) the axes and legend are hidden: no empty grid or stray ticks.
     """
     rows = alternatives.to_dict("records")
+    shown = bool(rows)
     y = [_wrap(r["option"]) for r in rows]
     totals = _floats(r["total"] for r in rows)
     first = [i == 0 for i in range(len(rows))]
@@ -461,11 +463,12 @@ def protocol_alternatives_spec(alternatives: pd.DataFrame, title: str) -> Figure
             "hovertemplate": "%{x:$,.2f}<br>%{customdata}<extra>%{fullData.name}</extra>",
         })
     layout = base_layout(
-        title, height=150 + 46 * max(len(rows), 2), barmode="overlay",
+        title, height=150 + 46 * max(len(rows), 2), barmode="overlay", showlegend=shown,
         margin={"l": 260, "r": 20, "t": 80, "b": 55},
         xaxis={"title": {"text": "allowed amount, whole claim (US$)"}, "tickformat": MONEY_AXIS,
-               "rangemode": "tozero"},
-        yaxis={"autorange": "reversed", "title": {"text": ""}, "automargin": True},
+               "rangemode": "tozero", "visible": shown},
+        yaxis={"autorange": "reversed", "title": {"text": ""}, "automargin": True,
+               "visible": shown},
     )
     return {"data": data, "layout": layout}
 

@@ -99,8 +99,10 @@ def test_revision_inside_the_global_period_needs_58_78_or_79(view) -> None:
     assert view.errors.message.startswith("Inside its global period: day 30 is inside the 90-day")
     assert "Codes: none" in view.codes.value and view.claim_table.value == ""
     assert view.figure.data[0].x == () and view.figure.data[1].x == ()
+    assert not view.figure.layout.xaxis.visible and not view.figure.layout.yaxis.visible
     view.global_modifier.value = "78"
     assert not view.errors.showing
+    assert view.figure.layout.xaxis.visible and view.figure.layout.yaxis.visible
     assert lines(view) == ["14301-RT-78", "14301-LT-59-78"]
     assert view.result == engine(view)
     view.days.value = 120  # outside the global period: the modifier is not used
