@@ -58,7 +58,9 @@ def test_default_is_a_bilateral_initial_closure_by_the_mastectomy_surgeon(view) 
 def test_alternatives_table_and_figure_are_the_engines(view) -> None:
     alts = view.frames["alternatives"]
     want = view.result.alternatives
-    assert list(alts["option"])[1:] == [a.label for a in want]
+    assert list(alts["option"])[1:] == [
+        a.label + (" (+0%: set the uplift your payer grants under More options)"
+                   if a.id == "alt-mastectomy-22" else "") for a in want]
     assert list(alts["total"]) == [view.result.total, *[a.total for a in want]]
     fig = view.figure
     assert len(fig.data) == 2 and fig.data[0].name == "the recommended claim"
@@ -66,11 +68,22 @@ def test_alternatives_table_and_figure_are_the_engines(view) -> None:
     assert fig.data[1].x == (None, *[a.total for a in want])
     by_label = dict(zip(alts["option"], alts["total"], strict=True))
     # mastectomy -22 alone (22 is paid by report: 0% uplift unless set) = 1410.47
-    assert by_label["Mastectomy with modifier 22, no separate closure code"] == 1410.47
+    m22 = "Mastectomy with modifier 22, no separate closure code"
+    assert by_label[m22 + " (+0%: set the uplift your payer grants under More options)"] == 1410.47
     # one 14301-50-59 line: indicator 0 pays one side, ranked #2 at 50% -> 1410.47 + 424.55
     assert by_label["Both sides: one line with modifier 50"] == 1835.02
     assert "1835.02" not in view.alternatives_table.value  # money is shown formatted
     assert "$1,835.02" in view.alternatives_table.value and "−$424.55" in view.alternatives_table.value
+
+
+def test_modifier_22_row_says_the_uplift_it_is_priced_with(view) -> None:
+    assert not view.modifier_22_percent.disabled  # it prices the alternative, whatever is coded
+    view.modifier_22_percent.value = 25
+    alts = view.frames["alternatives"].set_index("option")["total"]
+    # 19303-50-22, 2025: (15 + 10.33 + 3.74) x 32.3465 = 940.3128 x 150% x 125% = 1763.09
+    assert alts["Mastectomy with modifier 22, no separate closure code (+25% uplift, set under "
+                "More options)"] == 1763.09
+    assert "(+25% uplift, set under More options)" in view.alternatives_table.value
 
 
 def test_tissue_rearrangement_and_defect_area(view) -> None:

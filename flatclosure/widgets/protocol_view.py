@@ -28,6 +28,7 @@ from ..errors import InputError
 from ..labels import CLOSURE_AS, FIELD_LABELS, GLOBAL_MODIFIERS, switch_titles, user_message
 from ..protocol import (
     CONVENTIONS,
+    Alternative,
     ProcedureAttributes,
     ProtocolResult,
     assumption_switches,
@@ -85,6 +86,7 @@ BUNDLED_COLUMNS = [
     ("reason", "Why it is left off the claim", fmt_prose),
 ]
 RECOMMENDED = "The recommended claim (above)"
+MODIFIER_22_ALTERNATIVE = "alt-mastectomy-22"  # data/protocol/rules.yaml alternatives
 # claim lines such as 14301-LT-59 are not broken at their hyphens (first column)
 TABLE_CLASS = "fc-table fc-protocol"
 LINE_STYLE = "<style>.fc-protocol td:first-child { white-space: pre; }</style>"
@@ -193,6 +195,17 @@ def signed_money(value: Any) -> str:
     return f"{'−' if value < 0 else '+'}${abs(float(value)):,.2f}"
 
 
+def _option_label(alt: Alternative, result: ProtocolResult) -> str:
+    """An alternative's label; modifier 22's says the uplift it is priced with (0% by default,
+    when it pays the mastectomy alone)."""
+    if alt.id != MODIFIER_22_ALTERNATIVE:
+        return alt.label
+    pct = result.attributes.modifier_22_percent
+    if pct == 0:
+        return f"{alt.label} (+0%: set the uplift your payer grants under More options)"
+    return f"{alt.label} (+{pct:g}% uplift, set under More options)"
+
+
 def alternatives_frame(result: ProtocolResult) -> pd.DataFrame:
     """The recommended claim first, then every alternative the rules offer, with its total."""
     rows: list[dict[str, Any]] = [{
@@ -202,7 +215,7 @@ def alternatives_frame(result: ProtocolResult) -> pd.DataFrame:
     }]
     for a in result.alternatives:
         rows.append({
-            "option": a.label, "kind": a.kind, "lines": ", ".join(a.lines), "total": a.total,
+            "option": _option_label(a, result), "kind": a.kind, "lines": ", ".join(a.lines), "total": a.total,
             "difference": a.difference, "denial_risk": a.denial_risk or "", "is_current": a.is_current,
             "note": (f"not possible: {a.error}" if a.error
                      else "same as the recommended claim" if a.is_current else ""),
@@ -329,8 +342,8 @@ class ProtocolView:
         c["bilateral_convention"].disabled = c["sides"].value != "both"
         for name in ("days", "prior_code", "global_modifier"):
             c[name].disabled = not prior
-        c["modifier_22_percent"].disabled = c["closure_as"].value != "mastectomy_22"
         c["year"].disabled = c["exact_date"].value is not None
+        # the modifier 22 uplift stays enabled: it also prices the modifier 22 alternative
 
     def refresh(self, *_: Any) -> None:
         """Re-run the protocol on any control change; an impossible combination shows a message
