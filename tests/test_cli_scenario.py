@@ -22,8 +22,9 @@ def test_run_presets_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     rows = json.loads(out)
     assert [(r["scenario"], r["total"]) for r in rows] == [
-        ("01_mastectomy_reference", 1410.47), ("06_unlisted_19499", 849.10)]
-    assert rows[1]["difference"] == -561.37 and rows[1]["illustrative"] is True
+        ("01_mastectomy_reference", 1410.47), ("06_unlisted_19499", 794.11)]
+    # 19499 valued like 19380: 794.11 - 1410.47 = -616.36
+    assert rows[1]["difference"] == -616.36 and rows[1]["illustrative"] is True
 
 
 def test_run_writes_every_export(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -4,7 +4,11 @@ Checked by hand, 2025 (release RVU25D, CF 32.3465, national, facility):
 - 01 mastectomy: 19303 = 15.00 + 10.33 + 3.74 = 29.07 RVU x 32.3465 = 940.3128; -50: x 1.5 = 1410.47
 - 02 same surgeon: 1410.47 + 2 x (14301 = 26.25 x 32.3465 = 849.1056, ranked 2nd and 3rd at 50%)
   = 1410.47 + 424.55 + 424.55 = 2259.57
-- 06 unlisted 19499 valued like 14301: 849.10
+- 06 unlisted 19499 valued like 19380 (the protocol's comparator, data/protocol/rules.yaml):
+  19380 = 11.17 + 11.31 + 2.07 = 24.55 RVU x 32.3465 = 794.1066 -> 794.11;
+  Los Angeles (01182:18, GPCI 1.042 / 1.194 / 0.69): 11.17 x 1.042 + 11.31 x 1.194 + 2.07 x 0.69
+  = 11.6391 + 13.5041 + 1.4283 = 26.5716 x 32.3465 = 859.4977 -> 859.50;
+  2026 (RVU26C, CF 33.4009): 10.89 + 9.09 + 2.05 = 22.03 x 33.4009 = 735.8218 -> 735.82
 - 10 new code AFC01-50: (15 + 10 + 3) x 32.3465 x 1.5 = 1358.55 (below the $20M threshold, no
   budget-neutrality cut)
 """
@@ -44,8 +48,17 @@ def test_hand_checked_figures() -> None:
     exp = EXPECTED.set_index(["scenario", "year", "locality"])["total"]
     assert exp[("01_mastectomy_reference", 2025, "national")] == 1410.47
     assert exp[("02_advocates_initial_same_surgeon", 2025, "national")] == 2259.57
-    assert exp[("06_unlisted_19499", 2025, "national")] == 849.10
+    assert exp[("06_unlisted_19499", 2025, "national")] == 794.11
+    assert exp[("06_unlisted_19499", 2025, "01182:18")] == 859.50
+    assert exp[("06_unlisted_19499", 2026, "national")] == 735.82
     assert exp[("10_new_afc_code", 2025, "national")] == 1358.55
+
+
+def test_the_unlisted_preset_uses_the_protocols_comparator() -> None:
+    from flatclosure.protocol import default_rules
+
+    assert dict(PRESETS["06_unlisted_19499"].comparators) == {
+        "19499": default_rules().settings["unlisted_comparator"]}
 
 
 def test_the_new_code_stays_below_the_threshold() -> None:
