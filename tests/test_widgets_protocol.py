@@ -105,6 +105,7 @@ def test_tissue_rearrangement_and_defect_area(view) -> None:
 def test_revision_inside_the_global_period_needs_58_78_or_79(view) -> None:
     view.stage.value = "revision"
     assert view.mastectomy_code.disabled and view.days.disabled
+    assert "fc-off" in view.mastectomy_code._dom_classes and "fc-off" in view.days._dom_classes
     assert lines(view) == ["14301-RT", "14301-LT-59"]
     view.prior_surgery.value = True  # 30 days after 19303, inside its 90-day global period
     assert view.errors.showing and view.result is None

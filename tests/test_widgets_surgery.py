@@ -19,6 +19,8 @@ def lines(p) -> list[str]:
 
 
 def test_default_is_a_bilateral_closure_with_tissue_rearrangement(panel) -> None:
+    assert panel.length.disabled and "fc-off" in panel.length._dom_classes  # area applies
+    assert not panel.area.disabled and "fc-off" not in panel.area._dom_classes
     assert lines(panel) == ["14301-RT", "14301-LT-59"]
     # 2025 (RVU25D, CF 32.3465): 14301 26.25 RVU = 849.0956; the second side ranks #2 at 50%:
     # 849.10 + 424.55 = 1273.65
@@ -34,6 +36,8 @@ def test_controls_reprice_the_claim(panel) -> None:
     # 13101 2025: 3.50 + 3.47 + 0.43 = 7.40 x 32.3465 = 239.3641; + 50% = 119.68 -> 359.04
     assert panel.result.total == 359.04
     assert panel.area.disabled and not panel.length.disabled
+    # greyed out too: a disabled slider alone looks like an enabled one
+    assert "fc-off" in panel.area._dom_classes and "fc-off" not in panel.length._dom_classes
     panel.tissue_rearrangement.value = True
     panel.area.value = 100  # 60 in 14301, 40 more: two add-on units of 30 sq cm (or part)
     want = ["14301-RT", "14302-RTx2", "14301-LT-59", "14302-LT-59x2"]

@@ -46,6 +46,7 @@ STYLE = """
   line-height: var(--jp-widgets-inline-height, 28px); }
 .fc-error { border-left: 4px solid #D55E00; background: #fff4ec; padding: 8px 12px;
   color: #222; font-size: 14px; margin: 6px 0; line-height: 1.4; }
+.fc-off { opacity: 0.4; }
 .fc-footer { color: #555; font-size: 12px; border-top: 1px solid #ccc; margin-top: 16px;
   padding-top: 6px; line-height: 1.4; }
 </style>
@@ -309,6 +310,16 @@ def update_figure(target: go.FigureWidget, spec: FigureSpec) -> None:
         if changed:
             target.layout.update(changed, overwrite=True)
     target._fc_layout = copy.deepcopy(layout)
+
+
+def set_applies(control: widgets.Widget, applies: bool) -> None:
+    """Enable a control that applies; disable one that does not and grey it out with its label
+    (a disabled slider alone looks the same as an enabled one)."""
+    control.disabled = not applies
+    if applies:
+        control.remove_class("fc-off")
+    else:
+        control.add_class("fc-off")
 
 
 def labelled(text: str, control: widgets.Widget) -> widgets.HBox:

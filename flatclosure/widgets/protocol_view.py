@@ -50,6 +50,7 @@ from .common import (
     labelled,
     note,
     scrolling,
+    set_applies,
     update_figure,
 )
 from .surgery import BILATERAL_CONVENTIONS
@@ -337,12 +338,12 @@ class ProtocolView:
     def _enable(self) -> None:
         c = self.controls
         initial, prior = c["stage"].value == "initial", bool(c["prior_surgery"].value)
-        c["mastectomy_code"].disabled = not initial
-        c["fat_cc"].disabled = not c["fat_grafting"].value
-        c["bilateral_convention"].disabled = c["sides"].value != "both"
+        set_applies(c["mastectomy_code"], initial)
+        set_applies(c["fat_cc"], bool(c["fat_grafting"].value))
+        set_applies(c["bilateral_convention"], c["sides"].value == "both")
         for name in ("days", "prior_code", "global_modifier"):
-            c[name].disabled = not prior
-        c["year"].disabled = c["exact_date"].value is not None
+            set_applies(c[name], prior)
+        set_applies(c["year"], c["exact_date"].value is None)
         # the modifier 22 uplift stays enabled: it also prices the modifier 22 alternative
 
     def refresh(self, *_: Any) -> None:

@@ -31,6 +31,7 @@ from .common import (
     labelled,
     note,
     scrolling,
+    set_applies,
     update_figure,
 )
 
@@ -130,8 +131,9 @@ class SurgeryPanel:
 
     def refresh(self, *_: Any) -> None:
         """Re-price on any control change; an impossible combination shows a message."""
-        self.area.disabled = not self.tissue_rearrangement.value
-        self.length.disabled = bool(self.tissue_rearrangement.value)
+        # the area sizes a tissue rearrangement, the length a complex repair: only one applies
+        set_applies(self.area, bool(self.tissue_rearrangement.value))
+        set_applies(self.length, not self.tissue_rearrangement.value)
         self.bilateral.disabled = self.sides.value != "both"
         if self.locality.year != int(self.year.value):
             self.locality.set_year(int(self.year.value))
