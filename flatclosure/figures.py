@@ -348,6 +348,21 @@ def _pct_text(value: Any) -> str:
     return "" if value is None or value != value else f"{value:+.1f}%"
 
 
+# Room above the plot of a chart whose legend can wrap to one item a row in a narrow notebook
+# (JupyterLab beside its file browser): the title pinned to the top edge, the legend under it.
+LINE_PX, LEGEND_ROW_PX, TOP_PAD_PX = 22, 25, 12  # measured in Lab's Chromium
+
+
+def _title_over_legend(title: str, legend_rows: int) -> dict[str, Any]:
+    """Layout keys that keep a title clear of a legend of up to ``legend_rows`` rows."""
+    title_lines = title.count("<br>") + 1
+    return {
+        "title": {"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16},
+                  "yref": "container", "y": 1.0, "yanchor": "top", "pad": {"t": TOP_PAD_PX}},
+        "top": TOP_PAD_PX + LINE_PX * title_lines + LEGEND_ROW_PX * legend_rows + TOP_PAD_PX,
+    }
+
+
 def pool_prices_spec(prices: pd.DataFrame, title: str) -> FigureSpec:
     """What each code is paid today and after the new code under both lenses (horizontal bars).
 
@@ -369,14 +384,17 @@ def pool_prices_spec(prices: pd.DataFrame, title: str) -> FigureSpec:
             "insidetextanchor": "end", "textfont": {"size": 11},
             "hovertemplate": f"%{{y}}: %{{text}}<br>{name}<extra></extra>",
         })
+    top = _title_over_legend(title, legend_rows=len(POOL_SERIES))
     layout = base_layout(
-        title, height=max(360, 62 * len(prices) + 150), barmode="group", bargap=0.18,
-        bargroupgap=0.04, margin={"l": 150, "r": 20, "t": 100, "b": 60},
+        title, height=max(360, 62 * len(prices) + 150) + top["top"] - 100, barmode="group",
+        bargap=0.18,
+        bargroupgap=0.04, margin={"l": 150, "r": 20, "t": top["top"], "b": 60},
         uniformtext={"minsize": 10, "mode": "show"},
         xaxis={"title": {"text": "national payment per procedure (US$)"},
                "tickformat": MONEY_AXIS, "rangemode": "tozero"},
         yaxis={"autorange": "reversed", "title": {"text": ""}},
     )
+    layout["title"] = top["title"]
     return {"data": data, "layout": layout}
 
 
@@ -406,12 +424,14 @@ def pool_heatmap_spec(rvus: Any, volumes: Any, change_pct: Any, break_even: Any,
                                              "line": {"width": 2, "color": "#FFFFFF"}},
          "hovertemplate": "your scenario: %{x:.2f} RVU x %{y:,.0f} services<extra></extra>"},
     ]
+    top = _title_over_legend(title, legend_rows=2)  # the threshold line and your scenario
     layout = base_layout(
-        title, height=480, margin={"l": 90, "r": 20, "t": 100, "b": 60},
+        title, height=480 + top["top"] - 100, margin={"l": 90, "r": 20, "t": top["top"], "b": 60},
         xaxis={"title": {"text": "new code's total RVU"}, "range": [xs[0], xs[-1]]},
         yaxis={"title": {"text": "services a year (log scale)"}, "type": "log",
                "range": [math.log10(vs[0]), math.log10(vs[-1])], "tickformat": ",.0f"},
     )
+    layout["title"] = top["title"]
     return {"data": data, "layout": layout}
 
 

@@ -74,3 +74,23 @@ def test_protocol_alternatives_hide_the_axes_when_nothing_is_shown() -> None:
     assert len(full["data"]) == 2 and full["data"][0]["x"][0] == result.total
     assert full["layout"]["xaxis"]["visible"] is True and full["layout"]["yaxis"]["visible"] is True
     assert full["layout"]["showlegend"] is True
+
+
+def test_pool_charts_keep_the_title_clear_of_a_wrapped_legend() -> None:
+    import numpy as np
+    import pandas as pd
+
+    prices = pd.DataFrame({"label": ["19303 (mastectomy)"], "price_before": [940.31],
+                           "price_after": [940.31], "change_pct": [0.0], "family_after": [903.53],
+                           "family_change_pct": [-3.9]})
+    spec = figures.pool_prices_spec(prices, "What each code is paid")
+    title, margin = spec["layout"]["title"], spec["layout"]["margin"]
+    assert (title["yref"], title["y"], title["yanchor"]) == ("container", 1.0, "top")
+    # pad 12 + one title line 22 + three legend rows (one item a row in Lab) 3 x 25 + pad 12 = 121
+    assert margin["t"] == 121 and spec["layout"]["height"] == 360 + 21
+    heat = figures.pool_heatmap_spec(np.array([10.0, 20.0]), np.array([100.0, 1000.0]),
+                                     np.zeros((2, 2)), np.array([np.inf, 500.0]), 10, 100,
+                                     "Change of the CF<br>(2025, facility, national)")
+    # 12 + two title lines 2 x 22 + two legend rows 2 x 25 + 12 = 118; the plot keeps its 380 px
+    assert heat["layout"]["margin"]["t"] == 118 and heat["layout"]["height"] == 498
+    assert heat["layout"]["title"]["yanchor"] == "top"

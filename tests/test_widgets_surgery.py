@@ -28,6 +28,7 @@ def test_default_is_a_bilateral_closure_with_tissue_rearrangement(panel) -> None
     assert list(panel.figure.data[0].x) == [849.10, 424.55]
     assert "Codes: 14301-RT, 14301-LT-59" in panel.codes.value
     assert "$1,273.65" in panel.total.value and "Denial risk" in panel.total.value
+    assert '<table class="fc-table fc-fit">' in panel.table.value  # fits a narrow Lab column
 
 
 def test_controls_reprice_the_claim(panel) -> None:

@@ -36,6 +36,7 @@ STYLE = """
   vertical-align: bottom; }
 .fc-table td { border-bottom: 1px solid #ddd; padding: 3px 10px 3px 4px; vertical-align: top; }
 .fc-table td.wide { min-width: 260px; max-width: 420px; }
+.fc-fit td.wide { min-width: 150px; }  /* a table that must fit a narrow notebook column */
 .fc-table td.num, .fc-table th.num { text-align: right; font-variant-numeric: tabular-nums;
   white-space: nowrap; }
 .fc-table tr:nth-child(even) td { background: #f6f6f6; }

@@ -634,4 +634,5 @@ def _heatmap_spec(out: PoolOutcome) -> figures.FigureSpec:
     g = out.sweep
     return figures.pool_heatmap_spec(
         g.rvus, g.volumes, g.change_pct, g.break_even_volume, out.inputs.rvu, out.inputs.volume,
-        f"Change of the conversion factor by the new code's RVU and volume ({_where(out.inputs)})")
+        "Change of the conversion factor by the new code's RVU and volume"
+        f"<br>({_where(out.inputs)})")  # one line is wider than the chart in JupyterLab

@@ -153,7 +153,9 @@ class SurgeryPanel:
                 + "".join(note(f"Note: {w}") for w in result.warnings)
                 + "".join(note(f"Left off the claim: {b.code} ({b.side}): {b.reason}")
                           for b in result.bundled))
-            self.table.value = html_table(frame, LINE_COLUMNS, caption="The claim, line by line")
+            # prose columns wrap narrower, so every column fits JupyterLab beside its file browser
+            self.table.value = html_table(frame, LINE_COLUMNS, caption="The claim, line by line",
+                                          css_class="fc-table fc-fit")
             update_figure(self.figure, figures.claim_spec(frame, "Allowed per claim line"))
             self.result = result
         if self.errors.showing:
