@@ -20,6 +20,15 @@ def view():
     return catalog_view(year=2025)
 
 
+def test_opens_on_the_same_default_year_as_the_other_notebooks() -> None:
+    from flatclosure.widgets import protocol_view, surgery_panel
+
+    cat = load_catalog()
+    assert max(cat.gpci_years()) == 2025 < cat.years()[-1]  # 2026 has no GPCI file
+    assert catalog_view().year.value == 2025 == surgery_panel().year.value
+    assert protocol_view().year.value == 2025
+
+
 def test_opens_on_the_year_with_engine_values(view) -> None:
     assert view.year.value == 2025 and view.family.value == "all"
     # RVU25D, CF 32.3465: 19303 29.07 RVU -> 940.31; 14301 26.25 RVU -> 849.10

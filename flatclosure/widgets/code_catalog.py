@@ -150,7 +150,8 @@ def catalog_view(year: int | None = None, family: str = ALL,
     """Build notebook 01's view: year and family controls over a table and three figures."""
     cat = catalog or load_catalog()
     years = cat.years()
-    year = years[-1] if year is None else int(year)
+    # the same default as 00, 02, 03 and 04: the latest year with a GPCI file
+    year = max(cat.gpci_years()) if year is None else int(year)
     frames = catalog_frames(year, family, cat)
     year_control = widgets.ToggleButtons(
         options=[(str(y), y) for y in years], value=year, style={"button_width": "58px"},
