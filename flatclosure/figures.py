@@ -27,8 +27,10 @@ OKABE_ITO: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072
                               "#CC79A7", "#000000")
 # Line colours for up to 8 series, the pale yellow last (it reads poorly on white).
 SERIES_COLOURS: tuple[str, ...] = tuple(OKABE_ITO[i] for i in (4, 5, 2, 0, 6, 1, 7, 3))
-GROUP_COLOURS: dict[str, str] = dict(zip(GAP_GROUPS, (OKABE_ITO[5], OKABE_ITO[4], OKABE_ITO[2]),
-                                         strict=True))
+# One colour per group in every chart (01's value gap, 03's scenarios): flat closure blue, as in
+# 00's and 02's claim charts, mastectomy vermillion, breast-mound reconstruction green.
+GROUP_COLOURS: dict[str, str] = {"Flat closure": OKABE_ITO[4], "Mastectomy": OKABE_ITO[5],
+                                 "Breast-mound reconstruction": OKABE_ITO[2]}
 LINE_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 MONEY_AXIS = "$,.0f"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
@@ -216,8 +218,9 @@ def claim_figure(lines: pd.DataFrame, title: str) -> go.Figure:
 
 # -- scenario comparison (flatclosure.scenarios.compare tables) --------------------------------
 SCENARIO_GROUP_COLOURS: dict[str, str] = {
-    "Mastectomy": OKABE_ITO[5], "Flat closure": OKABE_ITO[4], "Fallback": OKABE_ITO[0],
-    "New code": OKABE_ITO[6], "Breast-mound reconstruction": OKABE_ITO[2],
+    "Mastectomy": GROUP_COLOURS["Mastectomy"], "Flat closure": GROUP_COLOURS["Flat closure"],
+    "Fallback": OKABE_ITO[0], "New code": OKABE_ITO[6],
+    "Breast-mound reconstruction": GROUP_COLOURS["Breast-mound reconstruction"],
 }
 ILLUSTRATIVE_MARK = " *"
 

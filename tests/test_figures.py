@@ -94,3 +94,16 @@ def test_pool_charts_keep_the_title_clear_of_a_wrapped_legend() -> None:
     # 12 + two title lines 2 x 22 + two legend rows 2 x 25 + 12 = 118; the plot keeps its 380 px
     assert heat["layout"]["margin"]["t"] == 118 and heat["layout"]["height"] == 498
     assert heat["layout"]["title"]["yanchor"] == "top"
+
+
+def test_shared_groups_have_one_colour_in_every_chart() -> None:
+    from flatclosure.scenarios import SCENARIO_GROUPS
+    from flatclosure.tables import GAP_GROUPS
+
+    assert set(figures.GROUP_COLOURS) == set(GAP_GROUPS)
+    assert list(figures.SCENARIO_GROUP_COLOURS) == list(SCENARIO_GROUPS)  # trace order
+    for group in GAP_GROUPS:  # 01's value gap and 03's scenario bars agree
+        assert figures.SCENARIO_GROUP_COLOURS[group] == figures.GROUP_COLOURS[group]
+    assert figures.GROUP_COLOURS["Flat closure"] == "#0072B2"  # blue, as in 00's claim chart
+    assert figures.GROUP_COLOURS["Mastectomy"] == "#D55E00"
+    assert len(set(figures.SCENARIO_GROUP_COLOURS.values())) == 5
