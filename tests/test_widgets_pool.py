@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import ipywidgets as widgets
 import numpy as np
 import plotly.graph_objects as go
 import pytest
@@ -50,6 +51,10 @@ def test_opens_on_the_preset_new_code_with_engine_values(view) -> None:
     assert "Added spending: $970,977 a year" in view.statutory_text.value
     # break-even: 20,000,000 / (10.006 x 32.3465) = 61,793.4 services a year
     assert "crossed above 61,793 services a year" in view.statutory_text.value
+    # the engine's note, on screen: 19499 is carrier priced, so displacing it frees nothing
+    assert stat.notes == ("19499 has status C (not priced by RVUs): displacing it frees no RVUs "
+                          "in this model",)
+    assert f"Note: {stat.notes[0]}." in view.statutory_text.value
     assert "illustrative" in view.statutory_text.value  # the preset's volume, labelled
     codes = engine.codes.set_index("code")
     assert bars(view.prices_figure, 0)["19303 (mastectomy)"] == codes.loc["19303", "price_before"]
@@ -176,3 +181,17 @@ def test_the_family_lens_uses_the_presets_work_rvu(view) -> None:  # type: ignor
     assert view.outcome.family.new_code_work_rvu == 15.0
     view.rvu.value = 56.0  # twice the total keeps the preset's work share, 15/28
     assert view.outcome.family.new_code_work_rvu == pytest.approx(30.0)
+
+
+def test_the_path_box_says_it_reads_the_workbooks_machine(view) -> None:
+    from flatclosure.widgets.pool_view import PATH_NOTE
+
+    assert view.volumes_path.placeholder == "a path on the machine running the workbook"
+    notes = [w.value for w in _descendants(view.widget) if isinstance(w, widgets.HTML)]
+    assert any(PATH_NOTE in v for v in notes) and "use Upload" in PATH_NOTE
+
+
+def _descendants(w):
+    yield w
+    for child in getattr(w, "children", ()):
+        yield from _descendants(child)

@@ -216,6 +216,7 @@ def statutory_lines(stat: StatutoryResult, preset_volume: float) -> list[str]:
             "offset applies: the conversion factor and every other code's payment stay as they "
             "are.")
     lines.append(break_even_words(stat, preset_volume))
+    lines += [f"Note: {n}." for n in stat.notes]  # e.g. a carrier-priced code frees no RVUs
     return lines
 
 
@@ -257,6 +258,7 @@ def family_lines(fam: FamilyResult) -> list[str]:
         f"{first} would be paid {fmt_money(row['price_after'])} instead of "
         f"{fmt_money(row['price_before'])} ({fmt_change(row['change'])}, "
         f"{fmt_pct(row['change_pct'])}).",
+        *(f"Note: {n}." for n in fam.notes),
     ]
 
 
@@ -324,6 +326,11 @@ def reasoning_html(volumes: Volumes, codes: Sequence[str]) -> str:
 
 
 # -- volumes from a user's file ------------------------------------------------------------------
+# the path box is read by the kernel, which on Binder or in the Voila app is not the user's computer
+PATH_NOTE = ("The path is read on the machine running the workbook, not on your own computer: "
+             "on Binder or in the app, use Upload.")
+
+
 def volumes_from_path(text: str) -> Volumes:
     """CMS 'by Geography and Service' volumes from a path typed by the user."""
     path = str(text).strip().strip("'\"")
@@ -544,7 +551,7 @@ def pool_view(inputs: PoolInputs | None = None, volumes: Volumes | None = None,
         value="" if isinstance(inputs.family, str) else " ".join(inputs.family),
         placeholder="e.g. 19303 19307 14301", description="Family codes",
         continuous_update=False, style=CONTROL_STYLE, layout=wide)
-    volumes_path = widgets.Text(placeholder="path of the CMS CSV on this computer",
+    volumes_path = widgets.Text(placeholder="a path on the machine running the workbook",
                                 description="CMS file path", continuous_update=False,
                                 style=CONTROL_STYLE, layout=widgets.Layout(width="420px"))
     first = pool_outcome(inputs, vols, cat)  # the figures start from real data
@@ -584,6 +591,7 @@ def pool_view(inputs: PoolInputs | None = None, volumes: Volumes | None = None,
                                  "& Other Practitioners - by Geography and Service' CSV "
                                  "(national rows are used).")),
                widgets.HBox([volumes_path, view.load_path]),
+               widgets.HTML(note(PATH_NOTE)),
                widgets.HBox([view.upload, view.reset_volumes])]),
     ], layout=widgets.Layout(flex_flow="row wrap", width="100%"))
     lenses = widgets.HBox([
