@@ -193,9 +193,15 @@ def test_card_button_writes_the_card(view, tmp_path: Path) -> None:
     text = path.read_text()
     assert "14301" in text and "2025" in text
     assert str(path) in view.card_output.value and "download=" in view.card_output.value
+    assert "name box was empty" not in view.card_output.value  # a name was given
     view.card_name.value = "../elsewhere.html"
     assert view.write_card() is None and view.card_errors.showing
     assert "plain file name" in view.card_errors.message and not view.errors.showing
+    view.card_name.value = "  "  # empty: the default name, said on screen and put in the box
+    assert view.write_card() == path and not view.card_errors.showing
+    assert view.card_name.value == "protocol_card_2025.html"
+    assert ("The file name box was empty, so the default name protocol_card_2025.html is used."
+            in view.card_output.value)
     with pytest.raises(Exception, match="not a folder"):
         card_path(2025, tmp_path / "missing")
 

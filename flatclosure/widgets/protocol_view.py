@@ -426,11 +426,17 @@ class ProtocolView:
         self.card_output.value = ""
         with self.card_errors.catching():
             year = self.inputs().on(self.catalog).year
-            path = write_protocol_card(year, self.card_dir, self.card_name.value or None)
+            name = self.card_name.value.strip()
+            path = write_protocol_card(year, self.card_dir, name or None)
             data = base64.b64encode(path.read_bytes()).decode("ascii")
             kind = "application/pdf" if path.suffix.lower() == ".pdf" else "text/html"
+            if not name:  # say so, and show the name used, rather than fall back silently
+                self.card_name.value = path.name
+            fallback = ("" if name else
+                        f"The file name box was empty, so the default name {path.name} is used. ")
             self.card_output.value = STYLE + (
-                f'<div class="fc-note">The protocol card for {year} is written to '
+                f'<div class="fc-note">{html.escape(fallback)}The protocol card for {year} is '
+                "written to "
                 f"<code>{html.escape(str(path.resolve()))}</code>. "
                 f'<a download="{html.escape(path.name)}" href="data:{kind};base64,{data}" '
                 f'style="text-decoration:underline">Download {html.escape(path.name)}</a>, '
