@@ -6,11 +6,8 @@ catalog is loaded once per process). Run as a script to print them.
 
 from __future__ import annotations
 
-import statistics
-import time
-from collections.abc import Callable
-
 import numpy as np
+from timing import median_seconds
 
 from flatclosure.catalog import load_catalog
 from flatclosure.pool import (
@@ -21,18 +18,6 @@ from flatclosure.pool import (
     statutory,
     sweep,
 )
-
-RUNS = 15
-
-
-def _median_seconds(fn: Callable[[], object], runs: int = RUNS) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def bench() -> list[tuple[str, float]]:
@@ -45,13 +30,13 @@ def bench() -> list[tuple[str, float]]:
     net = rvus - 0.6 * 26.25
     cf = cat.conversion_factor("2025-06-01")
     return [
-        ("pool sweep 200 x 200 (RVU x volume)", _median_seconds(
+        ("pool sweep 200 x 200 (RVU x volume)", median_seconds(
             lambda: sweep(scenario, rvus, volumes, catalog=cat))),
-        ("pool break-even volume, 200 RVU values", _median_seconds(
+        ("pool break-even volume, 200 RVU values", median_seconds(
             lambda: break_even_volume(net, cf, params.threshold_usd))),
-        ("pool statutory scenario (all codes before/after)", _median_seconds(
+        ("pool statutory scenario (all codes before/after)", median_seconds(
             lambda: statutory(scenario, catalog=cat))),
-        ("pool family work neutrality (breast)", _median_seconds(
+        ("pool family work neutrality (breast)", median_seconds(
             lambda: family_neutrality(scenario, catalog=cat))),
     ]
 

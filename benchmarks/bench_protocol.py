@@ -7,24 +7,11 @@ catalog and rules are loaded once per process). Run as a script to print them.
 from __future__ import annotations
 
 import itertools
-import statistics
-import time
-from collections.abc import Callable
+
+from timing import median_seconds
 
 from flatclosure.card import render_card
 from flatclosure.protocol import ProcedureAttributes, recommend
-
-RUNS = 15
-
-
-def _median_seconds(fn: Callable[[], object], runs: int = RUNS) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def bench() -> list[tuple[str, float]]:
@@ -39,13 +26,13 @@ def bench() -> list[tuple[str, float]]:
 
     return [
         ("protocol: recommend() bilateral initial closure, with alternatives (repeat)",
-         _median_seconds(lambda: recommend(initial))),
+         median_seconds(lambda: recommend(initial))),
         ("protocol: recommend() revision in a global period, 6 lines, with alternatives",
-         _median_seconds(lambda: recommend(revision))),
-        ("protocol: recommend() on a new area each call (widget slider)", _median_seconds(slider, 50)),
-        ("protocol: ProcedureAttributes validation", _median_seconds(
+         median_seconds(lambda: recommend(revision))),
+        ("protocol: recommend() on a new area each call (widget slider)", median_seconds(slider, 50)),
+        ("protocol: ProcedureAttributes validation", median_seconds(
             lambda: initial.replace(defect_area_cm2=41.0))),
-        ("card: render the one-page HTML card (2026)", _median_seconds(lambda: render_card(2026), 5)),
+        ("card: render the one-page HTML card (2026)", median_seconds(lambda: render_card(2026), 5)),
     ]
 
 

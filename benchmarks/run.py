@@ -19,14 +19,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-
-def median_time(fn: Callable[[], object], repeat: int = 7) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+from timing import median_seconds  # noqa: E402
 
 
 def engine(cms_dir: Path) -> list[tuple[str, float]]:
@@ -43,12 +36,13 @@ def engine(cms_dir: Path) -> list[tuple[str, float]]:
     from flatclosure.claims import PricingContext, price_claim
     from flatclosure.fees import price, price_matrix
 
-    out.append(("load the catalog from data/ (strict validation)", median_time(Catalog, 5)))
+    out.append(("load the catalog from data/ (strict validation)", median_seconds(Catalog, 5, warm_up=False)))
     load_catalog()
-    out.append(("price one code (19303, 2025, national)", median_time(lambda: price("19303", "2025-06-01"))))
+    out.append(("price one code (19303, 2025, national)",
+                median_seconds(lambda: price("19303", "2025-06-01"))))
     ctx = PricingContext("2025-06-01", locality="01182:18")
     lines = ["19303-50", "14301-RT", "14301-LT-59", "14302x2", "15771", "15772"]
-    out.append(("price one 6-line claim", median_time(lambda: price_claim(lines, ctx))))
+    out.append(("price one 6-line claim", median_seconds(lambda: price_claim(lines, ctx))))
 
     raw = cms_dir / "pprrvu_2025_oct.csv"
     if not raw.exists():
@@ -66,7 +60,7 @@ def engine(cms_dir: Path) -> list[tuple[str, float]]:
     gpcis = cat.localities(2025)
     cf = cat.conversion_factor("2025-10-01")
     n = len(table) * len(gpcis)
-    vec = median_time(lambda: price_matrix(table, gpcis, cf, "facility"), 5)
+    vec = median_seconds(lambda: price_matrix(table, gpcis, cf, "facility"), 5, warm_up=False)
     out.append((f"every code x every locality, vectorised ({len(table)} x {len(gpcis)} = {n:,})", vec))
 
     def loop() -> list[float]:
@@ -77,7 +71,7 @@ def engine(cms_dir: Path) -> list[tuple[str, float]]:
                 res.append((r.work_rvu * gw + r.fac_pe_rvu * gp + r.mp_rvu * gm) * cf)
         return res
 
-    slow = median_time(loop, 1)
+    slow = median_seconds(loop, 1, warm_up=False)
     out.append(("same, plain row-by-row Python loop (1 run)", slow))
     out.append(("ratio loop / vectorised (x)", slow / vec))
     return out
