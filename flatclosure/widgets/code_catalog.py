@@ -13,11 +13,12 @@ import plotly.graph_objects as go
 from .. import figures, tables
 from ..catalog import Catalog, load_catalog
 from .common import (
+    CODE_COLUMN,
     CONTROL_STYLE,
+    DESCRIPTION_COLUMN,
     ErrorPanel,
     figure_widget,
     fmt_money,
-    fmt_prose,
     fmt_rvu,
     fmt_text,
     heading,
@@ -30,8 +31,8 @@ from .common import (
 
 ALL = "all"
 CODE_COLUMNS = [
-    ("code", "Code", fmt_text),
-    ("description", "What it is (our words)", fmt_prose),
+    CODE_COLUMN,
+    DESCRIPTION_COLUMN,
     ("glob_days", "Global days", fmt_text),
     ("work_rvu", "Work RVU", fmt_rvu),
     ("facility_total_rvu", "Total RVU, facility", fmt_rvu),
@@ -87,7 +88,7 @@ def trend_table_html(trend: pd.DataFrame) -> str:
     wide = wide.reindex(list(dict.fromkeys(trend["code"])))
     frame = wide.reset_index()
     frame.columns = [str(c) for c in frame.columns]
-    cols = [("code", "Code", fmt_text)] + [(str(y), str(y), fmt_money) for y in wide.columns]
+    cols = [CODE_COLUMN] + [(str(y), str(y), fmt_money) for y in wide.columns]
     return html_table(frame, cols, caption="National payment, facility (US$), by year")
 
 

@@ -56,25 +56,30 @@ STYLE = """
 Formatter = Callable[[Any], str]
 
 
+def _missing(value: Any) -> bool:
+    """No value to show: None or NaN (shown as a dash, or nothing for text)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def fmt_money(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
     return f"${float(value):,.2f}"
 
 
 def fmt_rvu(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
     return f"{float(value):.2f}"
 
 
 def fmt_text(value: Any) -> str:
-    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    return "" if _missing(value) else str(value)
 
 
 def fmt_pct(value: Any) -> str:
     """A signed percentage with two decimals (changes)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
     v = float(value)
     return f"{'−' if v < 0 else '+'}{abs(v):.2f}%"
@@ -82,14 +87,14 @@ def fmt_pct(value: Any) -> str:
 
 def fmt_count(value: Any) -> str:
     """A whole count with thousands separators (services a year)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
     return f"{float(value):,.0f}"
 
 
 def fmt_change(value: Any) -> str:
     """A signed amount of money: +$1.50, −$22.26 (changes)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
     v = float(value)
     return f"{'−' if v < 0 else '+'}${abs(v):,.2f}"
@@ -101,6 +106,11 @@ NUMERIC_FORMATS = (fmt_money, fmt_rvu, fmt_pct, fmt_count, fmt_change)
 def fmt_prose(value: Any) -> str:
     """Text shown in a wide column (descriptions, rules)."""
     return fmt_text(value)
+
+
+# Columns every view shows the same way: the code, and our own description of it.
+CODE_COLUMN: tuple[str, str, Formatter] = ("code", "Code", fmt_text)
+DESCRIPTION_COLUMN: tuple[str, str, Formatter] = ("description", "What it is (our words)", fmt_prose)
 
 
 def _cell_class(f: Formatter) -> str:

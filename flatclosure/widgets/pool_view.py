@@ -42,7 +42,9 @@ from ..pool import (
 from ..tables import FAMILY_LABELS, GAP_GROUPS
 from ..volumes import Volumes, illustrative_volumes, load_volumes
 from .common import (
+    CODE_COLUMN,
     CONTROL_STYLE,
+    DESCRIPTION_COLUMN,
     STYLE,
     ErrorPanel,
     figure_widget,
@@ -50,7 +52,6 @@ from .common import (
     fmt_count,
     fmt_money,
     fmt_pct,
-    fmt_prose,
     fmt_rvu,
     fmt_text,
     heading,
@@ -278,9 +279,9 @@ def break_even_frame(stat: StatutoryResult, grid: PoolSweep) -> pd.DataFrame:
 
 
 PRICE_COLUMNS = [
-    ("code", "Code", fmt_text),
+    CODE_COLUMN,
     ("group", "Group", fmt_text),
-    ("description", "What it is (our words)", fmt_prose),
+    DESCRIPTION_COLUMN,
     ("price_before", "Today (US$)", fmt_money),
     ("price_after", "Statutory lens (US$)", fmt_money),
     ("change_pct", "Change", fmt_pct),
@@ -303,7 +304,7 @@ def family_table(fam: FamilyResult) -> str:
     frame["volume_shown"] = [fmt_count(v) + tag for v in frame["volume"]]
     frame["group"] = [FAMILY_LABELS.get(f, f) for f in frame["family"]]
     cols = [
-        ("code", "Code", fmt_text), ("group", "Family", fmt_text),
+        CODE_COLUMN, ("group", "Family", fmt_text),
         ("volume_shown", "Services a year", fmt_text),
         ("work_rvu_before", "Work RVU today", fmt_rvu),
         ("work_rvu_after", "Work RVU after", fmt_rvu),

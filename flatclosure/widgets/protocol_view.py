@@ -36,7 +36,9 @@ from ..protocol import (
     recommend,
 )
 from .common import (
+    CODE_COLUMN,
     CONTROL_STYLE,
+    DESCRIPTION_COLUMN,
     FOOTER_RESOURCES,
     STYLE,
     ErrorPanel,
@@ -60,7 +62,7 @@ L = FIELD_LABELS  # the controls' labels: the same words name them in messages
 CLAIM_COLUMNS = [
     ("line", "Claim line", fmt_text),
     ("side", "Side", fmt_text),
-    ("description", "What it is (our words)", fmt_prose),
+    DESCRIPTION_COLUMN,
     ("fee_schedule", "Fee schedule, one unit (US$)", fmt_money),
     ("allowed", "Allowed (US$)", fmt_money),
     ("denial_risk", "Denial risk", fmt_text),
@@ -81,7 +83,7 @@ ALTERNATIVE_COLUMNS = [
     ("note", "Note", fmt_prose),
 ]
 BUNDLED_COLUMNS = [
-    ("code", "Code", fmt_text),
+    CODE_COLUMN,
     ("side", "Side", fmt_text),
     ("rule_id", "Rule", fmt_text),
     ("reason", "Why it is left off the claim", fmt_prose),

@@ -20,6 +20,7 @@ from ..labels import BILATERAL_CONVENTIONS
 from ..protocol import ProcedureAttributes, ProtocolResult, recommend
 from .common import (
     CONTROL_STYLE,
+    DESCRIPTION_COLUMN,
     STYLE,
     ErrorPanel,
     LocalityPicker,
@@ -45,7 +46,7 @@ CLAIMS: dict[str, str] = {
 }
 LINE_COLUMNS = [
     ("line", "Claim line", fmt_text),
-    ("description", "What it is (our words)", fmt_prose),
+    DESCRIPTION_COLUMN,
     ("fee_schedule", "Fee schedule, one unit (US$)", fmt_money),
     ("allowed", "Allowed (US$)", fmt_money),
     ("denial_risk", "Denial risk", fmt_text),
