@@ -117,7 +117,7 @@ ul { margin: 1pt 0 1pt 14pt; padding: 0; } @media print { a { color: #000; text-
 def render_card(year: int | None = None, rules: Ruleset | None = None) -> str:
     """The card as one self-contained HTML page (inline CSS, no scripts, no external files)."""
     cat = load_catalog()
-    year = cat.years()[-1] if year is None else int(year)
+    year = cat.default_year() if year is None else int(year)
     if year not in cat.years():
         raise InputError("year", f"{year} is not held (years: {', '.join(map(str, cat.years()))})")
     rules = rules or default_rules()

@@ -272,6 +272,20 @@ class Catalog:
     def gpci_years(self) -> list[int]:
         return sorted({int(y) for y in self.gpci_table["year"]})
 
+    def default_year(self) -> int:
+        """The year every entry point opens on: the latest year that can be priced in full.
+
+        That is the latest year with both a relative value file and a GPCI file, so a price can be
+        asked for any locality, not only nationally (no trustworthy 2026 GPCI file: SOURCES.md).
+        It moves forward by itself when a newer GPCI file is added to ``data/cms``.
+        """
+        both = sorted(set(self.years()) & set(self.gpci_years()))
+        return both[-1] if both else self.years()[-1]
+
+    def default_date(self) -> dt.date:
+        """The date a question with no date is answered on: ``date_for_year(default_year())``."""
+        return self.date_for_year(self.default_year())
+
     def localities(self, year: int) -> pd.DataFrame:
         """The Medicare localities of a year: locality_id, state, name and GPCIs (do not modify)."""
         if int(year) in self._localities_cache:

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from .present.formatting import fmt_money, fmt_pct, fmt_rvu, missing
 from .tables import GAP_GROUPS
 
 FigureSpec = dict[str, Any]
@@ -52,13 +53,6 @@ def base_layout(title: str, height: int = 420, **extra: Any) -> dict[str, Any]:
     return layout
 
 
-def money(value: float | None) -> str:
-    """US$ with cents, or a dash where there is no amount."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"${value:,.2f}"
-
-
 def _floats(values: Any) -> list[float | None]:
     return [None if v is None or v != v else float(v) for v in values]
 
@@ -82,7 +76,7 @@ def value_gap_spec(gap: pd.DataFrame, year: int) -> FigureSpec:
         data.append({
             "type": "bar", "orientation": "h", "x": _floats(part["price"]), "y": y, "name": group,
             "legendgroup": group, "marker": {"color": colour}, "xaxis": "x", "yaxis": "y",
-            "text": [money(v) for v in part["price"]], "textposition": "auto",
+            "text": [fmt_money(v) for v in part["price"]], "textposition": "auto",
             "customdata": list(part["description"]),
             "hovertemplate": "%{y}: %{x:$,.2f}<br>%{customdata}<extra></extra>",
         })
@@ -164,7 +158,7 @@ def seed_spec(seed: pd.DataFrame, year: int, published: str = "2020") -> FigureS
          "text": [f"{v:.2f}" for v in shown["quoted_work_rvu"]], "textposition": "outside",
          "hovertemplate": "%{x}: %{y:.2f} work RVU as published<extra></extra>"},
         {"type": "bar", "x": x, "y": _floats(shown["work_rvu"]), "name": f"CMS {year}",
-         "marker": {"color": OKABE_ITO[4]}, "text": [money_rvu(v) for v in shown["work_rvu"]],
+         "marker": {"color": OKABE_ITO[4]}, "text": [fmt_rvu(v) for v in shown["work_rvu"]],
          "textposition": "outside",
          "hovertemplate": f"%{{x}}: %{{y:.2f}} work RVU in {year}<extra></extra>"},
     ]
@@ -178,8 +172,6 @@ def seed_spec(seed: pd.DataFrame, year: int, published: str = "2020") -> FigureS
     return {"data": data, "layout": layout}
 
 
-def money_rvu(value: float | None) -> str:
-    return "–" if value is None or value != value else f"{value:.2f}"
 
 
 def claim_spec(lines: pd.DataFrame, title: str) -> FigureSpec:
@@ -187,7 +179,7 @@ def claim_spec(lines: pd.DataFrame, title: str) -> FigureSpec:
     data = [{
         "type": "bar", "orientation": "h", "x": _floats(lines["allowed"]),
         "y": [str(v) for v in lines["line"]], "name": "allowed", "marker": {"color": OKABE_ITO[4]},
-        "text": [money(v) for v in lines["allowed"]], "textposition": "auto",
+        "text": [fmt_money(v) for v in lines["allowed"]], "textposition": "auto",
         "hovertemplate": "%{y}: %{x:$,.2f}<extra></extra>",
     }]
     layout = base_layout(
@@ -247,7 +239,7 @@ def scenario_bars_spec(table: pd.DataFrame, year: int, baseline: str | None = No
                 "type": "bar", "name": str(rows["locality_name"].iloc[0]), "visible": True,
                 "x": labels, "y": _floats(rows["total"]),
                 "marker": {"color": SERIES_COLOURS[i]},
-                "text": [money(v) for v in rows["total"]], "textposition": "outside",
+                "text": [fmt_money(v) for v in rows["total"]], "textposition": "outside",
                 "customdata": [["n/a" if d is None or d != d else f"{d:+,.2f}", u or ""]
                                for d, u in zip(diff, rows["unavailable"], strict=True)],
                 "hovertemplate": ("%{x}<br>%{y:$,.2f}"
@@ -283,7 +275,7 @@ def scenario_gap_spec(table: pd.DataFrame, year: int, locality: str = "national"
         data.append({
             "type": "bar", "orientation": "h", "name": group, "marker": {"color": colour},
             "y": [_scenario_label(r) for r in rows.to_dict("records")],
-            "x": _floats(rows["total"]), "text": [money(v) for v in rows["total"]],
+            "x": _floats(rows["total"]), "text": [fmt_money(v) for v in rows["total"]],
             "textposition": "auto", "hovertemplate": "%{y}: %{x:$,.2f}<extra>%{fullData.name}</extra>",
         })
     shapes = []
@@ -348,7 +340,7 @@ POOL_COLOURSCALE = [[0.0, OKABE_ITO[5]], [0.497, "#F9DCC6"], [0.5, "#FFFFFF"],
 
 
 def _pct_text(value: Any) -> str:
-    return "" if value is None or value != value else f"{value:+.1f}%"
+    return "" if missing(value) else fmt_pct(value, decimals=1)
 
 
 # Room above the plot of a chart whose legend can wrap to one item a row in a narrow notebook
@@ -378,7 +370,7 @@ def pool_prices_spec(prices: pd.DataFrame, title: str) -> FigureSpec:
     data: list[dict[str, Any]] = []
     for column, name, colour in POOL_SERIES:
         pct = pcts[column]
-        text = [money(v) + (f" ({_pct_text(p)})" if pct and p == p and v == v else "")
+        text = [fmt_money(v) + (f" ({_pct_text(p)})" if pct and p == p and v == v else "")
                 for v, p in zip(prices[column], prices[pct] if pct else [None] * len(prices),
                                 strict=True)]
         data.append({
@@ -479,7 +471,7 @@ def protocol_alternatives_spec(alternatives: pd.DataFrame, title: str) -> Figure
             "type": "bar", "orientation": "h", "name": name, "y": y,
             "x": [t if f == keep else None for t, f in zip(totals, first, strict=True)],
             "marker": {"color": colour},
-            "text": [money(t) if f == keep and t is not None else ""
+            "text": [fmt_money(t) if f == keep and t is not None else ""
                      for t, f in zip(totals, first, strict=True)],
             "textposition": "auto",
             "customdata": [str(r["lines"]) for r in rows],

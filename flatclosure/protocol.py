@@ -563,7 +563,7 @@ def _validate(a: ProcedureAttributes) -> None:
         _set(a, name, float(v))
     # the date first: everything else is looked up on it
     try:
-        day = as_date(a.date) if a.date is not None else cat.date_for_year(cat.years()[-1])
+        day = as_date(a.date) if a.date is not None else cat.default_date()
         cat.release_on(day)
     except NoDataForDateError as exc:
         raise InputError("date", str(exc)) from exc

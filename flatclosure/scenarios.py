@@ -450,7 +450,7 @@ def evaluate(s: Scenario, year: int | None = None, locality: str | None | object
     elif v.date:
         on = dt.date.fromisoformat(v.date)
     else:
-        on = cat.date_for_year(v.year if v.year is not None else cat.years()[-1])
+        on = cat.date_for_year(v.year if v.year is not None else cat.default_year())
     loc = v.locality if locality is ... else locality
     notes: list[str] = [f"illustrative: {x}" for x in s.illustrative]
     try:

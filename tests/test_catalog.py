@@ -88,3 +88,11 @@ def test_catalog_codes_and_add_on_primaries() -> None:
     assert cat.info("13102").primary_codes == ("13100", "13101")
     assert cat.family("mastectomy") == ["19301", "19302", "19303", "19305", "19306", "19307"]
     assert (info.size_unit, info.size_min, info.size_step) == ("sq_cm", 60.0, 30.0)
+
+
+def test_one_default_year_for_every_entry_point() -> None:
+    """The latest year with both an RVU file and a GPCI file (2025 in the data shipped): the CLI,
+    the card and every notebook open on it."""
+    cat = load_catalog()
+    assert cat.default_year() == max(set(cat.years()) & set(cat.gpci_years())) == 2025
+    assert cat.default_date() == cat.date_for_year(2025)

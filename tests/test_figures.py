@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from flatclosure import figures, tables
+from flatclosure.present.formatting import fmt_money
 
 
 def _pairs(trace: dict) -> dict:
@@ -56,7 +57,7 @@ def test_palette_is_okabe_ito_and_specs_build_figures() -> None:
     assert set(figures.GROUP_COLOURS.values()) <= set(figures.OKABE_ITO)
     fig = figures.value_gap_figure(tables.value_gap(2020), 2020)
     assert isinstance(fig, go.Figure) and len(fig.data) == 6
-    assert figures.money(1234.5) == "$1,234.50" and figures.money(float("nan")) == "–"
+    assert fmt_money(1234.5) == "$1,234.50" and fmt_money(float("nan")) == "–"
 
 
 def test_protocol_alternatives_hide_the_axes_when_nothing_is_shown() -> None:

@@ -8,8 +8,9 @@ import pytest
 from flatclosure import datapkg
 from flatclosure.catalog import AMA_NOTICE, load_catalog
 from flatclosure.errors import InputError
+from flatclosure.present.formatting import fmt_money, fmt_rvu, fmt_text
 from flatclosure.widgets import ErrorPanel, LocalityPicker, footer, html_table, update_figure
-from flatclosure.widgets.common import figure_widget, fmt_money, fmt_rvu, fmt_text
+from flatclosure.widgets.common import figure_widget
 
 
 def test_footer_has_the_ama_notice_and_the_data_vintage() -> None:

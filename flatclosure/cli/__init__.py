@@ -38,7 +38,7 @@ def resolve_date(args: argparse.Namespace) -> str:
     cat = load_catalog()
     if args.date:
         return str(args.date)
-    year = args.year if args.year is not None else cat.years()[-1]
+    year = args.year if args.year is not None else cat.default_year()
     return cat.date_for_year(year).isoformat()
 
 

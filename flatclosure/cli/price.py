@@ -137,7 +137,7 @@ def _amount(text: str, name: str = "--user-price") -> float:
 
 def run_localities(args: argparse.Namespace) -> int:
     cat = load_catalog()
-    year = args.year or cat.gpci_years()[-1]
+    year = args.year or cat.default_year()
     t = cat.localities(year)
     if args.search:
         s = args.search.lower()

@@ -12,15 +12,13 @@ import plotly.graph_objects as go
 
 from .. import figures, tables
 from ..catalog import Catalog, load_catalog
+from ..present.formatting import fmt_money, fmt_rvu, fmt_text
 from .common import (
     CODE_COLUMN,
     CONTROL_STYLE,
     DESCRIPTION_COLUMN,
     ErrorPanel,
     figure_widget,
-    fmt_money,
-    fmt_rvu,
-    fmt_text,
     heading,
     html_table,
     labelled,
@@ -152,7 +150,7 @@ def catalog_view(year: int | None = None, family: str = ALL,
     cat = catalog or load_catalog()
     years = cat.years()
     # the same default as 00, 02, 03 and 04: the latest year with a GPCI file
-    year = max(cat.gpci_years()) if year is None else int(year)
+    year = cat.default_year() if year is None else int(year)
     frames = catalog_frames(year, family, cat)
     year_control = widgets.ToggleButtons(
         options=[(str(y), y) for y in years], value=year, style={"button_width": "58px"},

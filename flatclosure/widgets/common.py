@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import html
-import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -22,6 +21,12 @@ from ..catalog import AMA_NOTICE, Catalog, load_catalog, normalise_locality
 from ..errors import FlatclosureError
 from ..figures import FigureSpec
 from ..plotly_bundle import FigureWidget
+from ..present.formatting import (
+    NUMERIC_FORMATS,
+    Formatter,
+    fmt_prose,
+    fmt_text,
+)
 
 FOOTER_RESOURCES = ("cms-rvus", "cms-gpci", "cms-conversion-factors", "catalog-codes")
 NATIONAL_LABEL = "National (all GPCIs 1.000)"
@@ -52,61 +57,6 @@ STYLE = """
   padding-top: 6px; line-height: 1.4; }
 </style>
 """
-
-Formatter = Callable[[Any], str]
-
-
-def _missing(value: Any) -> bool:
-    """No value to show: None or NaN (shown as a dash, or nothing for text)."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def fmt_money(value: Any) -> str:
-    if _missing(value):
-        return "–"
-    return f"${float(value):,.2f}"
-
-
-def fmt_rvu(value: Any) -> str:
-    if _missing(value):
-        return "–"
-    return f"{float(value):.2f}"
-
-
-def fmt_text(value: Any) -> str:
-    return "" if _missing(value) else str(value)
-
-
-def fmt_pct(value: Any) -> str:
-    """A signed percentage with two decimals (changes)."""
-    if _missing(value):
-        return "–"
-    v = float(value)
-    return f"{'−' if v < 0 else '+'}{abs(v):.2f}%"
-
-
-def fmt_count(value: Any) -> str:
-    """A whole count with thousands separators (services a year)."""
-    if _missing(value):
-        return "–"
-    return f"{float(value):,.0f}"
-
-
-def fmt_change(value: Any) -> str:
-    """A signed amount of money: +$1.50, −$22.26 (changes)."""
-    if _missing(value):
-        return "–"
-    v = float(value)
-    return f"{'−' if v < 0 else '+'}${abs(v):,.2f}"
-
-
-NUMERIC_FORMATS = (fmt_money, fmt_rvu, fmt_pct, fmt_count, fmt_change)
-
-
-def fmt_prose(value: Any) -> str:
-    """Text shown in a wide column (descriptions, rules)."""
-    return fmt_text(value)
-
 
 # Columns every view shows the same way: the code, and our own description of it.
 CODE_COLUMN: tuple[str, str, Formatter] = ("code", "Code", fmt_text)

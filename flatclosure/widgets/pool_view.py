@@ -39,6 +39,7 @@ from ..pool import (
     statutory,
     sweep,
 )
+from ..present.formatting import fmt_change, fmt_count, fmt_money, fmt_pct, fmt_rvu, fmt_text
 from ..tables import FAMILY_LABELS, GAP_GROUPS
 from ..volumes import Volumes, illustrative_volumes, load_volumes
 from .common import (
@@ -48,12 +49,6 @@ from .common import (
     STYLE,
     ErrorPanel,
     figure_widget,
-    fmt_change,
-    fmt_count,
-    fmt_money,
-    fmt_pct,
-    fmt_rvu,
-    fmt_text,
     heading,
     html_table,
     labelled,
@@ -114,7 +109,7 @@ def default_inputs() -> PoolInputs:
     return PoolInputs(
         rvu=round(nc.total_rvu, 2), volume=nc.volume,
         shares=tuple((c, float(shares.get(c, 0.0))) for c in DISPLACED_CODES),
-        year=int(s.valuation.year or load_catalog().years()[-1]), setting=s.valuation.setting,
+        year=int(s.valuation.year or load_catalog().default_year()), setting=s.valuation.setting,
         total_allowed=nc.total_allowed, work_share=nc.work_rvu / nc.total_rvu)
 
 

@@ -26,6 +26,7 @@ from ..card import write_card
 from ..catalog import Catalog, load_catalog
 from ..errors import InputError
 from ..labels import CLOSURE_AS, FIELD_LABELS, GLOBAL_MODIFIERS, switch_titles, user_message
+from ..present.formatting import fmt_change, fmt_money, fmt_prose, fmt_text
 from ..protocol import (
     CONVENTIONS,
     Alternative,
@@ -44,9 +45,6 @@ from .common import (
     ErrorPanel,
     LocalityPicker,
     figure_widget,
-    fmt_money,
-    fmt_prose,
-    fmt_text,
     heading,
     html_table,
     labelled,
@@ -191,13 +189,6 @@ def reasons_frame(result: ProtocolResult) -> pd.DataFrame:
                                                       "denial_risk", "risk_reasons"])
 
 
-def signed_money(value: Any) -> str:
-    """+$1.50 / −$22.26, a dash where there is no amount."""
-    if value is None or value != value:
-        return "–"
-    return f"{'−' if value < 0 else '+'}${abs(float(value)):,.2f}"
-
-
 def _option_label(alt: Alternative, result: ProtocolResult) -> str:
     """An alternative's label; modifier 22's says the uplift it is priced with (0% by default,
     when it pays the mastectomy alone)."""
@@ -225,7 +216,7 @@ def alternatives_frame(result: ProtocolResult) -> pd.DataFrame:
         })
     frame = pd.DataFrame(rows, columns=["option", "kind", "lines", "total", "difference",
                                         "denial_risk", "is_current", "note"])
-    frame["change"] = [signed_money(v) for v in frame["difference"]]
+    frame["change"] = [fmt_change(v) for v in frame["difference"]]
     return frame
 
 
@@ -460,7 +451,7 @@ def protocol_view(year: int | None = None, catalog: Catalog | None = None,
                   card_dir: Path | str | None = None) -> ProtocolView:
     """Build notebook 02's view: every procedure attribute as a control -> the priced claim."""
     cat = catalog or load_catalog()
-    year = max(cat.gpci_years()) if year is None else int(year)
+    year = cat.default_year() if year is None else int(year)
     first = ProtocolInputs(year, unlisted_comparator=str(default_rules().settings["unlisted_comparator"]))
     result = price_protocol(first, cat)
     prior_codes = (cat.family("mastectomy") + cat.family("tissue_rearrangement")

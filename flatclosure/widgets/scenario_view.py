@@ -26,6 +26,7 @@ from .. import figures, report, scenarios
 from ..catalog import Catalog, load_catalog
 from ..claims import payment_parameters
 from ..errors import FlatclosureError, InputError
+from ..present.formatting import fmt_change, fmt_money, fmt_pct, fmt_prose, fmt_rvu, fmt_text
 from ..scenarios import Scenario, ScenarioError
 from .common import (
     CONTROL_STYLE,
@@ -33,12 +34,6 @@ from .common import (
     ErrorPanel,
     LocalityPicker,
     figure_widget,
-    fmt_change,
-    fmt_money,
-    fmt_pct,
-    fmt_prose,
-    fmt_rvu,
-    fmt_text,
     heading,
     html_table,
     labelled,

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from .. import figures
 from ..catalog import Catalog, load_catalog
 from ..labels import BILATERAL_CONVENTIONS
+from ..present.formatting import fmt_money, fmt_prose, fmt_text
 from ..protocol import ProcedureAttributes, ProtocolResult, recommend
 from .common import (
     CONTROL_STYLE,
@@ -25,9 +26,6 @@ from .common import (
     ErrorPanel,
     LocalityPicker,
     figure_widget,
-    fmt_money,
-    fmt_prose,
-    fmt_text,
     html_table,
     labelled,
     note,
@@ -167,7 +165,7 @@ def surgery_panel(year: int | None = None, catalog: Catalog | None = None) -> Su
     """Build notebook 00's panel: a few facts about the closure -> codes and payment."""
     cat = catalog or load_catalog()
     years = cat.years()
-    year = max(cat.gpci_years()) if year is None else int(year)
+    year = cat.default_year() if year is None else int(year)
     first = Surgery(year)
     result = price_surgery(first, cat)
     wide = widgets.Layout(width="460px")
