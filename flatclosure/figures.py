@@ -334,7 +334,7 @@ POOL_SERIES: tuple[tuple[str, str, str], ...] = (
     ("family_after", "after, family work neutrality (UNCONFIRMED)", OKABE_ITO[5]),
 )
 # CF change: vermillion where it falls, white at no change, blue where it rises; any offset at all
-# gets at least a pale tint, so the cells past the threshold stand apart from the white ones.
+# gets at least a pale tint, so even a tiny marginal share stands apart from no change.
 POOL_COLOURSCALE = [[0.0, OKABE_ITO[5]], [0.497, "#F9DCC6"], [0.5, "#FFFFFF"],
                     [0.503, "#CFE6F5"], [1.0, OKABE_ITO[4]]]
 
@@ -393,33 +393,33 @@ def pool_prices_spec(prices: pd.DataFrame, title: str) -> FigureSpec:
     return {"data": data, "layout": layout}
 
 
-def pool_heatmap_spec(rvus: Any, volumes: Any, change_pct: Any, break_even: Any,
+def pool_heatmap_spec(rvus: Any, volumes: Any, change_pct: Any, one_cent: Any,
                       rvu: float, volume: float, title: str) -> FigureSpec:
     """Change of the conversion factor (%) over new-code RVU (x) x yearly volume (y, log).
 
-    ``change_pct[i, j]`` is the change at ``rvus[i]`` and ``volumes[j]`` (``pool.sweep``);
-    ``break_even[i]`` the volume where ``rvus[i]`` crosses the $20M threshold (inf: never).
-    Three traces: the heatmap, the threshold line, the current scenario.
+    ``change_pct[i, j]`` is the change at ``rvus[i]`` and ``volumes[j]`` (``pool.sweep``): the
+    code's marginal share of the year's budget neutrality, at any size. ``one_cent[i]`` is the
+    volume where ``rvus[i]`` moves the CF by one cent (inf: never). Three traces: the heatmap,
+    the one-cent line, the current scenario.
     """
     xs, vs = [float(v) for v in rvus], [float(v) for v in volumes]
     z = [[round(float(c), 5) for c in col] for col in zip(*change_pct, strict=True)]  # y rows
-    line = [None if not math.isfinite(float(b)) else float(b) for b in break_even]
+    line = [None if not math.isfinite(float(b)) else float(b) for b in one_cent]
     data = [
         {"type": "heatmap", "x": xs, "y": vs, "z": z, "zmid": 0.0, "colorscale": POOL_COLOURSCALE,
          "name": "CF change", "colorbar": {"title": {"text": "CF change (%)"}, "ticksuffix": "%"},
          "hovertemplate": ("%{x:.2f} RVU x %{y:,.0f} services a year:<br>conversion factor "
-                           "%{z:+.3f}%<extra></extra>")},
-        {"type": "scatter", "mode": "lines", "x": xs, "y": line, "name": "$20M threshold "
-         "(break-even volume): beyond it the CF is adjusted", "line": {"color": "#000000", "width": 2,
-                                                              "dash": "dash"},
-         "hovertemplate": "%{x:.2f} RVU: threshold crossed above %{y:,.0f} services"
+                           "%{z:+.4f}%<extra></extra>")},
+        {"type": "scatter", "mode": "lines", "x": xs, "y": line, "name": "the CF moves by one "
+         "cent per RVU", "line": {"color": "#000000", "width": 2, "dash": "dash"},
+         "hovertemplate": "%{x:.2f} RVU: one cent off the CF at %{y:,.0f} services"
                           "<extra></extra>"},
         {"type": "scatter", "mode": "markers", "x": [float(rvu)], "y": [float(volume)],
          "name": "your scenario", "marker": {"symbol": "x", "size": 14, "color": "#000000",
                                              "line": {"width": 2, "color": "#FFFFFF"}},
          "hovertemplate": "your scenario: %{x:.2f} RVU x %{y:,.0f} services<extra></extra>"},
     ]
-    top = _title_over_legend(title, legend_rows=2)  # the threshold line and your scenario
+    top = _title_over_legend(title, legend_rows=2)  # the one-cent line and your scenario
     layout = base_layout(
         title, height=480 + top["top"] - 100, margin={"l": 90, "r": 20, "t": top["top"], "b": 60},
         xaxis={"title": {"text": "new code's total RVU"}, "range": [xs[0], xs[-1]]},
@@ -434,9 +434,9 @@ def pool_prices_figure(prices: pd.DataFrame, title: str) -> go.Figure:
     return go.Figure(pool_prices_spec(prices, title))
 
 
-def pool_heatmap_figure(rvus: Any, volumes: Any, change_pct: Any, break_even: Any, rvu: float,
+def pool_heatmap_figure(rvus: Any, volumes: Any, change_pct: Any, one_cent: Any, rvu: float,
                         volume: float, title: str) -> go.Figure:
-    return go.Figure(pool_heatmap_spec(rvus, volumes, change_pct, break_even, rvu, volume, title))
+    return go.Figure(pool_heatmap_spec(rvus, volumes, change_pct, one_cent, rvu, volume, title))
 
 
 # -- coding protocol alternatives (notebook 02; flatclosure.widgets.protocol_view) -------------

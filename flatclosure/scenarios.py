@@ -24,14 +24,16 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from .catalog import Catalog, CodeValues, load_catalog, normalise_locality
+from .catalog import Catalog, CodeValues, as_date, load_catalog, normalise_locality
 from .claims import ClaimLine, ClaimResult, PricingContext, price_claim
 from .errors import FlatclosureError, InputError
 
 SCENARIO_FIELDS = ("title", "description", "reference", "lines", "procedure", "user_prices",
-                   "comparators", "valuation", "new_code", "illustrative")
+                   "comparators", "valuation", "new_code", "illustrative", "paths")
 VALUATION_FIELDS = ("year", "date", "setting", "locality", "payer_multiplier", "qualifying_apm",
                     "modifier_22_percent")
+PATHS_FIELDS = ("flat_closure_lines", "revalue")  # the three paths of notebook 04 (pool.paths)
+REVALUE_FIELDS = ("work_rvu", "volume", "flat_closure_share")
 NEW_CODE_FIELDS = ("code", "indicators_like", "work_rvu", "pe_rvu", "mp_rvu", "volume", "displaces",
                    "total_allowed", "bilat_surg", "mult_proc", "units")
 
@@ -85,6 +87,18 @@ class NewCodeSpec:
 
 
 @dataclass(frozen=True)
+class PathsSpec:
+    """Today's flat-closure claim and the existing codes to revalue, for ``pool.paths``.
+
+    ``revalue`` holds (code, new work RVU, all services a year or None, flat-closure share or
+    None); None takes the illustrative volumes and the share implied by the new code's volume.
+    """
+
+    flat_closure_lines: tuple[str, ...] = ()
+    revalue: tuple[tuple[str, float, float | None, float | None], ...] = ()
+
+
+@dataclass(frozen=True)
 class Scenario:
     name: str
     title: str
@@ -97,6 +111,7 @@ class Scenario:
     valuation: Valuation = field(default_factory=Valuation)
     new_code: NewCodeSpec | None = None
     illustrative: tuple[str, ...] = ()
+    paths: PathsSpec | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data, in file order; optional parts left out when empty."""
@@ -124,7 +139,15 @@ class Scenario:
             out["new_code"] = {k: val_ for k, val_ in d.items() if val_ is not None}
         if self.illustrative:
             out["illustrative"] = list(self.illustrative)
+        if self.paths is not None:
+            out["paths"] = _paths_dict(self.paths)
         return out
+
+
+def _paths_dict(p: PathsSpec) -> dict[str, Any]:
+    rev = {c: {k: v for k, v in zip(REVALUE_FIELDS, (w, vol, share), strict=True) if v is not None}
+           for c, w, vol, share in p.revalue}
+    return {"flat_closure_lines": list(p.flat_closure_lines), "revalue": rev}
 
 
 # -- validation -----------------------------------------------------------------------------
@@ -307,12 +330,40 @@ def from_dict(data: Any, name: str, where: str = "<scenario>", catalog: Catalog 
     illustrative = d.get("illustrative") or []
     if not isinstance(illustrative, list) or not all(isinstance(x, str) for x in illustrative):
         raise ScenarioError(where, "illustrative", "must be a list of notes")
+    paths = None if d.get("paths") is None else _paths(where, d["paths"], cat)
     return Scenario(
         name=name, title=title, description=description, reference=reference, lines=tuple(lines),
         procedure=tuple(procedure.items()), user_prices=tuple(user_prices.items()),
         comparators=tuple(comparators.items()), valuation=valuation, new_code=new_code,
-        illustrative=tuple(illustrative),
+        illustrative=tuple(illustrative), paths=paths,
     )
+
+
+def _paths(where: str, raw: Any, cat: Catalog) -> PathsSpec:
+    """The ``paths`` field: today's flat-closure claim lines and the codes to revalue."""
+    d = _mapping(where, "paths", raw, PATHS_FIELDS)
+    lines = d.get("flat_closure_lines") or []
+    if not isinstance(lines, list) or not lines or not all(isinstance(x, str) for x in lines):
+        raise ScenarioError(where, "paths.flat_closure_lines", "give today's claim lines of a "
+                            "flat closure, like ['14301-RT', '14301-LT-59']")
+    for i, text in enumerate(lines):
+        try:
+            code = ClaimLine.parse(text).code
+        except FlatclosureError as exc:
+            raise ScenarioError(where, f"paths.flat_closure_lines[{i}]", str(exc)) from exc
+        if code not in cat.codes.index:
+            raise ScenarioError(where, f"paths.flat_closure_lines[{i}]", f"unknown code {code!r}")
+    rev = []
+    for code, spec in _mapping(where, "paths.revalue", d.get("revalue")).items():
+        f = f"paths.revalue.{code}"
+        if code not in cat.codes.index:
+            raise ScenarioError(where, f, f"unknown code {code!r}")
+        r = _mapping(where, f, spec, REVALUE_FIELDS)
+        vol, share = r.get("volume"), r.get("flat_closure_share")
+        rev.append((code, _number(where, f"{f}.work_rvu", r.get("work_rvu"), 0, 200),
+                    None if vol is None else _number(where, f"{f}.volume", vol, 0, 1e9),
+                    None if share is None else _number(where, f"{f}.flat_closure_share", share, 0, 1)))
+    return PathsSpec(tuple(lines), tuple(rev))
 
 
 def _check_procedure(where: str, procedure: Mapping[str, Any]) -> None:
@@ -462,9 +513,9 @@ def evaluate(s: Scenario, year: int | None = None, locality: str | None | object
             pool_result = _pool_effect(nc, on, v.setting, v.qualifying_apm, cat)
             factor = pool_result.budget_neutrality_factor
             extra[nc.code] = _hypothetical(nc, on, cat)
-            change = (f"every code's payment is cut by {1 - factor:.2%} to offset it" if factor != 1.0
-                      else f"its added spending is under the ${pool_result.threshold:,.0f} threshold, "
-                      "so no other code's payment changes")
+            change = (f"its net spending is absorbed in the year's budget-neutrality adjustment "
+                      f"at its marginal share: every code's payment changes by "
+                      f"{factor - 1:+.4%}")
             notes.append(f"hypothetical code {nc.code}: {nc.total_rvu:.2f} RVUs, payment indicators "
                          f"as {nc.indicators_like}; {change}")
         ctx = _context(s, on, loc, factor)  # type: ignore[arg-type]
@@ -487,6 +538,40 @@ def _pool_effect(nc: NewCodeSpec, on: dt.date, setting: str, qualifying_apm: boo
         NewCode(volume=nc.volume, on=on, work_rvu=nc.work_rvu, pe_rvu=nc.pe_rvu, mp_rvu=nc.mp_rvu,
                 displaces=nc.displaces, setting=setting, label=nc.code),
         total_allowed=nc.total_allowed, qualifying_apm=qualifying_apm, catalog=cat)
+
+
+POOL_PRESET = "10_new_afc_code.yaml"  # the new code and paths notebook 04 and the CLI start from
+
+
+def evaluate_paths(s: Scenario, year: int | None = None, new_code: Any = None,
+                   revaluation: Any = None, volumes: Any = None, total_allowed: float | None = None,
+                   catalog: Catalog | None = None) -> Any:
+    """Notebook 04's three paths for a scenario with ``new_code`` and ``paths`` (pool.paths).
+
+    ``new_code`` (a pool.NewCode) and ``revaluation`` (a pool.Revaluation) replace the file's;
+    the new code keeps the file's payment indicators and claim lines.
+    """
+    from .pool import NewCode, Revaluation
+    from .pool.paths import compare_paths
+
+    cat = catalog or load_catalog()
+    nc, spec = s.new_code, s.paths
+    if nc is None or spec is None:
+        raise ScenarioError(s.name, "paths", "the scenario needs new_code and paths")
+    on = cat.date_for_year(year if year is not None else s.valuation.year or cat.default_year())
+    code = new_code or NewCode(volume=nc.volume, on=on, work_rvu=nc.work_rvu, pe_rvu=nc.pe_rvu,
+                               mp_rvu=nc.mp_rvu, displaces=nc.displaces,
+                               setting=s.valuation.setting, label=nc.code)
+    values = replace(_hypothetical(nc, as_date(code.on), cat), work_rvu=code.work_rvu or 0.0,
+                     fac_pe_rvu=code.rvu - (code.work_rvu or 0.0) - nc.mp_rvu,
+                     nonfac_pe_rvu=code.rvu - (code.work_rvu or 0.0) - nc.mp_rvu)
+    reval = revaluation or Revaluation(
+        on=code.on, work_rvus=tuple((c, w) for c, w, _, _ in spec.revalue),
+        volumes=tuple((c, v) for c, _, v, _ in spec.revalue if v is not None),
+        flat_closure_share=tuple((c, x) for c, _, _, x in spec.revalue if x is not None))
+    total = nc.total_allowed if total_allowed is None else total_allowed
+    return compare_paths(spec.flat_closure_lines, code.on, code, values, s.lines, reval,
+                         volumes, total, cat)
 
 
 def _protocol_claim(s: Scenario, ctx: PricingContext, cat: Catalog) -> ClaimResult:

@@ -25,6 +25,7 @@ FAMILY_LABELS: dict[str, str] = {
     "fallback": "Fallbacks (unlisted, excess skin, liposuction)",
     "mastectomy": "Mastectomy",
     "reconstruction": "Breast reconstruction",
+    "office_visit": "Office visit (for comparison)",
 }
 # The three sides of the value gap: which catalog families each one holds.
 GAP_GROUPS: dict[str, tuple[str, ...]] = {

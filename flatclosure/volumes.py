@@ -10,6 +10,7 @@ summed over the places of service (``Place_Of_Srvc`` F and O) of each ``HCPCS_Cd
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from collections.abc import Mapping
@@ -23,6 +24,7 @@ from . import datapkg
 from .errors import DataError, InputError
 
 ILLUSTRATIVE_RESOURCE = "pool-volumes-illustrative"
+LIMITS_RESOURCE = "pool-limits"
 GEO_SERVICE_COLUMNS = ("Rndrng_Prvdr_Geo_Lvl", "HCPCS_Cd", "Place_Of_Srvc", "Tot_Srvcs")
 GEO_LEVELS = ("National", "State")
 _HCPCS = re.compile(r"[0-9A-Z]{5}")
@@ -33,13 +35,15 @@ class Volumes:
     """Services a year per code, where they came from, and whether they are illustrative.
 
     A code that is not listed has no services (0). ``reasoning`` holds, per code, how an
-    illustrative value was reached; show it (or at least the word illustrative) beside the number.
+    illustrative value was reached, ``references`` an order-of-magnitude public count where one
+    exists; show them (or at least the word illustrative) beside the number.
     """
 
     counts: Mapping[str, float]
     source: str
     illustrative: bool
     reasoning: Mapping[str, str] = field(default_factory=dict)
+    references: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         clean: dict[str, float] = {}
@@ -54,6 +58,7 @@ class Volumes:
             clean[c] = v
         object.__setattr__(self, "counts", MappingProxyType(clean))
         object.__setattr__(self, "reasoning", MappingProxyType(dict(self.reasoning)))
+        object.__setattr__(self, "references", MappingProxyType(dict(self.references)))
 
     def get(self, code: str) -> float:
         return self.counts.get(str(code).strip().upper(), 0.0)
@@ -66,7 +71,8 @@ class Volumes:
         """These volumes with some codes set by the user; still illustrative if these were."""
         merged = {**self.counts, **counts}
         why = {**self.reasoning, **{str(c).upper(): "set by the user" for c in counts}}
-        return Volumes(merged, source or f"{self.source}, with user changes", self.illustrative, why)
+        return Volumes(merged, source or f"{self.source}, with user changes", self.illustrative, why,
+                       self.references)
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame({
@@ -74,6 +80,7 @@ class Volumes:
             "yearly_services": list(self.counts.values()),
             "illustrative": self.illustrative,
             "reasoning": [self.reasoning.get(c, "") for c in self.counts],
+            "public_reference": [self.references.get(c, "") for c in self.counts],
         })
 
 
@@ -89,20 +96,40 @@ def illustrative_volumes(root: Path | None = None) -> Volumes:
         source=f"{res.title.split(':')[0]}; {res.vintage}",
         illustrative=True,
         reasoning=dict(zip(table["code"], table["reasoning"], strict=True)),
+        references={c: str(r) for c, r in zip(table["code"], table["public_reference"], strict=True)
+                    if isinstance(r, str) and r},
     )
 
 
-def read_geo_service_csv(path: str | Path, label: str | None = None) -> Volumes:
+def upload_max_bytes(root: Path | None = None) -> int:
+    """The largest CMS file the app accepts as an upload (``data/pool/limits.csv``)."""
+    t = datapkg.load(LIMITS_RESOURCE, root).set_index("name")
+    return int(t.loc["volumes_upload_max_bytes", "value"])
+
+
+def read_geo_service_upload(name: str, content: bytes) -> Volumes:
+    """National yearly services from an uploaded "by Geography and Service" CSV (the app never
+    reads a server path). Refused over ``upload_max_bytes``; messages name the file, not a path."""
+    safe = Path(str(name)).name or "upload.csv"
+    limit = upload_max_bytes()
+    if len(content) > limit:
+        raise InputError("CMS file", f"{safe} is {len(content):,} bytes, over the {limit:,} bytes the app "
+                         "accepts: keep only the National rows of the file and upload again")
+    return read_geo_service_csv(io.BytesIO(bytes(content)), where=safe)
+
+
+def read_geo_service_csv(path: str | Path | io.BytesIO, label: str | None = None,
+                         where: str | None = None) -> Volumes:
     """National yearly services per code from a CMS "by Geography and Service" CSV.
 
     Keeps the rows whose ``Rndrng_Prvdr_Geo_Lvl`` is National and sums ``Tot_Srvcs`` over the
     rows of each ``HCPCS_Cd`` (one per place of service). A malformed row raises DataError with
     the file, the line and the field; a code repeated in one place of service is an error too.
     """
-    p = Path(path)
-    where = str(p)
+    name = where or Path(str(path)).name
+    where = where or str(path)
     try:
-        raw = pd.read_csv(p, dtype=str, keep_default_na=False, na_filter=False,
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
                           encoding="utf-8-sig")
     except FileNotFoundError as exc:
         raise DataError(where, "file not found") from exc
@@ -111,7 +138,7 @@ def read_geo_service_csv(path: str | Path, label: str | None = None) -> Volumes:
     missing = [c for c in GEO_SERVICE_COLUMNS if c not in raw.columns]
     if missing:
         raise DataError(where, "missing column of the CMS 'by Geography and Service' layout "
-                        f"(have: {', '.join(raw.columns)})", row=1, field=missing[0])
+                        f"(it needs {', '.join(GEO_SERVICE_COLUMNS)})", row=1, field=missing[0])
     line = pd.Series(range(2, len(raw) + 2), index=raw.index)  # header is line 1
     level = raw["Rndrng_Prvdr_Geo_Lvl"].str.strip()
     bad = ~level.isin(GEO_LEVELS)
@@ -144,7 +171,7 @@ def read_geo_service_csv(path: str | Path, label: str | None = None) -> Volumes:
     return Volumes(
         counts={str(c): float(v) for c, v in totals.items()},
         source=label or f"CMS Medicare Physician & Other Practitioners by Geography and Service, "
-                        f"national rows of {p.name}",
+                        f"national rows of {name}",
         illustrative=False,
     )
 

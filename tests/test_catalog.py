@@ -49,8 +49,8 @@ def test_2019_indicators_come_from_2020_and_say_so() -> None:
 
 
 def test_errors_say_what_is_available() -> None:
-    with pytest.raises(UnknownCodeError, match="unknown code '99213': the catalog holds 14000"):
-        cat.values("99213", "2024-01-01")
+    with pytest.raises(UnknownCodeError, match="unknown code '99215': the catalog holds 14000"):
+        cat.values("99215", "2024-01-01")
     with pytest.raises(UnknownCodeError, match="code 15771 is not in the 2019 October release"):
         cat.values("15771", "2019-12-01")
     with pytest.raises(NoDataForDateError, match="no relative value file held for 2019-03-01: "

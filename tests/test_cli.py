@@ -66,7 +66,7 @@ def test_claim_with_payer_multiplier_and_comparator(capsys: pytest.CaptureFixtur
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["price", "99213"], "unknown code '99213'"),
+    (["price", "99215"], "unknown code '99215'"),
     (["price", "19303", "--year", "2018"], "no release held for 2018"),
     (["price", "19303", "--date", "2024-13-01"], "is not a date"),
     (["claim", "14302", "--year", "2024"], "needs its primary code"),

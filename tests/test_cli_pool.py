@@ -17,12 +17,11 @@ def run_json(capsys, *argv: str) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
-def test_json_above_threshold(capsys):
+def test_json_of_a_large_code(capsys):
     # 2025-10-01 (RVU25D, CF 32.3465): 30 RVU x 100,000 = 3,000,000 RVU -> $97,039,500;
     # factor 93e9 / 93,097,039,500 = 0.99895765; 19303: $940.31 -> $939.33
     out = run_json(capsys, "--rvu", "30", "--volume", "100000", "--date", "2025-10-01")
     assert out["added_spending"] == 97_039_500.0
-    assert out["threshold_exceeded"] is True
     assert out["budget_neutrality_factor"] == pytest.approx(0.9989576521, abs=1e-10)
     assert out["conversion_factor_before"] == 32.3465
     assert out["conversion_factor_after"] == pytest.approx(32.312784, abs=1e-6)
@@ -35,14 +34,14 @@ def test_json_above_threshold(capsys):
 
 
 def test_json_displacement_total_allowed_and_family(capsys):
-    # net = 30 - 0.6 x 26.25 = 14.25 RVU; 14.25 x 5,000 x 32.3465 = $2,304,688.13 < $20M
+    # net = 30 - 0.6 x 26.25 = 14.25 RVU; 14.25 x 5,000 x 32.3465 = $2,304,688.13, absorbed at
+    # its marginal share of a 5e10 pool: factor 5e10 / (5e10 + 2,304,688.125) = 0.99995391
     out = run_json(capsys, "--rvu", "30", "--volume", "5000", "--displace", "14301=0.6",
                    "--displace", "19499=0.2", "--date", "2025-06-01", "--total-allowed", "5e10",
                    "--family", "breast")
     assert out["added_spending"] == 2_304_688.13
-    assert out["threshold_exceeded"] is False
-    assert out["budget_neutrality_factor"] == 1.0
-    assert out["conversion_factor_after"] == out["conversion_factor_before"] == 32.3465
+    assert out["budget_neutrality_factor"] == pytest.approx(5e10 / (5e10 + 2_304_688.125))
+    assert out["conversion_factor_after"] == pytest.approx(32.3465 * 5e10 / (5e10 + 2_304_688.125))
     assert out["total_allowed"] == 5e10
     assert out["scenario"]["displaces"] == {"14301": 0.6, "19499": 0.2}
     fam = out["family"]
@@ -68,8 +67,10 @@ def test_readable_table_labels_lenses_and_illustrative_volumes(capsys):
                  "--date", "2025-06-01", "--family", "breast"]) == 0
     text = capsys.readouterr().out
     assert "Statutory budget neutrality" in text
-    assert "added spending        $2,304,688.13 a year" in text
-    assert "not exceeded" in text and "32.3465 -> 32.3465" in text
+    assert "Added spending: $2,304,688.13 a year" in text
+    # factor 93e9 / (93e9 + 2,304,688.125) = 0.99997522: CF 32.3465 -> 32.3457 (-0.0025%)
+    assert "$32.3465 → $32.3457 per RVU (−0.0025%)" in text
+    assert "one cent after 62,395 services a year" in text
     assert "Family work neutrality (UNCONFIRMED" in text
     assert "volume (illustrative)" in text and "ILLUSTRATIVE volumes" in text
     assert "American Medical Association" in text
@@ -81,7 +82,12 @@ def test_readable_table_labels_lenses_and_illustrative_volumes(capsys):
         (["--rvu", "x", "--volume", "3"], "argument --rvu: 'x' is not a number"),
         (["--rvu", "3", "--volume", "-3"], "argument --volume: '-3' must be 0 or more"),
         (["--rvu", "3", "--volume", "3", "--displace", "14301"], "is not CODE=SHARE"),
-        (["--rvu", "3", "--volume", "3", "--displace", "14301=lots"], "'lots' is not a share"),
+        (["--rvu", "3", "--volume", "3", "--displace", "14301=lots"], "'lots' is not a number"),
+        (["--rvu", "3", "--volume", "3", "--displace", "14301=5"], "share of 14301: 5 is over 1"),
+        (["--revalue", "14301"], "is not CODE=WORK_RVU"),
+        (["--revalue", "19499=3"], "not paid by RVUs"),
+        (["--rvu", "3"], "--rvu and --volume together"),
+        ([], "give a new code"),
         (["--rvu", "3", "--volume", "3", "--displace", "99999=1"], "unknown code '99999'"),
         (["--rvu", "3", "--volume", "3", "--displace", "19303=1", "--setting", "office"],
          "not paid in the office setting"),
@@ -99,3 +105,36 @@ def test_bad_input_exits_2_with_one_line(capsys, argv, words):
     err = capsys.readouterr()
     assert err.out == ""
     assert len(err.err.strip().splitlines()) == 1 and words in err.err
+
+
+def test_revalue_and_new_code_give_three_paths(capsys):
+    # preset lines (14301-RT, 14301-LT-59) on 2025-10-01: today 849.10 + 424.55 = $1,273.65.
+    # revalue 14301 work 12.65 -> 14.40 on 29,000 services: 1.75 x 29,000 x 32.3465 =
+    # $1,641,584.88 a year; new code 28 RVU x 3,000 net of displaced: $970,977.24
+    out = run_json(capsys, "--rvu", "28", "--volume", "3000", "--displace", "14301=0.6",
+                   "--displace", "19499=0.2", "--displace", "15839=0.1", "--revalue",
+                   "14301=14.4,29000", "--year", "2025")
+    for key in ("conversion_factor_before", "conversion_factor_after", "added_spending",
+                "budget_neutrality_factor", "codes"):
+        assert key in out
+    paths = {p["path"]: p for p in out["paths"]}
+    assert list(paths) == ["today", "new_code", "revalue"]
+    assert paths["today"]["flat_closure_paid"] == 1273.65
+    assert paths["new_code"]["added_spending"] == 970_977.24 == out["added_spending"]
+    assert paths["revalue"]["added_spending"] == 1_641_584.88
+    assert paths["new_code"]["mastectomy_paid"] == 940.30
+    # flat-closure share: 3,000 closures x 2 lines of 14301 / 29,000 = 20.69%
+    gains = dict((g["who"], g["dollars_a_year"]) for g in paths["revalue"]["gains"])
+    assert gains["flat closures"] == pytest.approx(1_641_584.88 * 6000 / 29000, abs=0.01)
+    assert "Revaluing costs 1.7 times what the new code costs: 79%" in out["verdict"]
+
+
+def test_revalue_alone_and_year_context(capsys):
+    # 13101 (2025: work 3.00? as held) revalued to +1 work RVU on 1,000 given services
+    assert main(["pool", "--revalue", "14301=13.65,1000", "--year", "2025", "--year-context"]) == 0
+    text = capsys.readouterr().out
+    # 1.00 x 1,000 x 32.3465 = $32,346.50 a year
+    assert "added spending: $32,346.50 a year" in text
+    assert "in 2025 CMS applied a budget-neutrality adjustment of 1.0002 (+0.02%)" in text
+    assert "This change's own share: $32,346.50 a year" in text
+    assert "(a) Today's codes" in text and "(c) Revalue existing codes" in text

@@ -1,4 +1,4 @@
-"""The finite RVU pool: statutory budget neutrality, family work neutrality, sweeps."""
+"""The finite RVU pool: statutory budget neutrality at the marginal share, sweeps, inputs."""
 
 from __future__ import annotations
 
@@ -12,16 +12,17 @@ from hypothesis import strategies as st
 from flatclosure.errors import InputError, UnknownCodeError
 from flatclosure.fees import round_cents
 from flatclosure.pool import (
-    FAMILY_LABEL,
     STATUTORY_LABEL,
     NewCode,
     break_even_volume,
     budget_neutrality_factor,
+    em_check,
     family_neutrality,
     pool_parameters,
-    resolve_family,
+    services_to_move_cf,
     statutory,
     sweep,
+    year_adjustment,
 )
 from flatclosure.volumes import Volumes
 
@@ -42,9 +43,30 @@ def test_parameters_come_from_the_data_package():
 # -- the CY2021 E/M worked example (shared domain notes section 6; research notes A8) ----------
 def test_em_2021_example_from_the_factor():
     # added = 11.3584% of the pool: factor = 1 / 1.113584 = 0.898000; 36.0896 x 0.898 = 32.4085
-    factor = budget_neutrality_factor(0.113584 * TOTAL, TOTAL, THRESHOLD)
+    factor = budget_neutrality_factor(0.113584 * TOTAL, TOTAL)
     assert 36.0896 * factor == pytest.approx(32.4085, abs=1e-4)
     assert (factor - 1) * 100 == pytest.approx(-10.20, abs=0.005)
+
+
+def test_em_check_reads_the_2021_final_rule_figures_from_the_data():
+    # data/cms/conversion_factors.csv 2021: base 36.0896, final-rule BN 0.8980, final CF 32.4085;
+    # added = 93e9 x (1/0.898 - 1) = 10,563,474,387.5 (11.3586% of the pool);
+    # 36.0896 x 93e9 / (93e9 + added) = 36.0896 x 0.898 = 32.40846
+    em = em_check()
+    assert (em.cf_before, em.cf_after_reported) == (36.0896, 32.4085)
+    assert em.cf_after_model == pytest.approx(32.4084608, abs=1e-7)
+    assert round(em.change_pct_model, 2) == -10.20
+    assert em.added_share_of_pool == pytest.approx(1 / 0.898 - 1)
+    assert "jtaylor.com" in em.source
+
+
+def test_year_adjustment_is_the_data_row():
+    # 2025: BN 1.0002 (+0.02%), derived 32.3465/(33.2875/1.0293); 2021: post-law 0.9319
+    y = year_adjustment(2025)
+    assert (y.year, y.bn_adjustment, y.conversion_factor) == (2025, 1.0002, 32.3465)
+    assert y.bn_pct == pytest.approx(0.02) and "derived" in y.bn_basis
+    assert year_adjustment(2021).final_rule_bn == 0.898
+    assert year_adjustment(2021).bn_adjustment == 0.9319
 
 
 def test_em_2021_example_as_a_scenario_on_the_2020_schedule():
@@ -53,7 +75,6 @@ def test_em_2021_example_as_a_scenario_on_the_2020_schedule():
     rvu = 0.113584 * TOTAL / (1e8 * 36.0896)
     r = statutory(NewCode(volume=1e8, on="2020-06-01", total_rvu=rvu))
     assert r.conversion_factor_before == 36.0896
-    assert r.threshold_exceeded
     assert r.added_spending == pytest.approx(10_563_312_000.0, abs=0.01)
     assert r.conversion_factor_after == pytest.approx(32.4085, abs=1e-4)
     assert r.change_pct == pytest.approx(-10.20, abs=0.005)
@@ -61,23 +82,38 @@ def test_em_2021_example_as_a_scenario_on_the_2020_schedule():
 
 
 # -- statutory lens: golden figures ------------------------------------------------------------
-def test_below_threshold_nothing_is_offset():
+def test_a_code_under_20_million_still_moves_the_cf_at_its_marginal_share():
     # 2025-06-01 (RVU25A, CF 32.3465). Displaced per service = 0.6 x 26.25 (14301 facility)
     # + 0.2 x 0 (19499 is carrier priced) = 15.75; net = 30 - 15.75 = 14.25 RVU;
-    # added = 14.25 x 5,000 x 32.3465 = 2,304,688.125 -> $2,304,688.13, under $20M.
+    # added = 14.25 x 5,000 x 32.3465 = 2,304,688.125 -> $2,304,688.13, far under $20M, yet
+    # factor = 93e9 / (93e9 + 2,304,688.125) = 0.999975219; CF 32.3465 -> 32.345698
     sc = NewCode(volume=5000, on="2025-06-01", total_rvu=30, displaces={"14301": 0.6, "19499": 0.2})
     r = statutory(sc)
     assert r.displaced_rvu == pytest.approx(15.75)
     assert r.net_rvu_per_service == pytest.approx(14.25)
     assert r.added_spending == 2_304_688.13
-    assert not r.threshold_exceeded
-    assert r.budget_neutrality_factor == 1.0
-    assert r.conversion_factor_after == r.conversion_factor_before == 32.3465
-    assert (r.codes["price_after"].fillna(-1) == r.codes["price_before"].fillna(-1)).all()
-    # break-even: 20,000,000 / (14.25 x 32.3465) = 43,389.82 services a year
-    assert r.break_even_volume == pytest.approx(43_389.8187, abs=1e-3)
+    assert r.budget_neutrality_factor == pytest.approx(93e9 / (93e9 + 2_304_688.125), rel=1e-12)
+    assert r.conversion_factor_after == pytest.approx(32.345698, abs=1e-6)
+    assert r.conversion_factor_after < r.conversion_factor_before
+    # one cent: A = 0.01 x 93e9 / (32.3465 - 0.01) = 28,760,069.9; / (14.25 x 32.3465) = 62,394.7
+    assert r.services_per_cent == pytest.approx(62_394.7, abs=0.1)
+    # 0.1%: A = 0.001 x 93e9 / 0.999 = 93,093,093.09; / (14.25 x 32.3465) = 201,964.6
+    assert r.services_per_tenth_pct == pytest.approx(201_964.6, abs=0.1)
+    assert r.year is not None and r.year.bn_adjustment == 1.0002
     assert any("19499" in n and "status C" in n for n in r.notes)
     assert r.label == STATUTORY_LABEL
+
+
+def test_the_preset_moves_19303_by_one_cent():
+    # preset: 28 RVU (15 + 10 + 3) x 3,000, displacing 14301 x0.6 (26.25), 19499 x0.2 (carrier
+    # priced: no RVUs), 15839 x0.1: added $970,977.24 = 10.006 net RVU x 3,000 x 32.3465;
+    # factor = 93e9 / (93e9 + 970,977.24) = 0.99998956; 19303: 940.312755 -> 940.30294 -> $940.30
+    sc = NewCode(volume=3000, on="2025-10-01", work_rvu=15, pe_rvu=10, mp_rvu=3,
+                 displaces={"14301": 0.6, "19499": 0.2, "15839": 0.1})
+    r = statutory(sc)
+    assert r.added_spending == 970_977.24
+    row = r.codes.set_index("code").loc["19303"]
+    assert (row["price_before"], row["price_after"]) == (940.31, 940.30)
 
 
 def test_above_threshold_every_code_loses_the_same_share_mastectomy_first():
@@ -87,7 +123,6 @@ def test_above_threshold_every_code_loses_the_same_share_mastectomy_first():
     # -> $940.31, after x factor = 939.332622 -> $939.33 (-0.104%).
     r = statutory(NewCode(volume=100_000, on="2025-10-01", total_rvu=30))
     assert r.added_spending == 97_039_500.00
-    assert r.threshold_exceeded
     assert r.budget_neutrality_factor == pytest.approx(0.9989576521, abs=1e-10)
     assert r.conversion_factor_after == pytest.approx(32.312784, abs=1e-6)
     assert list(r.codes["family"][:6]) == ["mastectomy"] * 6
@@ -123,29 +158,22 @@ def test_prices_at_a_locality_scale_by_the_same_factor():
 @given(rvu=st.floats(0, 200), volume=st.floats(0, 5e7))
 def test_total_spending_unchanged_after_adjustment_to_the_cent(rvu, volume):
     r = statutory(NewCode(volume=volume, on="2025-06-01", total_rvu=rvu))
-    if r.threshold_exceeded:
-        assert r.total_spending_after == round_cents(TOTAL)
-        assert r.budget_neutrality_factor < 1
-    else:
-        assert r.budget_neutrality_factor == 1.0
-        assert abs(r.added_spending) <= THRESHOLD
+    assert r.total_spending_after == round_cents(TOTAL)
+    assert r.budget_neutrality_factor <= 1  # equal only where added is within binary noise
 
 
 @PROPS
 @given(added=st.floats(-TOTAL / 2, 5 * TOTAL))
-def test_factor_keeps_spending_or_does_nothing(added):
-    f = budget_neutrality_factor(added, TOTAL, THRESHOLD)
-    if abs(added) > THRESHOLD:
-        assert round_cents((TOTAL + added) * f) == round_cents(TOTAL)
-    else:
-        assert f == 1.0
+def test_factor_keeps_spending_at_any_size(added):
+    f = budget_neutrality_factor(added, TOTAL)
+    assert round_cents((TOTAL + added) * f) == round_cents(TOTAL)
 
 
 def test_displacing_all_of_an_equal_valued_service_changes_nothing():
     sc = NewCode(volume=1e6, on="2025-06-01", total_rvu=TR_14301_FACILITY, displaces={"14301": 1})
     r = statutory(sc)
     assert r.net_rvu_per_service == 0 and r.added_spending == 0
-    assert r.budget_neutrality_factor == 1.0 and r.break_even_volume is None
+    assert r.budget_neutrality_factor == 1.0 and r.services_per_cent is None
     fam = family_neutrality(sc, "tissue_rearrangement", volumes=Volumes({"14301": 2e6}, "t", False))
     assert fam.new_code_work_rvu == pytest.approx(12.65)  # 14301's work share of its total
     assert fam.work_scale_factor == pytest.approx(1.0, abs=1e-12)
@@ -154,7 +182,7 @@ def test_displacing_all_of_an_equal_valued_service_changes_nothing():
 
 @PROPS
 @given(r1=st.floats(0, 100), r2=st.floats(0, 100), volume=st.floats(0, 3e7),
-       share=st.floats(0, 2))
+       share=st.floats(0, 1))
 def test_factor_monotone_in_rvu(r1, r2, volume, share):
     lo, hi = sorted((r1, r2))
     kw = {"volume": volume, "on": "2025-06-01", "displaces": {"19303": share}}
@@ -172,10 +200,10 @@ def test_factor_monotone_in_volume(v1, v2, rvu):
     assert f_hi <= f_lo
 
 
-def test_a_code_that_frees_rvus_raises_the_cf_above_threshold():
-    # displacing 2 x 19303 (29.07 RVU each) with a 10-RVU code: net -48.14 RVU x 1e6 services
-    r = statutory(NewCode(volume=1e6, on="2025-06-01", total_rvu=10, displaces={"19303": 2}))
-    assert r.added_spending < -THRESHOLD and r.budget_neutrality_factor > 1
+def test_a_code_that_frees_rvus_raises_the_cf():
+    # displacing 19303 (29.07 RVU) with a 10-RVU code: net -19.07 RVU x 1e6 services
+    r = statutory(NewCode(volume=1e6, on="2025-06-01", total_rvu=10, displaces={"19303": 1}))
+    assert r.added_spending < 0 and r.budget_neutrality_factor > 1
     assert r.total_spending_after == TOTAL
 
 
@@ -185,7 +213,7 @@ def test_sweep_matches_the_scalar_function():
     rvus, vols = np.linspace(0, 60, 200), np.linspace(0, 2e6, 150)
     sw = sweep(sc, rvus, vols)
     assert sw.budget_neutrality_factor.shape == (200, 150)
-    assert sw.added_spending.shape == sw.threshold_exceeded.shape == (200, 150)
+    assert sw.added_spending.shape == (200, 150)
     assert sw.displaced_rvu == pytest.approx(0.6 * TR_14301_FACILITY)
     for i, j in [(0, 0), (10, 149), (57, 80), (199, 149), (120, 3)]:
         one = statutory(NewCode(volume=vols[j], on="2025-06-01", total_rvu=rvus[i],
@@ -193,20 +221,27 @@ def test_sweep_matches_the_scalar_function():
         assert sw.budget_neutrality_factor[i, j] == pytest.approx(one.budget_neutrality_factor,
                                                                   rel=1e-12)
         assert sw.added_spending[i, j] == pytest.approx(one.added_spending, abs=0.005)
-        assert sw.threshold_exceeded[i, j] == one.threshold_exceeded
         assert sw.conversion_factor_after[i, j] == pytest.approx(one.conversion_factor_after)
-        be = one.break_even_volume
-        assert sw.break_even_volume[i] == (math.inf if be is None else pytest.approx(be))
+        cent = one.services_per_cent
+        assert sw.services_per_cent[i] == (math.inf if cent is None else pytest.approx(cent))
     frame = sw.to_frame()
     assert len(frame) == 200 * 150
     assert frame["budget_neutrality_factor"].iloc[150 * 57 + 80] == sw.budget_neutrality_factor[57, 80]
 
 
 def test_break_even_volume_is_vectorised():
-    # 20e6 / (10 x 32.3465) = 61,830.49; zero net RVU never crosses
+    # a size comparison only: 20e6 / (10 x 32.3465) = 61,830.49; zero net RVU never reaches it
     out = break_even_volume(np.array([10.0, -10.0, 0.0]), 32.3465, THRESHOLD)
     assert out[0] == pytest.approx(61_830.4917, abs=1e-3) and out[1] == out[0]
     assert out[2] == math.inf
+
+
+def test_services_to_move_cf_is_vectorised_and_needs_one_step():
+    # one cent at CF 32.3465: A = 0.01 x 93e9 / 32.3365 = 28,760,069.9; / (10 x 32.3465) = 88,912.5
+    out = services_to_move_cf(np.array([10.0, 0.0]), 32.3465, TOTAL, by_usd=0.01)
+    assert out[0] == pytest.approx(88_912.5, abs=0.1) and out[1] == math.inf
+    with pytest.raises(InputError):
+        services_to_move_cf(1.0, 32.3465, TOTAL)
 
 
 def test_sweep_rejects_bad_axes():
@@ -215,86 +250,6 @@ def test_sweep_rejects_bad_axes():
         sweep(sc, [], [1.0])
     with pytest.raises(InputError, match="volumes"):
         sweep(sc, [1.0], [-5.0])
-
-
-# -- family work neutrality ----------------------------------------------------------------------
-VOLS = Volumes({"19303": 8000, "19307": 2000}, "test volumes", illustrative=False)
-
-
-def test_family_work_total_is_held_and_taken_from_the_members():
-    # mastectomy family, 2025-06-01: W = 15.00 x 8,000 + 17.99 x 2,000 = 155,980 (other members
-    # have no volume here). New code: 10 work RVU x 1,000 = 10,000. s = (155,980 - 10,000) /
-    # 155,980 = 0.9358892. 19303 work 15 -> 14.0383; price 940.312755 - 15 x (1 - s) x 32.3465
-    # = 909.206363 -> $909.21.
-    sc = NewCode(volume=1000, on="2025-06-01", total_rvu=20, work_rvu=10)
-    f = family_neutrality(sc, "mastectomy", volumes=VOLS)
-    assert f.work_pool_before == pytest.approx(155_980)
-    assert f.work_scale_factor == pytest.approx(145_980 / 155_980, rel=1e-12)
-    assert f.work_pool_after == pytest.approx(f.work_pool_before, rel=1e-12)
-    m = f.members.set_index("code")
-    assert m.loc["19303", "work_rvu_after"] == pytest.approx(14.038338, abs=1e-6)
-    assert (m.loc["19303", "price_before"], m.loc["19303", "price_after"]) == (940.31, 909.21)
-    assert f.new_code_work_rvu_after == 10 and f.work_rvu_basis == "given"
-    assert f.label == FAMILY_LABEL and not f.volumes_illustrative
-
-
-def test_family_scaling_the_new_code_too():
-    # s = 155,980 / (155,980 + 10,000) = 0.9397518; the new code's work 10 -> 9.3975
-    sc = NewCode(volume=1000, on="2025-06-01", total_rvu=20, work_rvu=10)
-    f = family_neutrality(sc, "mastectomy", volumes=VOLS, scale_new_code=True)
-    assert f.work_scale_factor == pytest.approx(155_980 / 165_980, rel=1e-12)
-    assert f.new_code_work_rvu_after == pytest.approx(9.397518, abs=1e-6)
-    assert f.work_pool_after == pytest.approx(155_980, rel=1e-12)
-
-
-@PROPS
-@given(work=st.floats(0, 40), volume=st.floats(0, 2000), share=st.floats(0, 1),
-       scale_new=st.booleans())
-def test_family_work_total_held_property(work, volume, share, scale_new):
-    sc = NewCode(volume=volume, on="2025-06-01", total_rvu=work + 20, work_rvu=work,
-                 displaces={"19307": share})
-    f = family_neutrality(sc, "mastectomy", volumes=VOLS, scale_new_code=scale_new)
-    assert f.work_pool_after == pytest.approx(f.work_pool_before, rel=1e-9)
-    assert f.members.set_index("code").loc["19307", "volume_after"] == pytest.approx(
-        2000 - share * volume)
-
-
-def test_family_displaced_member_services_leave_and_overdraw_is_an_error():
-    # displacing 19303 one for one with a code of equal work holds the family as it is
-    sc = NewCode(volume=1000, on="2025-06-01", total_rvu=29.07, work_rvu=15,
-                 displaces={"19303": 1})
-    f = family_neutrality(sc, "mastectomy", volumes=VOLS)
-    assert f.work_scale_factor == pytest.approx(1.0, abs=1e-12)
-    too_many = NewCode(volume=9000, on="2025-06-01", total_rvu=29.07, displaces={"19303": 1})
-    with pytest.raises(InputError, match="take over 9,000 services of 19303"):
-        family_neutrality(too_many, "mastectomy", volumes=VOLS)
-    huge = NewCode(volume=1e6, on="2025-06-01", total_rvu=30, work_rvu=15)
-    with pytest.raises(InputError, match="cannot stay work-neutral"):
-        family_neutrality(huge, "mastectomy", volumes=VOLS)
-
-
-def test_family_assumes_work_from_what_is_displaced_and_labels_it():
-    # 14301 facility: work 12.65 of 26.25 total = 48.19%; new total 30 -> work 14.457
-    sc = NewCode(volume=5000, on="2025-06-01", total_rvu=30, displaces={"14301": 0.6})
-    f = family_neutrality(sc)  # breast family, illustrative volumes
-    assert f.new_code_work_rvu == pytest.approx(30 * 12.65 / 26.25)
-    assert f.work_rvu_basis.startswith("assumed: 48.2%")
-    assert f.volumes_illustrative and "ILLUSTRATIVE" in f.volumes_source
-    assert f.family == "breast" and f.work_scale_factor < 1
-
-
-def test_resolve_family():
-    name, codes = resolve_family("breast")
-    assert name == "breast"
-    assert codes[:6] == ("19301", "19302", "19303", "19305", "19306", "19307")
-    assert set(codes[6:]) == {"19357", "19361", "19364", "19367", "19342", "19350", "11970",
-                              "19380"}
-    assert resolve_family("19303, 19307") == ("user-defined: 19303 19307", ("19303", "19307"))
-    assert resolve_family(["19303"])[1] == ("19303",)
-    with pytest.raises(InputError, match="not a family"):
-        resolve_family("knee joint")
-    with pytest.raises(UnknownCodeError):
-        resolve_family("99999")
 
 
 # -- the scenario --------------------------------------------------------------------------------
@@ -313,6 +268,8 @@ def test_new_code_validation():
         NewCode(volume=1, on="2025-06-01", total_rvu=19, work_rvu=10, pe_rvu=8, mp_rvu=2)
     with pytest.raises(InputError, match="share of 14301"):
         NewCode(volume=1, on="2025-06-01", total_rvu=5, displaces={"14301": -0.5})
+    with pytest.raises(InputError, match="share of 14301: 5 is over 1"):
+        NewCode(volume=1, on="2025-06-01", total_rvu=5, displaces={"14301": 5})
     with pytest.raises(InputError, match="setting"):
         NewCode(volume=1, on="2025-06-01", total_rvu=5, setting="moon")
     with pytest.raises(InputError, match="date"):

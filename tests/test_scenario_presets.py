@@ -51,7 +51,9 @@ def test_hand_checked_figures() -> None:
     assert exp[("06_unlisted_19499", 2025, "national")] == 794.11
     assert exp[("06_unlisted_19499", 2025, "01182:18")] == 859.50
     assert exp[("06_unlisted_19499", 2026, "national")] == 735.82
-    assert exp[("10_new_afc_code", 2025, "national")] == 1358.55
+    # AFC01-50: 28 RVU x 32.3465 x 1.5 = 1,358.553; x 0.99998956 (its marginal share of the
+    # year's budget neutrality, $970,977.24 on 93e9) = 1,358.539 -> $1,358.54
+    assert exp[("10_new_afc_code", 2025, "national")] == 1358.54
 
 
 def test_the_unlisted_preset_uses_the_protocols_comparator() -> None:
@@ -61,7 +63,9 @@ def test_the_unlisted_preset_uses_the_protocols_comparator() -> None:
         "19499": default_rules().settings["unlisted_comparator"]}
 
 
-def test_the_new_code_stays_below_the_threshold() -> None:
+def test_the_new_code_moves_the_cf_at_its_marginal_share() -> None:
+    # $970,977.24 a year of net spending: factor 93e9 / (93e9 + 970,977.24) = 0.99998956
     r = evaluate(PRESETS["10_new_afc_code"], year=2025)
-    assert not r.pool.threshold_exceeded and r.pool.budget_neutrality_factor == 1.0
+    assert r.pool.added_spending == 970_977.24
+    assert r.pool.budget_neutrality_factor == pytest.approx(93e9 / (93e9 + 970_977.24))
     assert any("illustrative" in n for n in r.notes)

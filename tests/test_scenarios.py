@@ -42,7 +42,7 @@ def _err(text: str) -> ScenarioError:
     (lambda d: d.pop("title"), "title", "missing"),
     (lambda d: d.update(title=3), "title", "must be a non-empty text"),
     (lambda d: d.update(lines="19303"), "lines", "must be a list"),
-    (lambda d: d.update(lines=["99213"]), "lines[0]", "unknown code '99213'"),
+    (lambda d: d.update(lines=["99215"]), "lines[0]", "unknown code '99215'"),
     (lambda d: d.update(lines=["19303-QQ"]), "lines[0]", "unknown modifier 'QQ'"),
     (lambda d: d["valuation"].update(year=2031), "valuation.year", "2031 is not a year we hold"),
     (lambda d: d["valuation"].update(year="2025"), "valuation.year", "must be a whole year"),

@@ -15,6 +15,8 @@ from flatclosure.volumes import (
     illustrative_volumes,
     load_volumes,
     read_geo_service_csv,
+    read_geo_service_upload,
+    upload_max_bytes,
 )
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cms_geo_service_sample.csv"
@@ -23,7 +25,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "cms_geo_service_sample.csv"
 def test_illustrative_defaults_cover_the_catalog_and_say_so():
     vols = illustrative_volumes()
     assert vols.illustrative is True
-    assert set(vols.counts) == set(load_catalog().codes.index)  # all 26 catalog codes
+    assert set(vols.counts) == set(load_catalog().codes.index)  # every catalog code
     assert "ILLUSTRATIVE" in vols.label()
     assert all(vols.reasoning[c].strip() for c in vols.counts)
     # the mastectomy rows are reasoned from HCUP SB #201: M = 130e6 x (60.6e-5 x 0.30 + 29.7e-5 x
@@ -31,7 +33,25 @@ def test_illustrative_defaults_cover_the_catalog_and_say_so():
     assert vols.get("19303") == 8000
     assert vols.get("19307") == 5100
     assert "SB #201" in vols.reasoning["19303"]
-    assert vols.get("99213") == 0  # not listed: no services
+    assert vols.get("AFC01") == 0  # not listed: no services
+
+
+def test_the_14301_default_shows_its_public_reference():
+    vols = illustrative_volumes()
+    # midpoint of the 27,000-31,000 services a year of the public reference, rounded
+    assert vols.get("14301") == 29000
+    assert "27,000-31,000" in vols.references["14301"]
+    assert "undercount" in vols.references["14301"] and "ASC" in vols.references["14301"]
+    assert vols.to_frame().set_index("code").loc["14301", "public_reference"].startswith("A third")
+
+
+def test_an_upload_is_read_from_bytes_and_size_limited():
+    content = FIXTURE.read_bytes()
+    vols = read_geo_service_upload("/etc/sample.csv", content)
+    assert vols.get("14301") == 22000 + 3100.5
+    assert "sample.csv" in vols.source and "/etc" not in vols.source  # the name only, no path
+    with pytest.raises(InputError, match="over the 10,000,000 bytes"):
+        read_geo_service_upload("big.csv", b"x" * (upload_max_bytes() + 1))
 
 
 def test_illustrative_resource_is_flagged_in_the_data_package():

@@ -25,9 +25,15 @@ def bars(fig: go.FigureWidget, trace: int) -> dict:
 
 def price_row(view, code: str) -> list[str]:
     """The cells of the price table's row for ``code`` (text between tags)."""
-    body = view.prices_table.value.split("<tbody>")[1]
+    body = view.out["prices"].value.split("<tbody>")[1]
     row = next(r for r in body.split("<tr>") if f">{code}<" in r)
     return [c.split(">", 1)[1] for c in row.split("</td>")[:-1]]
+
+
+def _descendants(w):
+    yield w
+    for child in getattr(w, "children", ()):
+        yield from _descendants(child)
 
 
 @pytest.fixture()
@@ -35,134 +41,160 @@ def view():
     return pool_view()
 
 
-def test_opens_on_the_preset_new_code_with_engine_values(view) -> None:
-    # data/scenarios/10_new_afc_code.yaml: 15 + 10 + 3 = 28 RVU, 3,000 a year, 2025, facility,
-    # displacing 14301 x 0.6, 19499 x 0.2, 15839 x 0.1
-    assert (view.rvu.value, view.volume.value, view.year.value) == (28.0, 3000.0, 2025)
-    assert {c: w.value for c, w in view.shares.items()} == {
-        "14301": 0.6, "13101": 0.0, "19499": 0.2, "15839": 0.1}
+def test_opens_with_the_three_paths_and_a_computed_verdict(view) -> None:
+    # preset 10: 28 RVU x 3,000 a year, 2025; today's flat closure 14301-RT + 14301-LT-59 =
+    # 849.10 + 424.55 = $1,273.65; 14301 revalued 12.65 -> 14.40 work on 29,000 services:
+    # 1.75 x 29,000 x 32.3465 = $1,641,584.88 a year vs the new code's $970,977.24
+    paths = view.outcome.paths
+    assert [p.key for p in paths.paths] == ["today", "new_code", "revalue"]
+    assert paths.path("today").flat_closure_paid == 1273.65
+    assert paths.path("new_code").added_spending == 970_977.24
+    assert paths.path("revalue").added_spending == 1_641_584.88
+    assert paths.path("new_code").mastectomy_paid == 940.30  # from $940.31 (issue 10)
+    table = view.out["paths"].value
+    for words in ("(a) Today&#x27;s codes", "(b) A new flat-closure code",
+                  "(c) Revalue existing codes", "$1,273.65", "$1,641,584.88 (illustrative)",
+                  "An office visit (99213, office) is paid", "Who pays"):
+        assert words in table, words
+    verdict = view.out["verdict"].value
+    assert "Revaluing costs 1.7 times what the new code costs: 79%" in verdict
+    assert "a mastectomy moves by cents" in verdict
+    # the first thing the page shows is the paths section, the details are folded
+    assert view.widget.children[0].value.endswith("Three paths for paying flat closure</h3>")
+    assert view.details.selected_index is None
+    assert "UNCONFIRMED" in view.details.get_title(2)
+
+
+def test_year_adjustment_and_the_em_check_are_on_screen(view) -> None:
+    # 2025: BN 1.0002 (+0.02%) from the CF table; the new code's own share -0.0010%
+    year = view.out["year"].value
+    assert "in 2025 CMS applied a budget-neutrality adjustment of 1.0002 (+0.02%)" in year
+    assert "$32.3465 → $32.3462 per RVU (−0.0010%)" in year
+    assert "not a gate for one code" in year and "2018-2026" in year
+    em = view.out["em"].value
+    assert "$36.0896 to $32.4085 (−10.20%)" in em and "jtaylor.com" in em
+
+
+def test_the_statutory_lens_at_the_preset(view) -> None:
     stat = view.outcome.statutory
     engine = statutory(view.inputs().scenario())
-    # displaced 0.6 x 26.25 + 0.2 x 0 (carrier priced) + 0.1 x 22.44 = 17.994 RVU; net 10.006;
-    # added = 10.006 x 3,000 x 32.3465 (CF 2025) = 970,977.237 -> $970,977.24, under $20M
     assert stat.added_spending == engine.added_spending == 970_977.24
-    assert not stat.threshold_exceeded and stat.budget_neutrality_factor == 1.0
-    assert "Conversion factor: $32.3465 → $32.3465 per RVU" in view.cf.value
-    assert "Added spending: $970,977 a year" in view.statutory_text.value
-    # break-even: 20,000,000 / (10.006 x 32.3465) = 61,793.4 services a year
-    assert "crossed above 61,793 services a year" in view.statutory_text.value
-    # the engine's note, on screen: 19499 is carrier priced, so displacing it frees nothing
-    assert stat.notes == ("19499 has status C (not priced by RVUs): displacing it frees no RVUs "
-                          "in this model",)
-    assert f"Note: {stat.notes[0]}." in view.statutory_text.value
-    assert "illustrative" in view.statutory_text.value  # the preset's volume, labelled
+    # factor 93e9 / (93e9 + 970,977.24) = 0.99998956; CF 32.3465 -> 32.34616
+    assert "Conversion factor: $32.3465 → $32.3462 per RVU (−0.0010%)" in view.out["cf"].value
+    text = view.out["statutory"].value
+    assert "Added spending: $970,977.24 a year" in text
+    # one cent: 0.01 x 93e9 / 32.3365 = 28,760,069.9 / (10.006 x 32.3465) = 88,859 services
+    assert "by one cent after 88,859 services a year" in text
+    assert f"Note: {stat.notes[0]}." in text and "illustrative" in text
     codes = engine.codes.set_index("code")
     assert bars(view.prices_figure, 0)["19303 (mastectomy)"] == codes.loc["19303", "price_before"]
+    assert bars(view.prices_figure, 1)["19303 (mastectomy)"] == 940.30
     assert list(view.prices_figure.data[0].y)[0] == "19301 (mastectomy)"  # mastectomy first
     assert "14302 (tissue rearr.)" not in bars(view.prices_figure, 0)  # add-ons: table only
     assert price_row(view, "14302")[3] == "$207.99"
     assert not view.errors.showing and not view.family_errors.showing
 
 
-def test_volume_past_break_even_cuts_the_conversion_factor(view) -> None:
+def test_volume_moves_every_path_and_the_heatmap_follows(view) -> None:
     prices, heat = view.prices_figure, view.heatmap
-    view.volume.value = 200_000
+    view.c.volume.value = 200_000
     assert view.prices_figure is prices and view.heatmap is heat  # updated in place
     engine = statutory(view.inputs().scenario())
-    # added = 10.006 x 200,000 x 32.3465 = 64,731,815.80 > $20M;
-    # factor = 93e9 / (93e9 + 64,731,815.80) = 0.999304443; CF 32.3465 x factor = 32.324001
+    # added = 10.006 x 200,000 x 32.3465 = 64,731,815.80; factor 0.999304443; CF 32.324001
     assert engine.added_spending == 64_731_815.80
-    assert engine.conversion_factor_after == pytest.approx(32.324001, abs=1e-6)
-    assert view.outcome.statutory.conversion_factor_after == engine.conversion_factor_after
-    assert "$32.3465 → $32.3240 per RVU (−0.07%)" in view.cf.value
-    assert "multiplied by 0.999304" in view.statutory_text.value
-    # 19303: 29.07 x 32.3465 = 940.312755 x 0.999304443 = 939.6587 -> $939.66
+    assert view.outcome.statutory.conversion_factor_after == pytest.approx(32.324001, abs=1e-6)
+    assert "$32.3465 → $32.3240 per RVU (−0.0696%)" in view.out["cf"].value
     assert bars(prices, 1)["19303 (mastectomy)"] == 939.66
-    assert engine.codes.set_index("code").loc["19303", "price_after"] == 939.66
-    assert price_row(view, "19303")[4:6] == ["$939.66", "−0.07%"]
     assert (heat.data[2].x, heat.data[2].y) == ((28.0,), (200_000.0,))
-    # the family lens cannot absorb 200,000 services; it says so, the statutory lens still shows
+    # same flat closures for the revaluation: 200,000 x 2 lines / 29,000 is over 1: capped at 1
+    assert view.c.fc_share.value == 1.0
     assert view.family_errors.showing and "cannot stay work-neutral" in view.family_errors.message
     assert not view.errors.showing
 
 
-def test_heatmap_and_break_even_line_are_the_engine_sweep(view) -> None:
-    view.shares["13101"].value = 0.5
+def test_heatmap_and_one_cent_line_are_the_engine_sweep(view) -> None:
+    view.c.shares["13101"].value = 0.5
     g = view.outcome.sweep
     engine = sweep(view.inputs().scenario(), g.rvus, g.volumes)
     assert engine.displaced_rvu == pytest.approx(17.994 + 0.5 * 7.40)  # 13101 facility 7.40
     z = np.array(view.heatmap.data[0].z, dtype=float)  # rows = volumes, columns = RVUs
     assert np.allclose(z.T, engine.change_pct, atol=1e-5)
-    assert z[0, 0] == 0.0  # 0 RVU x 100 services: within the threshold
+    assert z[0, 0] > 0  # 0 RVU displacing 21.694: frees RVUs, the CF rises, even at 100 services
     line = np.array([np.inf if v is None else v for v in view.heatmap.data[1].y], dtype=float)
-    assert np.array_equal(line, engine.break_even_volume)
-    # the table beside it: 30 RVU, net 30 - 21.694 = 8.306, 20e6 / (8.306 x 32.3465) = 74,441
-    assert "above 74,441" in view.break_even_table.value
+    assert np.array_equal(line, engine.services_per_cent)
+    # 30 RVU, net 8.306: 28,760,069.9 / (8.306 x 32.3465) = 107,046 services before one cent
+    assert "107,046" in view.out["services"].value
 
 
-def test_total_allowed_year_and_setting_are_inputs(view) -> None:
-    assert view.total_allowed.value == 93.0  # $ billions, the data package's default
-    view.volume.value = 200_000
-    view.total_allowed.value = 50.0
-    # factor = 50e9 / (50e9 + 64,731,815.80) = 0.998707038; CF 32.3465 -> 32.304677
-    assert view.outcome.statutory.total_allowed == 50e9
-    assert view.outcome.statutory.conversion_factor_after == pytest.approx(32.304677, abs=1e-6)
-    assert "$32.3465 → $32.3047" in view.cf.value
-    view.year.value = 2021
-    assert view.outcome.statutory.conversion_factor_before == 34.8931  # CY2021 after the +3.75%
-    view.setting.value = "office"
-    engine = statutory(view.inputs().scenario(), 50e9)
-    assert view.outcome.statutory.added_spending == engine.added_spending
-    assert bars(view.prices_figure, 0).get("19303 (mastectomy)") is None  # not paid in an office
+def test_revaluing_another_code_with_given_volume_and_share(view) -> None:
+    view.c.revalue_code.value = "13101"
+    assert view.c.revalue_work.value == 3.5  # its work RVU today (2025): no change yet
+    view.c.revalue_work.value = 4.5
+    view.c.revalue_volume.value = 100_000
+    view.c.same_closures.value = False
+    view.c.fc_share.value = 0.05
+    rev = view.outcome.paths.path("revalue")
+    # 1.00 x 100,000 x 32.3465 = $3,234,650 a year; 5% to flat closures = $161,732.50
+    assert rev.added_spending == 3_234_650.0
+    assert dict(rev.gains)["flat closures"] == 161_732.5
+    assert "13101: work RVU 3.50 -> 4.50 on all 100,000 services a year, 5.0%" in rev.inputs[0]
 
 
-def test_family_lens_beside_with_illustrative_volumes_labelled(view) -> None:
+def test_family_lens_nets_displaced_services_and_labels_volumes(view) -> None:
     fam = family_neutrality(view.inputs().scenario(), "breast", illustrative_volumes())
     shown = view.outcome.family
     assert shown is not None and shown.work_scale_factor == fam.work_scale_factor
     members = fam.members.set_index("code")
+    assert members.loc["19303", "change_pct"] == pytest.approx(-1.6587, abs=1e-3)  # not -3.9%
     assert bars(view.prices_figure, 2)["19303 (mastectomy)"] == members.loc["19303", "price_after"]
     assert bars(view.prices_figure, 2)["14301 (tissue rearr.)"] is None  # not in the family
-    assert f"multiplied by {fam.work_scale_factor:.4f}" in view.family_text.value
-    assert "ILLUSTRATIVE volumes" in view.family_text.value
-    assert "8,000 (illustrative)" in view.family_table.value  # 19303, beside the number
-    assert "How these illustrative volumes were reasoned" in view.reasoning.value
-    assert "UNCONFIRMED" in view.family_table.value
+    assert "Displaced services outside the family free 25,920 work RVUs" in view.out["family"].value
+    assert "ILLUSTRATIVE volumes" in view.out["family"].value
+    assert "8,000 (illustrative)" in view.out["family_table"].value
+    assert "How these illustrative volumes were reasoned" in view.out["reasoning"].value
+    assert "UNCONFIRMED" in view.out["family_table"].value
 
 
 def test_user_family_and_a_bad_code_show_a_message(view) -> None:
-    view.family.value = "custom"
-    assert not view.family_codes.disabled
+    view.c.family.value = "custom"
+    assert not view.c.family_codes.disabled
     assert view.family_errors.showing and "list at least one" in view.family_errors.message
-    view.family_codes.value = "19303 1930X"
+    view.c.family_codes.value = "19303 1930X"
     assert view.family_errors.showing and "1930X" in view.family_errors.message
     assert not view.errors.showing and view.outcome.statutory.added_spending == 970_977.24
-    view.family_codes.value = "19303, 19307 14301"
+    view.c.family_codes.value = "19303, 19307 14301"
     assert not view.errors.showing and not view.family_errors.showing
-    assert view.outcome.family is not None
     assert view.outcome.family.codes == ("19303", "19307", "14301")
-    view.family.value = "breast"
-    assert view.family_codes.disabled and len(view.outcome.family.codes) == 14
 
 
-def test_cms_volumes_from_a_path_and_an_upload(view, tmp_path) -> None:
-    view.volumes_path.value = str(FIXTURE)
-    assert not view.errors.showing and not view.volumes.illustrative
-    assert view.volumes.get("19303") == load_volumes(FIXTURE).get("19303") == 7600
-    assert "7,600" in view.family_table.value and "(illustrative)" not in view.family_table.value
-    assert view.reasoning.value == ""
-    view.volumes_path.value = str(tmp_path / "missing.csv")
-    assert view.errors.showing and "missing.csv: file not found" in view.errors.message
+def _upload(view, name: str, content: bytes) -> None:
+    view.c.upload.value = ({"name": name, "type": "text/csv", "size": len(content),
+                            "content": memoryview(content), "last_modified": NOW},)
+
+
+def test_cms_volumes_only_by_upload(view) -> None:
+    texts = [w for w in _descendants(view.widget) if isinstance(w, widgets.Text)]
+    assert all("path" not in (t.description + t.placeholder).lower() for t in texts)
     bad = FIXTURE.read_text().replace("7600,7600", "many,7600", 1).encode()
-    view.upload.value = ({"name": "mine.csv", "type": "text/csv", "size": len(bad),
-                          "content": memoryview(bad), "last_modified": NOW},)
+    _upload(view, "mine.csv", bad)
     assert view.errors.showing and "mine.csv, row 2, field 'Tot_Srvcs'" in view.errors.message
-    good = FIXTURE.read_bytes()
-    view.upload.value = ({"name": "good.csv", "type": "text/csv", "size": len(good),
-                          "content": memoryview(good), "last_modified": NOW},)
+    _upload(view, "/etc/passwd", b"root:x:0:0:root:/root:/bin/bash\n")
+    assert view.errors.showing and "root:x" not in view.errors.message  # no line echoed
+    assert "/etc" not in view.errors.message
+    _upload(view, "good.csv", FIXTURE.read_bytes())
     assert not view.errors.showing and "good.csv" in view.volumes.source
-    view.reset_volumes.click()
-    assert view.volumes.illustrative and "8,000 (illustrative)" in view.family_table.value
+    assert view.volumes.get("19303") == load_volumes(FIXTURE).get("19303") == 7600
+    assert view.c.revalue_volume.value == 22000 + 3100.5  # 14301, measured
+    assert "7,600" in view.out["family_table"].value
+    assert "(illustrative)" not in view.out["family_table"].value
+    view.c.reset_volumes.click()
+    assert view.volumes.illustrative and view.c.revalue_volume.value == 29000
+
+
+def test_the_revalued_codes_volume_shows_its_reasoning_and_reference(view) -> None:
+    text = view.out["revalue_volume"].value
+    assert "14301: 29,000 services a year (illustrative)" in text
+    assert "27,000-31,000" in text and "ASC facility claims" in text
 
 
 def test_the_cy2021_em_example_through_the_view_functions() -> None:
@@ -176,22 +208,8 @@ def test_the_cy2021_em_example_through_the_view_functions() -> None:
     assert out.family is None and "cannot stay work-neutral" in out.family_error
 
 
-def test_the_family_lens_uses_the_presets_work_rvu(view) -> None:  # type: ignore[no-untyped-def]
+def test_the_family_lens_uses_the_presets_work_rvu(view) -> None:
     # the preset gives 15.00 work of 28.00 total: the lens must not assume another split
     assert view.outcome.family.new_code_work_rvu == 15.0
-    view.rvu.value = 56.0  # twice the total keeps the preset's work share, 15/28
+    view.c.rvu.value = 56.0  # twice the total keeps the preset's work share, 15/28
     assert view.outcome.family.new_code_work_rvu == pytest.approx(30.0)
-
-
-def test_the_path_box_says_it_reads_the_workbooks_machine(view) -> None:
-    from flatclosure.widgets.pool_view import PATH_NOTE
-
-    assert view.volumes_path.placeholder == "a path on the machine running the workbook"
-    notes = [w.value for w in _descendants(view.widget) if isinstance(w, widgets.HTML)]
-    assert any(PATH_NOTE in v for v in notes) and "use Upload" in PATH_NOTE
-
-
-def _descendants(w):
-    yield w
-    for child in getattr(w, "children", ()):
-        yield from _descendants(child)

@@ -1,5 +1,6 @@
-"""Notebook 04 as a Voila app: move the yearly-volume slider past the break-even volume and check
-that the shown conversion factor and the chart match the engine's."""
+"""Notebook 04 as a Voila app: the three paths first (drive the revaluation and the new code's
+volume and check the table and verdict against the engine), then open the folded statutory
+detail and check the charts follow."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from flatclosure.pool import statutory
-from flatclosure.widgets.pool_view import default_inputs
+from flatclosure.present.formatting import fmt_money
+from flatclosure.widgets.pool_inputs import default_inputs, pool_outcome
+from flatclosure.widgets.pool_view import DETAIL_TITLES
 
 from .browser import READ_PAGE, change_until, shots_dir, type_into, whole_page_screenshot
 
@@ -25,49 +27,73 @@ READ_PLOT = """(prefix) => {
 }"""
 
 
-def test_pool_slider_past_break_even_cuts_the_conversion_factor(voila_url: str, page: Any) -> None:
+def _number_box(page: Any, label: str) -> Any:
+    return page.locator(".widget-text", has_text=label).locator("input").first
+
+
+def _set_number(page: Any, label: str, value: str) -> None:
+    box = _number_box(page, label)
+    box.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(value)
+    page.keyboard.press("Enter")
+
+
+def test_three_paths_then_the_detail(voila_url: str, page: Any) -> None:
     start = default_inputs()
-    before = statutory(start.scenario())
+    first = pool_outcome(start).paths
     t0 = time.time()
     page.goto(f"{voila_url}/voila/render/04_finite_rvu_pool.ipynb")
-    cf = page.locator(".fc-total", has_text="Conversion factor:").first
-    expect(cf).to_contain_text(f"${before.conversion_factor_before:.4f} → "
-                               f"${before.conversion_factor_after:.4f} per RVU", timeout=90_000)
-    assert not before.threshold_exceeded  # the preset stays under $20M: nothing moves
-    page.locator(".js-plotly-plot").nth(1).wait_for()
-    expect(page.get_by_text("Lens 2: family work neutrality (UNCONFIRMED)")).to_be_visible()
-    expect(page.get_by_text("8,000 (illustrative)").first).to_be_attached()
-    whole_page_screenshot(page, shots_dir() / "voila-04_finite_rvu_pool.png")
+    table = page.locator("table.fc-paths").first
+    expect(table).to_contain_text("(c) Revalue existing codes", timeout=90_000)
+    for p in first.paths:  # every path's figures, as the engine computes them
+        expect(table).to_contain_text(fmt_money(p.flat_closure_paid))
+        expect(table).to_contain_text(fmt_money(p.added_spending))
+    expect(page.get_by_text("Revaluing costs 1.7 times what the new code costs")).to_be_visible()
+    expect(page.get_by_text("$36.0896 to $32.4085 (−10.20%)", exact=False)).to_be_visible()
     assert not page.get_by_text("pool_view()").is_visible()  # no code cells in the app
+    whole_page_screenshot(page, shots_dir() / "voila-04_finite_rvu_pool.png")
 
-    # 200,000 services a year: far past the break-even volume
-    readout = page.locator(".widget-slider", has_text="Services a year").locator(".widget-readout")
-    after = statutory(dataclasses.replace(start, volume=200_000.0).scenario())
-    assert after.threshold_exceeded
+    # revalue 14301 to 15.40 work RVU: the revaluation column follows the engine
+    revalued = pool_outcome(dataclasses.replace(start, revalue_work_rvu=15.4)).paths
+    want = fmt_money(revalued.path("revalue").added_spending)
+    change_until(lambda: _set_number(page, "Its new work RVU", "15.4"),
+                 lambda t: expect(table).to_contain_text(want, timeout=t))
+
+    # 200,000 flat closures a year: the new code's column and the year panel follow
+    readout = page.locator(".widget-slider", has_text="Flat closures a year").locator(
+        ".widget-readout")
+    big = dataclasses.replace(start, revalue_work_rvu=15.4, volume=200_000.0)
+    after = pool_outcome(big)
+    stat = after.statutory
+    cf_words = (f"${stat.conversion_factor_before:.4f} → ${stat.conversion_factor_after:.4f}")
     change_until(lambda: type_into(page, readout, "200000"),
-                 lambda t: expect(cf).to_contain_text(
-                     f"${after.conversion_factor_before:.4f} → "
-                     f"${after.conversion_factor_after:.4f} per RVU", timeout=t))
-    assert after.conversion_factor_after < after.conversion_factor_before
-    # the charts follow the text within a moment (their own widget messages): wait for the cross
+                 lambda t: expect(table).to_contain_text(
+                     fmt_money(after.paths.path("new_code").added_spending), timeout=t))
+    expect(page.locator(".fc-note", has_text="(b) A new flat-closure code: Conversion factor")
+           .first).to_contain_text(cf_words)
+
+    # the folded detail: open the statutory lens, its charts are the engine's
+    page.get_by_text(DETAIL_TITLES[1]).click()
     page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].some(
         e => (e.layout?.title?.text || '').startsWith('Change of the conversion factor')
-             && e.data[2].y[0] === 200000)""", timeout=30_000)
+             && e.data[2].y[0] === 200000)""", timeout=60_000)
     page.wait_for_function("""(want) => [...document.querySelectorAll('.js-plotly-plot')].some(
         e => (e.layout?.title?.text || '').startsWith('What each code is paid')
              && e.data[1].x[e.data[1].y.indexOf('19303 (mastectomy)')] === want)""",
-                           arg=float(after.codes.set_index("code").loc["19303", "price_after"]),
-                           timeout=30_000)
+                           arg=float(stat.codes.set_index("code").loc["19303", "price_after"]),
+                           timeout=60_000)
     prices = page.evaluate(READ_PLOT, "What each code is paid")
-    statutory_bars = dict(zip(prices[1]["y"], prices[1]["x"], strict=True))
-    engine = after.codes.set_index("code")
-    assert "19303 (mastectomy)" in statutory_bars
-    for label, shown_price in statutory_bars.items():  # every bar is the engine's price
+    engine = stat.codes.set_index("code")
+    for label, shown_price in zip(prices[1]["y"], prices[1]["x"], strict=True):
         assert shown_price == engine.loc[label.split()[0], "price_after"], label
     heat = page.evaluate(READ_PLOT, "Change of the conversion factor")
-    assert heat[2]["x"] == [start.rvu] and heat[2]["y"] == [200_000]  # the cross moved
-    shown = page.evaluate(READ_PAGE)
-    assert any("cannot stay work-neutral" in t for t in page.locator(".fc-error").all_inner_texts())
-    assert shown["titles"]
+    assert heat[2]["x"] == [start.rvu] and heat[2]["y"] == [200_000]
+    assert heat[1]["name"] == "the CF moves by one cent per RVU"
+
+    page.get_by_text(DETAIL_TITLES[2]).click()  # the family lens says what it cannot do
+    expect(page.locator(".fc-error", has_text="cannot stay work-neutral").first).to_be_visible(
+        timeout=30_000)
+    assert page.evaluate(READ_PAGE)["titles"]
     whole_page_screenshot(page, shots_dir() / "voila-04_finite_rvu_pool-200000.png")
     print(f"voila pool e2e {time.time() - t0:.1f} s")

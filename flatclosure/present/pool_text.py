@@ -1,0 +1,225 @@
+"""Notebook 04's and ``flatclosure pool``'s plain words and tables, written once.
+
+Every sentence is computed from engine results (``flatclosure.pool``) and numbers from ``data/``
+(the year-wide $20M test and the PFS total come from ``data/rules/payment_parameters.csv``).
+The $20M figure is explained as the statute's test on a year's changes together, never as a
+gate on one code (shared domain notes section 6).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..pool import (
+    MASTECTOMY_CODE,
+    OFFICE_VISIT_CODE,
+    EmCheck,
+    FamilyResult,
+    StatutoryResult,
+    YearAdjustment,
+    pool_parameters,
+    years_with_adjustment,
+)
+from ..pool.paths import PathOutcome, PathsResult
+from ..pool.statutory import CF_STEP_SHARE, CF_STEP_USD, services_to_move_cf
+from .formatting import fmt_change, fmt_count, fmt_money, fmt_pct, fmt_rvu
+
+BILLION = 1e9
+FIRST_CODE = MASTECTOMY_CODE  # named first in words
+SERVICE_RVUS = (10.0, 20.0, 30.0, 40.0, 60.0, 80.0)  # rows of the services-to-move table
+
+
+def fmt_cf(value: float) -> str:
+    """A conversion factor: dollars per RVU with four decimals, as CMS publishes it."""
+    return f"${value:.4f}"
+
+
+def fmt_billions(value: float) -> str:
+    return f"${value / BILLION:,.0f} billion"
+
+
+def fmt_pct_fine(value: float) -> str:
+    """A tiny percentage change (a marginal share) with four decimals."""
+    return fmt_pct(value, 4)
+
+
+def volume_words(volume: float, preset_volume: float) -> str:
+    """The new code's yearly volume with where it comes from, for every sentence that uses it."""
+    tag = "the preset's illustrative guess" if volume == preset_volume else "your assumption"
+    return f"{fmt_count(volume)} services a year ({tag})"
+
+
+# -- the year's adjustment, then the code's share -------------------------------------------
+def year_test_words() -> str:
+    """What the $20M figure is: the year-wide test, always met in the years held."""
+    p = pool_parameters()
+    years = years_with_adjustment()
+    span = f"{years[0]}-{years[-1]}" if years else "the years held"
+    return (f"The {fmt_money(p.threshold_usd).removesuffix('.00')} figure in the statute is a test "
+            f"on all of a year's RVU changes taken together, not a gate for one code; in every "
+            f"year {span} of the conversion-factor table CMS applied an adjustment, so a code's "
+            "net spending is absorbed in that year's adjustment whatever its own size.")
+
+
+def year_lines(year: YearAdjustment | None, added: float, factor: float) -> list[str]:
+    """The year's actual adjustment beside this change's marginal share of it."""
+    own = (f"This change's own share: {fmt_money(added)} a year of net spending moves the CF by "
+           f"{fmt_pct_fine((factor - 1.0) * 100.0)} (CF x total / (total + added)).")
+    if year is None:
+        return [year_test_words(), own]
+    return [
+        f"The year's adjustment: in {year.year} CMS applied a budget-neutrality adjustment of "
+        f"{year.bn_adjustment:.4f} ({fmt_pct(year.bn_pct)}) to the conversion factor "
+        f"({year.bn_basis}; {year.source}).",
+        own, year_test_words(),
+    ]
+
+
+def statutory_lines(stat: StatutoryResult, preset_volume: float) -> list[str]:
+    """The statutory lens in sentences: spending, the marginal share, when the CF moves."""
+    vol = volume_words(stat.scenario.volume, preset_volume)
+    lines = [
+        f"Added spending: {fmt_money(stat.added_spending)} a year = ({fmt_rvu(stat.new_code_rvu)} "
+        f"RVU of the new code − {fmt_rvu(stat.displaced_rvu)} RVU of the services it replaces) × "
+        f"{vol} × {fmt_cf(stat.conversion_factor_before)} per RVU.",
+        f"Total PFS spending stays {fmt_billions(stat.total_allowed)}: every code's conversion "
+        f"factor is multiplied by {stat.budget_neutrality_factor:.8f} "
+        f"({fmt_pct_fine(stat.change_pct)}).",
+        services_words(stat),
+    ]
+    return lines + [f"Note: {n}." for n in stat.notes]
+
+
+def services_words(stat: StatutoryResult) -> str:
+    """How many services a year before the CF moves by one cent, and by 0.1%."""
+    if stat.services_per_cent is None or stat.services_per_tenth_pct is None:
+        return (f"At {fmt_rvu(stat.new_code_rvu)} RVU the new code costs what the services it "
+                "replaces cost: the CF does not move at any volume.")
+    way = "down" if stat.net_rvu_per_service > 0 else "up"
+    return (f"Each service adds {fmt_rvu(stat.net_rvu_per_service)} RVU net: the CF moves {way} by "
+            f"one cent after {fmt_count(stat.services_per_cent)} services a year, and by 0.1% after "
+            f"{fmt_count(stat.services_per_tenth_pct)}.")
+
+
+def cf_line(conversion_factor_before: float, conversion_factor_after: float) -> str:
+    change = (conversion_factor_after / conversion_factor_before - 1.0) * 100.0
+    return (f"Conversion factor: {fmt_cf(conversion_factor_before)} → "
+            f"{fmt_cf(conversion_factor_after)} per RVU ({fmt_pct_fine(change)})")
+
+
+def services_frame(displaced_rvu: float, conversion_factor: float,
+                   total_allowed: float) -> pd.DataFrame:
+    """Services a year before the CF moves one cent / 0.1%, at a few new-code RVU values."""
+    rows = []
+    for r in SERVICE_RVUS:
+        net = r - displaced_rvu
+        cent = services_to_move_cf(net, conversion_factor, total_allowed, by_usd=CF_STEP_USD)
+        tenth = services_to_move_cf(net, conversion_factor, total_allowed, by_share=CF_STEP_SHARE)
+        way = "never moves" if math.isinf(cent) else "down" if net > 0 else "up (it saves money)"
+        rows.append({"rvu": r, "net": net, "one_cent": cent, "tenth_pct": tenth, "way": way})
+    return pd.DataFrame(rows)
+
+
+def em_line(em: EmCheck) -> str:
+    """The CY2021 office E/M revaluation reproduced by the same formula, with its source."""
+    return (f"Check against a real event: the CY{em.year} office visit revaluation added about "
+            f"{em.added_share_of_pool:.2%} to the pool; CF x total / (total + added) takes "
+            f"{fmt_cf(em.cf_before)} to {fmt_cf(em.cf_after_model)} ({fmt_pct(em.change_pct_model)}), "
+            f"as the final rule did: {fmt_cf(em.cf_after_reported)} (source: {em.source}).")
+
+
+def family_lines(fam: FamilyResult) -> list[str]:
+    """The family lens in sentences: the scale on work RVUs and what the first member loses."""
+    members = fam.members.set_index("code")
+    first = FIRST_CODE if FIRST_CODE in members.index else members.index[0]
+    row = members.loc[first]
+    volumes = ("ILLUSTRATIVE volumes (reasoned guesses, not counts: see below)"
+               if fam.volumes_illustrative else f"volumes: {fam.volumes_source}")
+    return [
+        f"Family: {fam.family} ({len(fam.codes)} codes), {volumes}.",
+        f"New code's work: {fmt_rvu(fam.new_code_work_rvu)} RVU ({fam.work_rvu_basis}).",
+        f"Displaced services outside the family free {fmt_count(fam.displaced_outside_work)} work "
+        "RVUs a year, netted out as in the statutory lens.",
+        f"To hold the family's work RVUs × volume at {fmt_count(fam.work_pool_before)}, every "
+        f"member's work RVU is multiplied by {fam.work_scale_factor:.4f} "
+        f"({fmt_pct((fam.work_scale_factor - 1) * 100)}); the conversion factor is unchanged.",
+        f"{first} would be paid {fmt_money(row['price_after'])} instead of "
+        f"{fmt_money(row['price_before'])} ({fmt_change(row['change'])}, "
+        f"{fmt_pct(row['change_pct'])}).",
+        *(f"Note: {n}." for n in fam.notes),
+    ]
+
+
+# -- three paths -----------------------------------------------------------------------------
+PATH_ROWS = (
+    ("flat_closure", "A flat closure is paid"),
+    ("mastectomy", f"A mastectomy ({MASTECTOMY_CODE}, facility) is paid"),
+    ("office_visit", f"An office visit ({OFFICE_VISIT_CODE}, office) is paid"),
+    ("cf", "Conversion factor after"),
+    ("added", "Added spending a year"),
+    ("gains", "Who gains"),
+    ("pays", "Who pays"),
+    ("inputs", "From these inputs"),
+)
+
+
+def _cell(p: PathOutcome, row: str) -> str:
+    tag = " (illustrative)" if p.illustrative else ""
+    if row == "flat_closure":
+        return f"{fmt_money(p.flat_closure_paid)} ({' '.join(p.flat_closure_lines)})"
+    if row == "mastectomy":
+        return fmt_money(p.mastectomy_paid)
+    if row == "office_visit":
+        return fmt_money(p.office_visit_paid)
+    if row == "cf":
+        return f"{fmt_cf(p.conversion_factor_after)} ({fmt_pct_fine(p.change_pct)})"
+    if row == "added":
+        return fmt_money(p.added_spending) + tag
+    if row == "gains":
+        return "; ".join(f"{w}: {fmt_change(d)} a year" for w, d in p.gains) or "nobody: no change"
+    if row == "pays":
+        return ("nobody: no change" if p.paid_by_everyone == 0 else
+                f"every service in the fee schedule, through the CF: {fmt_money(p.paid_by_everyone)}"
+                " a year in all (the CF cut takes back exactly the added spending)")
+    return "; ".join(p.inputs)
+
+
+def paths_frame(result: PathsResult) -> pd.DataFrame:
+    """One row per figure, one column per path: the three paths side by side, as text."""
+    data = {p.title: [_cell(p, key) for key, _ in PATH_ROWS] for p in result.paths}
+    return pd.DataFrame(data, index=[label for _, label in PATH_ROWS])
+
+
+def verdict(result: PathsResult) -> str:
+    """The plain-words reading of the paths, computed from their numbers."""
+    today = result.path("today")
+    keys = {p.key for p in result.paths}
+    parts = [f"Today a flat closure is paid {fmt_money(today.flat_closure_paid)} and a mastectomy "
+             f"{fmt_money(today.mastectomy_paid)}."]
+    for p in result.paths[1:]:
+        fc = fmt_change(p.flat_closure_paid - today.flat_closure_paid)
+        mast = fmt_change(p.mastectomy_paid - today.mastectomy_paid)
+        parts.append(f"{p.title.split(') ', 1)[-1]}: a flat closure is paid "
+                     f"{fmt_money(p.flat_closure_paid)} ({fc}), at {fmt_money(p.added_spending)} "
+                     f"a year, and a mastectomy {fmt_money(p.mastectomy_paid)} ({mast}).")
+    if {"new_code", "revalue"} <= keys:
+        parts.append(_cost_words(result.path("new_code"), result.path("revalue")))
+    parts = [x for x in parts if x]
+    worst = max(abs(p.mastectomy_paid - today.mastectomy_paid) for p in result.paths)
+    size = "by cents" if worst < 1 else f"by up to {fmt_money(worst)}"
+    parts.append(f"On every path a mastectomy moves {size}: the money comes from every code "
+                 "through the year's conversion-factor adjustment, not from mastectomy alone.")
+    return " ".join(parts)
+
+
+def _cost_words(new: PathOutcome, rev: PathOutcome) -> str:
+    """How the revaluation's spending compares with the new code's, and why."""
+    if new.added_spending <= 0 or rev.added_spending <= 0:
+        return ""
+    ratio = rev.added_spending / new.added_spending
+    other = rev.gains[-1][1] / rev.added_spending
+    return (f"Revaluing costs {ratio:,.1f} times what the new code costs: {other:.0%} of its "
+            "spending pays for other services billed with the same code, while the new code "
+            "pays only for flat closures.")

@@ -1,0 +1,96 @@
+"""Three paths, one engine (pool.paths): today's codes, a new code, a revaluation; and the
+scenario field that carries them (data/scenarios/10_new_afc_code.yaml, ``paths``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from flatclosure import scenarios
+from flatclosure.errors import InputError
+from flatclosure.pool import Revaluation, revalue
+from flatclosure.pool.paths import compare_paths, flat_closure_share
+from flatclosure.scenarios import ScenarioError
+from flatclosure.volumes import Volumes, illustrative_volumes
+
+PRESET = scenarios.presets_dir() / scenarios.POOL_PRESET
+
+
+def test_the_preset_carries_the_paths_field_and_round_trips() -> None:
+    s = scenarios.load(PRESET)
+    assert s.paths is not None
+    assert s.paths.flat_closure_lines == ("14301-RT", "14301-LT-59")
+    assert s.paths.revalue == (("14301", 14.4, None, None),)
+    again = scenarios.loads(scenarios.dumps(s), s.name)
+    assert again.paths == s.paths
+
+
+@pytest.mark.parametrize(("paths", "field"), [
+    ({"flat_closure_lines": []}, "paths.flat_closure_lines"),
+    ({"flat_closure_lines": ["99999"]}, "paths.flat_closure_lines[0]"),
+    ({"flat_closure_lines": ["14301"], "revalue": {"14301": {"work_rvu": 500}}},
+     "paths.revalue.14301.work_rvu"),
+    ({"flat_closure_lines": ["14301"], "revalue": {"14301": {"work_rvu": 14,
+                                                              "flat_closure_share": 2}}},
+     "paths.revalue.14301.flat_closure_share"),
+    ({"flat_closure_lines": ["14301"], "revalue": {"14301": {"work": 14}}},
+     "paths.revalue.14301.work"),
+    ({"flat_closure_lines": ["14301"], "colour": "red"}, "paths.colour"),
+])
+def test_bad_paths_fields_name_the_field(paths: dict, field: str) -> None:
+    d = scenarios.load(PRESET).to_dict()
+    d["paths"] = paths
+    with pytest.raises(ScenarioError) as exc:
+        scenarios.from_dict(d, "bad")
+    assert exc.value.field == field
+
+
+def test_revaluation_spending_is_all_services_times_the_work_change() -> None:
+    # 14301 2025 (RVU25D) work 12.65 -> 14.40 on 29,000 illustrative services, CF 32.3465:
+    # 1.75 x 29,000 x 32.3465 = 1,641,584.875 -> $1,641,584.88; 25% flat closures -> $410,396.22
+    r = revalue(Revaluation(on="2025-10-01", work_rvus={"14301": 14.4},
+                            flat_closure_share={"14301": 0.25}))
+    assert r.added_spending == 1_641_584.88
+    assert r.to_flat_closures == 410_396.22
+    assert r.to_other_services == pytest.approx(1_641_584.88 - 410_396.22)
+    assert r.volumes_illustrative
+    # factor 93e9 / (93e9 + 1,641,584.875): 14301 facility 26.25 + 1.75 = 28.00 RVU x 32.3465 =
+    # 905.702 x 0.99998235 = 905.686 -> $905.69; 19303 940.312755 x factor = 940.2962 -> $940.30
+    codes = r.codes.set_index("code")
+    assert (codes.loc["14301", "price_before"], codes.loc["14301", "price_after"]) == (849.10,
+                                                                                       905.69)
+    assert codes.loc["19303", "price_after"] == 940.30
+    assert r.budget_neutrality_factor == pytest.approx(93e9 / (93e9 + 1_641_584.875))
+
+
+def test_revaluation_inputs_are_checked() -> None:
+    with pytest.raises(InputError, match="at least one code"):
+        Revaluation(on="2025-10-01", work_rvus={})
+    with pytest.raises(InputError, match="not revalued"):
+        Revaluation(on="2025-10-01", work_rvus={"14301": 14}, volumes={"13101": 5})
+    with pytest.raises(InputError, match="flat-closure share of 14301: 1.5 is over 1"):
+        Revaluation(on="2025-10-01", work_rvus={"14301": 14}, flat_closure_share={"14301": 1.5})
+    with pytest.raises(InputError, match="not paid by RVUs"):
+        revalue(Revaluation(on="2025-10-01", work_rvus={"19499": 3}))
+
+
+def test_default_flat_closure_share_is_the_same_closures_as_the_new_code() -> None:
+    # 3,000 flat closures x 2 lines of 14301 each / 29,000 services = 20.69%; capped at 1
+    reval = Revaluation(on="2025-10-01", work_rvus={"14301": 14.4})
+    lines = ("14301-RT", "14301-LT-59")
+    assert flat_closure_share(reval, 3000, lines, illustrative_volumes()) == {
+        "14301": pytest.approx(6000 / 29000)}
+    assert flat_closure_share(reval, 3000, lines, Volumes({"14301": 100}, "t", False)) == {
+        "14301": 1.0}
+
+
+def test_paths_without_a_new_code_are_today_and_the_revaluation() -> None:
+    # 13101 (2025 work 3.50) -> 4.50 on 100,000 given services: 1 x 100,000 x 32.3465
+    reval = Revaluation(on="2025-10-01", work_rvus={"13101": 4.5}, volumes={"13101": 100_000})
+    r = compare_paths(("14301-RT", "14301-LT-59"), "2025-10-01", revaluation=reval)
+    assert [p.key for p in r.paths] == ["today", "revalue"]
+    rev = r.path("revalue")
+    assert rev.added_spending == 3_234_650.0 and not rev.illustrative  # volume given
+    assert rev.flat_closure_paid == pytest.approx(1273.65 * rev.budget_neutrality_factor, abs=0.02)
+    # the office visit: 99213 office 2025, (1.30 + 1.35 + 0.10) x 32.3465 = 88.95 today
+    assert r.path("today").office_visit_paid == 88.95
+    assert r.year is not None and r.year.bn_adjustment == 1.0002
