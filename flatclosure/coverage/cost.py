@@ -65,8 +65,8 @@ class MedicareCost:
         out += [("Part B deductible applied", self.deductible_applied),
                 ("Coinsurance (20% of the rest)", self.coinsurance),
                 ("Medicare's share before sequestration", self.medicare_share),
-                (f"Sequestration ({self.sequestration_rate:.0%} of Medicare's share)",
-                 -self.sequestration),
+                (f"Withheld from Medicare's share by sequestration "
+                 f"({self.sequestration_rate:.0%})", self.sequestration),
                 ("Medicare pays", self.medicare_pays),
                 ("The patient pays", self.patient_pays)]
         return out

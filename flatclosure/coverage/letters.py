@@ -62,7 +62,7 @@ class Letter:
 
     @property
     def placeholders(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(PLACEHOLDER.findall(self.text())))
+        return tuple(dict.fromkeys(m.group(0) for m in PLACEHOLDER.finditer(self.text())))
 
     @property
     def filename(self) -> str:
