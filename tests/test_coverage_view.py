@@ -78,3 +78,12 @@ def test_bounds_come_from_the_data(view: CoverageView) -> None:
     assert (view.coinsurance.min, view.coinsurance.max) == (0.0, 1.0)
     assert view.deductible_met.max == 1000.0
     assert view.oop_remaining.max == 30000.0
+
+
+def test_hiding_the_medicare_inputs_leaves_the_plan_picker_shown(view: CoverageView) -> None:
+    view.plan.value = "individual"
+    assert view.provider.layout.display == "none" and view.plan.layout.display is None
+    assert view.reason.layout.display is None and view.coinsurance.layout.display is None
+    view.plan.value = "medicare"
+    assert view.coinsurance.layout.display == "none" and view.provider.layout.display is None
+    view.plan.value = "employer"

@@ -42,7 +42,11 @@ MEDIA = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingm
 RESOURCES = (*FOOTER_RESOURCES, "coverage-basis", "coverage-authorities", "coverage-appeal-steps",
              "coverage-part-b-deductible", "coverage-medicare-cost-rules",
              "coverage-sequestration", "coverage-diagnoses")
-_WIDE = widgets.Layout(width="600px")
+
+
+def _wide() -> widgets.Layout:
+    """A fresh layout per control: a shared one would hide every control that shares it."""
+    return widgets.Layout(width="600px")
 
 
 def default_diagnoses(with_mastectomy: bool, sides: str) -> tuple[str, ...]:
@@ -168,7 +172,7 @@ class CoverageView:
 def _number(name: str, text: str, step: float) -> widgets.BoundedFloatText:
     b = bound(name)
     return widgets.BoundedFloatText(value=b.default, min=b.minimum, max=b.maximum, step=step,
-                                    description=text, style=CONTROL_STYLE, layout=_WIDE)
+                                    description=text, style=CONTROL_STYLE, layout=_wide())
 
 
 def _controls(plan: str) -> dict[str, widgets.Widget]:
@@ -176,10 +180,10 @@ def _controls(plan: str) -> dict[str, widgets.Widget]:
     return {
         "plan": widgets.Dropdown(options=[(coverage_basis(p).label, p) for p in PLAN_TYPES],
                                  value=plan, description="Plan type", style=CONTROL_STYLE,
-                                 layout=_WIDE),
+                                 layout=_wide()),
         "provider": widgets.Dropdown(options=[(t, k) for k, t in PROVIDERS.items()],
                                      value="participating", description="The surgeon is a",
-                                     style=CONTROL_STYLE, layout=_WIDE),
+                                     style=CONTROL_STYLE, layout=_wide()),
         "deductible_met": _number("medicare_deductible_met_usd",
                                   "Part B deductible already paid this year ($)", 10),
         "deductible_remaining": _number("deductible_remaining_usd",
@@ -196,7 +200,7 @@ def _controls(plan: str) -> dict[str, widgets.Widget]:
                                       value="prior-auth", style={"button_width": "170px"}),
         "reason": widgets.Dropdown(options=[(r.label, k) for k, r in denial_reasons().items()],
                                    value="cosmetic", description="Denied because",
-                                   style=CONTROL_STYLE, layout=_WIDE),
+                                   style=CONTROL_STYLE, layout=_wide()),
     }
 
 
