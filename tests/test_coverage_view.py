@@ -87,3 +87,11 @@ def test_hiding_the_medicare_inputs_leaves_the_plan_picker_shown(view: CoverageV
     view.plan.value = "medicare"
     assert view.coinsurance.layout.display == "none" and view.provider.layout.display is None
     view.plan.value = "employer"
+
+
+def test_the_cost_table_for_notebooks_02_and_03() -> None:
+    from flatclosure.widgets.coverage_view import medicare_cost_html
+
+    # $2,735.23 on 2024-08-01: the patient pays 240 + 499.05 = $739.05 (test_coverage_cost.py)
+    page = medicare_cost_html(2735.23, "2024-08-01")
+    assert "$739.05" in page and "$1,956.26" in page and "Palmetto GBA" in page

@@ -94,6 +94,16 @@ def cost_html(rows: list[tuple[str, float]], where: str) -> str:
             f"<tbody>{body}</tbody></table>" + note(where))
 
 
+def medicare_cost_html(allowed: float, on: Any, provider: str = "participating",
+                       deductible_met: float = 0.0) -> str:
+    """The patient's cost of a claim under Original Medicare as a small table, to show beside
+    an allowed amount (notebooks 02 and 03)."""
+    c = medicare_patient_cost(allowed, on, provider, deductible_met)
+    return cost_html(c.rows(), f"Original Medicare Part B, {PROVIDERS[provider]}; "
+                     f"{fmt_money(deductible_met)} of the {c.on.year} deductible already paid. "
+                     "Sources: " + "; ".join(f.source_line() for f in c.figures))
+
+
 def download_link(letter: Letter, suffix: str, data: bytes | None = None) -> str:
     """An <a download> with the file inside a data: URL (no server path, nothing stored)."""
     payload = base64.b64encode(render(letter, suffix) if data is None else data).decode("ascii")

@@ -5,7 +5,6 @@ made by the app."""
 from __future__ import annotations
 
 import base64
-import io
 import re
 import shutil
 import subprocess
