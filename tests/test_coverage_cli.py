@@ -75,3 +75,12 @@ def test_claim_patient_cost_beside_the_allowed_amount(capsys: pytest.CaptureFixt
     out = json.loads(capsys.readouterr().out)
     assert out["total"] == 2735.23 and out["patient"]["patient_pays"] == 1139.20
     assert main(argv) == 0 and "patient" not in capsys.readouterr().out  # unchanged without it
+
+
+def test_a_letter_without_diagnoses_leaves_a_visible_blank(tmp_path: Path) -> None:
+    out = tmp_path / "prior.html"
+    assert main(["letter", "--kind", "prior-auth", "--plan", "medicaid", "--area-cm2", "45",
+                 "--length-cm", "7", "--year", "2025", "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert '<span class="fc-blank">[DIAGNOSIS CODES: choose what the record supports]</span>' in page
+    assert "State rules decide" in page and "42 CFR 431.206" in page and "19303-50" in page
