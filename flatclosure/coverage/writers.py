@@ -26,6 +26,7 @@ p, li { margin: 0.25em 0; } ul { margin: 0.2em 0 0.6em 1.2em; padding: 0; }
 table { border-collapse: collapse; width: 100%; margin: 0.4em 0; font-size: 10pt; }
 th, td { border: 1px solid #888; padding: 3px 5px; vertical-align: top; text-align: left; }
 th { background: #eee; }
+.fc-letter-table td:first-child { white-space: nowrap; }
 .fc-blank { background: #fff3a3; padding: 0 2px; }
 .fc-note { border: 1px solid #c9a400; background: #fffbe6; padding: 6px 8px; font-size: 9.5pt; }
 @page { size: Letter; margin: 0.6in; }
