@@ -25,6 +25,8 @@ def test_coverage_text_for_an_employer_plan(capsys: pytest.CaptureFixture[str]) 
     assert main(["coverage", "--plan", "employer"]) == 0
     text = capsys.readouterr().out
     assert "29 U.S.C. 1185b" in text and "180 days" in text and "not legal advice" in text
+    assert "Chapter 571 of the Laws of 2022 (A.8537 / S.7881) (enacted; High)" in text
+    assert "Washington SB 5100 (2023-24) (UNCONFIRMED" in text
 
 
 def test_letter_writes_an_editable_word_appeal(tmp_path: Path,

@@ -32,6 +32,7 @@ def test_defaults_employer_plan_and_revision_diagnoses(view: CoverageView) -> No
     assert view.claim.total == 1300.71  # type: ignore[union-attr]
     assert view.diagnoses.value == ("Z90.13", "Z85.3")
     assert "29 U.S.C. 1185b" in view.law.value and "What it does not settle" in view.law.value
+    assert "Chapter 571 of the Laws of 2022" in view.law.value and "H.R. 5813" in view.law.value
     # no deductible left, 20% coinsurance: 0.20 x 1300.71 = 260.142 -> 260.14
     assert view.rows[-1] == ("The patient pays", 260.14)
 

@@ -26,6 +26,7 @@ from ..coverage import (
     write_letter,
 )
 from ..coverage.claim import Diagnosis
+from ..coverage.tables import laws_naming_flat_closure
 from ..coverage.writers import FORMATS
 from ..errors import InputError
 from ..present.formatting import fmt_money
@@ -71,6 +72,9 @@ def basis_dict(plan: str) -> dict[str, Any]:
                            "effective_from": s.effective_from.isoformat(), "source": s.source,
                            "url": s.url, "confidence": s.confidence}
                           for s in appeal_steps(plan, k)] for k in LETTER_KINDS}
+    d["laws_naming_flat_closure"] = [
+        {**dataclasses.asdict(a), "effective_from": a.effective_from.isoformat()}
+        for a in laws_naming_flat_closure()]
     d["notice_text"] = NOT_ADVICE
     return d
 
@@ -89,6 +93,9 @@ def run_coverage(args: argparse.Namespace) -> int:
         print(f"{kind} deadlines:")
         for s in appeal_steps(args.plan, kind):
             print(f"  - {s.what}: {s.deadline} ({s.authority.cite}; {s.confidence})")
+    print("laws and bills that name flat closure or the chest wall:")
+    for a in laws_naming_flat_closure():
+        print(f"  - {a.cite} ({a.status}; {a.confidence}): {a.plain}")
     print(NOT_ADVICE)
     return 0
 

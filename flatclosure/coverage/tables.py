@@ -158,6 +158,12 @@ def authorities() -> dict[str, Authority]:
     return {r["id"]: Authority(**r) for r in t.to_dict(orient="records")}
 
 
+def laws_naming_flat_closure() -> tuple[Authority, ...]:
+    """State laws and bills, and federal bills, that name flat closure or the chest wall."""
+    return tuple(a for a in authorities().values()
+                 if a.kind in ("state_law", "state_bill", "federal_bill"))
+
+
 @cache
 def _bases() -> dict[str, CoverageBasis]:
     out = {}

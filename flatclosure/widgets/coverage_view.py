@@ -31,7 +31,7 @@ from ..coverage import (
     plan_patient_cost,
     render,
 )
-from ..coverage.tables import bound, diagnoses
+from ..coverage.tables import bound, diagnoses, laws_naming_flat_closure
 from ..errors import FlatclosureError
 from ..present.formatting import fmt_money
 from .common import CONTROL_STYLE, FOOTER_RESOURCES, STYLE, ErrorPanel, labelled, note
@@ -64,13 +64,17 @@ def which_law_html(plan: str) -> str:
     e = html.escape
     law = "".join(f"<li><b>{e(a.cite)}</b> ({e(a.confidence)}): {e(a.plain)}</li>"
                   for a in b.authorities)
+    named = "".join(f"<li><b>{e(a.cite)}</b> ({e(a.status)}; {e(a.confidence)}): {e(a.plain)}</li>"
+                    for a in laws_naming_flat_closure())
     steps = "".join(f"<li>{e(s.what)}: <b>{e(s.deadline)}</b> ({e(s.authority.cite)}; "
                     f"{e(s.confidence)})</li>" for s in appeal_steps(plan, "appeal"))
     return (f'{STYLE}<div class="fc-law"><h4>Which law applies: {e(b.label)}</h4>'
             f"<p><b>You have this if:</b> {e(b.who)}</p><p><b>What it requires:</b> "
             f"{e(b.requires)}</p><p><b>What it does not settle:</b> {e(b.not_settled)}</p>"
             f"<p><b>Notice:</b> {e(b.notice)}</p><p><b>The law and its sources:</b></p>"
-            f"<ul>{law}</ul><p><b>Appeal deadlines:</b></p><ul>{steps}</ul></div>"
+            f"<ul>{law}</ul><p><b>Appeal deadlines:</b></p><ul>{steps}</ul>"
+            f"<p><b>Laws and bills that name flat closure or the chest wall:</b></p>"
+            f"<ul>{named}</ul></div>"
             + note("Information, not legal advice. UNCONFIRMED marks what no source settled."))
 
 
