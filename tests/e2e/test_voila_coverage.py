@@ -41,13 +41,14 @@ def test_coverage_app_medicare_cost_and_letters(voila_url: str, page: Any) -> No
     cost = page.locator("table.fc-cost").first
     change_until(lambda: plan.select_option(label=coverage_basis("medicare").label),
                  lambda t: expect(law).to_contain_text("NCD ID 64", timeout=t))
-    expect(cost).to_contain_text(money(expected.patient_pays))
-    expect(cost).to_contain_text(money(expected.medicare_pays))
+    expect(cost).to_contain_text(money(expected.patient_pays), timeout=60_000)
+    expect(cost).to_contain_text(money(expected.medicare_pays), timeout=60_000)
     whole_page_screenshot(page, shots_dir() / "voila-05_coverage_and_appeals.png")
 
     # the appeal of a "cosmetic" denial, downloaded as Word and read back
     page.locator(".widget-toggle-button", has_text="appeal of a denial").click()
-    expect(page.locator('a.fc-download[download$="appeal-medicare.docx"]')).to_have_count(1)
+    expect(page.locator('a.fc-download[download$="appeal-medicare.docx"]')).to_have_count(
+        1, timeout=60_000)  # generous: two cores shared by several test runs
     with page.expect_download() as got:
         page.locator('a.fc-download[download$=".docx"]').first.click()
     d = docx.Document(str(got.value.path()))
