@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import FlatclosureError
 
-SUBCOMMAND_MODULES = ["price", "protocol", "pool", "scenario"]
+SUBCOMMAND_MODULES = ["price", "protocol", "pool", "scenario", "coverage"]
 
 
 def add_valuation_options(p: argparse.ArgumentParser) -> None:

@@ -11,6 +11,7 @@ from ..claims import ClaimLine, PricingContext, price_claim
 from ..errors import InputError
 from ..fees import fee_schedule
 from . import add_valuation_options, emit_json, resolve_date
+from .coverage import patient_cost, print_patient_cost
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,6 +33,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="price of a carrier-priced code such as 19499")
     c.add_argument("--comparator", action="append", default=[], metavar="CODE=COMPARATOR",
                    help="value a carrier-priced code like another code, e.g. 19499=19303")
+    c.add_argument("--patient", nargs="?", const="participating", default=None,
+                   choices=["participating", "non_participating", "limiting_charge"],
+                   help="also show what the patient pays under Original Medicare Part B "
+                        "(default participating physician)")
+    c.add_argument("--deductible-met", type=float, default=0.0,
+                   help="with --patient: Part B deductible already paid this year (default 0)")
     c.set_defaults(func=run_claim)
 
     loc = sub.add_parser("localities", help="list the Medicare localities of a year")
@@ -109,7 +116,10 @@ def run_claim(args: argparse.Namespace) -> int:
                          args.qualifying_apm, args.modifier_22_percent, ladder)
     result = price_claim(lines, ctx)
     if args.json:
-        emit_json(result.to_dict())
+        out = result.to_dict()
+        if args.patient:
+            out["patient"] = patient_cost(result.total, on, args.patient, args.deductible_met)
+        emit_json(out)
         return 0
     print(f"{on}  {ctx.setting}  {result.locality_name}  CF {result.conversion_factor}"
           f"  payer x{ctx.payer_multiplier:g}")
@@ -119,6 +129,8 @@ def run_claim(args: argparse.Namespace) -> int:
     frame["rank"] = frame["rank"].map(lambda v: "" if pd.isna(v) else str(int(v)))
     print(frame[["line", "fee_schedule", "rank", "allowed", "rules"]].to_string(index=False))
     print(f"TOTAL ${result.total:,.2f}")
+    if args.patient:
+        print_patient_cost(result.total, on, args.patient, args.deductible_met)
     for w in result.warnings:
         print(f"note: {w}")
     print(AMA_NOTICE)

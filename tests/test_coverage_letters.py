@@ -1,0 +1,149 @@
+"""Prior-authorization and appeal letters: every Word document opened with python-docx and read
+for the codes, the diagnoses, the statute of its plan type, the deadlines and the disclaimer."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import docx
+import pytest
+from docx.enum.text import WD_COLOR_INDEX
+
+from flatclosure.coverage import (
+    DISCLAIMER,
+    CoverageClaim,
+    CoverageLine,
+    Diagnosis,
+    build_letter,
+    claim_from_protocol,
+    to_docx,
+    to_html,
+    to_pdf,
+    write_letter,
+)
+from flatclosure.errors import InputError
+from flatclosure.protocol import ProcedureAttributes, recommend
+
+STATUTE = {"employer": "29 U.S.C. 1185b", "individual": "42 U.S.C. 300gg-52",
+           "medicare": "NCD ID 64", "medicaid": "42 CFR 431.206"}
+REASONS = ["cosmetic", "not_medically_necessary", "not_covered", "coding_edit"]
+ANSWER = {"cosmetic": "This surgery is not cosmetic", "not_medically_necessary":
+          "treats its consequences", "not_covered": "The plan covers mastectomy",
+          "coding_edit": "No modifier was added to get past an edit"}
+DEADLINE = {"employer": ["180 days", "4 months"], "individual": ["4 months", "UNCONFIRMED"],
+            "medicare": ["120 days", "180 days"], "medicaid": ["Utah, 90 days", "UNCONFIRMED"]}
+
+
+@pytest.fixture(scope="module")
+def protocol_claim() -> CoverageClaim:
+    """The protocol's claim for a bilateral revision (45 sq cm a side, 2025), with the
+    diagnoses a revision after bilateral mastectomy for cancer carries."""
+    result = recommend(ProcedureAttributes(stage="revision", defect_area_cm2=45.0,
+                                           date="2025-06-01"), alternatives=False)
+    return claim_from_protocol(result, ["Z90.13", "Z85.3"])
+
+
+def docx_text(data: bytes) -> str:
+    d = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in d.paragraphs]
+    parts += [c.text for t in d.tables for row in t.rows for c in row.cells]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("plan", list(STATUTE))
+@pytest.mark.parametrize("kind", ["prior-auth", "appeal"])
+def test_every_word_letter_carries_codes_diagnoses_statute_and_disclaimer(
+        protocol_claim: CoverageClaim, plan: str, kind: str) -> None:
+    reason = REASONS[list(STATUTE).index(plan)] if kind == "appeal" else None
+    text = docx_text(to_docx(build_letter(kind, protocol_claim, plan, reason)))
+    assert [ln.line for ln in protocol_claim.lines] == ["14301-RT", "14301-LT-59"]
+    for line in ("14301-RT", "14301-LT-59"):
+        assert line in text
+    assert "Z90.13 Acquired absence of both breasts and nipples" in text
+    assert "Z85.3 Personal history of breast cancer" in text
+    assert STATUTE[plan] in text
+    assert "rebuild the shape of the chest wall" in text  # the NCI definition, in our words
+    assert DISCLAIMER in text and "not legal advice" in text
+    assert "[PATIENT NAME]" in text and "[MEMBER ID]" in text
+    assert "defect" in text.lower()  # the documentation checklist: what the note must show
+    assert "CPT codes are copyright American Medical Association" in text
+    if kind == "appeal":
+        assert ANSWER[reason or ""] in text  # type: ignore[index]
+        for deadline in DEADLINE[plan]:
+            assert deadline in text
+
+
+def test_placeholders_are_highlighted_in_word(protocol_claim: CoverageClaim) -> None:
+    d = docx.Document(io.BytesIO(to_docx(build_letter("prior-auth", protocol_claim, "employer"))))
+    marked = {r.text for p in d.paragraphs for r in p.runs
+              if r.font.highlight_color == WD_COLOR_INDEX.YELLOW}
+    assert {"[PATIENT NAME]", "[DATE OF SURGERY]", "[PLAN NAME]", "[SURGEON NAME]"} <= marked
+
+
+def test_a_claim_built_directly_and_the_protocols_own_diagnoses() -> None:
+    claim = CoverageClaim("2024-08-01", "facility", (
+        CoverageLine("19303", ("50",), 1, "Removing the whole breast", 1442.01,
+                     (Diagnosis("C50.411", "Breast cancer, upper-outer right"), "C50.912")),
+        CoverageLine("15839", (), 1, "Removing excess skin and fat", 600.0, ("L98.7",))),
+        documentation=("Length and area of skin removed each side",))
+    assert claim.total == 2042.01
+    letter = build_letter("appeal", claim, "employer", "not_covered")
+    text = letter.text()
+    for s in ("19303-50", "15839", "C50.411 Breast cancer, upper-outer right", "C50.912", "L98.7",
+              "Length and area of skin removed each side"):
+        assert s in text
+    # a protocol line that carries its own diagnoses (issue 9) keeps them over the picked ones
+    base = recommend(ProcedureAttributes(stage="revision", sides="left", defect_area_cm2=20.0,
+                                         date="2025-06-01"), alternatives=False)
+    own = SimpleNamespace(code="Z90.12", label="Acquired absence of left breast and nipple")
+    lines = [SimpleNamespace(priced=ln.priced, allowed=ln.allowed, diagnoses=(own,))
+             for ln in base.lines]
+    fake = SimpleNamespace(lines=lines, claim=base.claim, documentation=base.documentation,
+                           attributes=base.attributes)
+    claim2 = claim_from_protocol(fake, ["Z85.3"])
+    assert [d.code for d in claim2.diagnoses] == ["Z90.12"]
+    assert claim_from_protocol(base, ["Z85.3"]).diagnoses[0].code == "Z85.3"
+
+
+def test_html_escapes_user_text_and_marks_blanks(protocol_claim: CoverageClaim) -> None:
+    claim = claim_from_protocol(recommend(ProcedureAttributes(
+        stage="revision", defect_area_cm2=45.0, date="2025-06-01"), alternatives=False),
+        [Diagnosis("Q99.9", "<script>alert(1)</script> & more")])
+    page = to_html(build_letter("appeal", claim, "medicare", "cosmetic"))
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
+    assert '<span class="fc-blank">[PATIENT NAME]</span>' in page
+    assert "NCD ID 64" in page and "120 days" in page
+
+
+def test_bad_letter_requests_are_refused(protocol_claim: CoverageClaim) -> None:
+    with pytest.raises(InputError, match="reason"):
+        build_letter("appeal", protocol_claim, "employer")
+    with pytest.raises(InputError, match="unknown denial reason 'late'"):
+        build_letter("appeal", protocol_claim, "employer", "late")
+    with pytest.raises(InputError, match="unknown plan type"):
+        build_letter("prior-auth", protocol_claim, "tricare")
+    with pytest.raises(InputError, match="kind"):
+        build_letter("letter", protocol_claim, "employer")
+    with pytest.raises(InputError, match="not an ICD-10-CM code"):
+        Diagnosis("Z9013", "no dot")
+    with pytest.raises(InputError, match="CODE=label"):
+        Diagnosis.parse("Z99.89")
+    with pytest.raises(InputError, match="out"):
+        write_letter(build_letter("prior-auth", protocol_claim, "employer"), "letter.txt")
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists() and os.environ.get("CI") != "true",
+                    reason="the PDF is printed by /usr/bin/chromium")
+def test_pdf_is_printed_by_chromium(protocol_claim: CoverageClaim) -> None:
+    data = to_pdf(build_letter("appeal", protocol_claim, "employer", "cosmetic"))
+    assert data.startswith(b"%PDF") and len(data) > 20_000
+
+
+def test_a_failing_chromium_is_reported(protocol_claim: CoverageClaim) -> None:
+    from flatclosure.coverage import PdfError
+
+    with pytest.raises(PdfError, match="Chromium could not print"):
+        to_pdf(build_letter("prior-auth", protocol_claim, "employer"), chromium="/bin/false")

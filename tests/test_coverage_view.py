@@ -1,0 +1,98 @@
+"""Notebook 05's view without a kernel: the controls drive the law panel, the patient cost and the
+letter downloads (data: URLs, nothing on the server)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+
+import docx
+import pytest
+
+from flatclosure.widgets.coverage_view import CoverageView, coverage_view, default_diagnoses
+
+
+@pytest.fixture(scope="module")
+def view() -> CoverageView:
+    return coverage_view(2024)
+
+
+def _download(v: CoverageView, suffix: str) -> bytes:
+    m = re.search(rf'download="([^"]+{re.escape(suffix)})" href="data:[^;]+;base64,([^"]+)"',
+                  v.downloads.value + v.pdf_link.value)
+    assert m, suffix
+    return base64.b64decode(m.group(2))
+
+
+def test_defaults_employer_plan_and_revision_diagnoses(view: CoverageView) -> None:
+    assert view.plan.value == "employer"
+    assert [ln.line for ln in view.claim.lines] == ["14301-RT", "14301-LT-59"]  # type: ignore[union-attr]
+    # 2024-08-01 national facility: 14301 = 867.139375 -> 867.14, LT at 50% 433.57; total 1300.71
+    assert view.claim.total == 1300.71  # type: ignore[union-attr]
+    assert view.diagnoses.value == ("Z90.13", "Z85.3")
+    assert "29 U.S.C. 1185b" in view.law.value and "What it does not settle" in view.law.value
+    assert "Chapter 571 of the Laws of 2022" in view.law.value and "H.R. 5813" in view.law.value
+    # no deductible left, 20% coinsurance: 0.20 x 1300.71 = 260.142 -> 260.14
+    assert view.rows[-1] == ("The patient pays", 260.14)
+
+
+def test_medicare_cost_and_the_appeal_letter_download(view: CoverageView) -> None:
+    view.plan.value = "medicare"
+    # deductible 2024 $240; 0.20 x (1300.71 - 240) = 212.142 -> 212.14; patient 452.14;
+    # Medicare's share 848.57, sequestration 2% = 16.9714 -> 16.97, Medicare pays 831.60
+    rows = dict(view.rows)
+    assert rows["The patient pays"] == 452.14 and rows["Medicare pays"] == 831.60
+    assert "NCD ID 64" in view.law.value and "120 days" in view.law.value
+    view.kind.value = "appeal"
+    view.reason.value = "cosmetic"
+    assert "/work" not in view.downloads.value and "file:" not in view.downloads.value
+    d = docx.Document(io.BytesIO(_download(view, ".docx")))
+    text = "\n".join(p.text for p in d.paragraphs)
+    assert "NCD ID 64" in text and "This surgery is not cosmetic" in text
+    assert "not legal advice" in text
+    page = _download(view, ".html").decode()
+    assert "14301-LT-59" in page and "Z90.13" in page
+    view.kind.value = "prior-auth"
+    view.plan.value = "employer"
+
+
+def test_other_plan_inputs_and_the_diagnoses_follow_the_surgery(view: CoverageView) -> None:
+    view.deductible_remaining.value = 500
+    view.coinsurance.value = 0.3
+    view.oop_remaining.value = 600
+    # 500 + 0.3 x 800.71 = 740.213 -> 740.21 (500 + 240.21), capped at 600
+    assert view.rows[-1] == ("The patient pays (out-of-pocket maximum reached)", 600.0)
+    view.surgery.sides.value = "left"
+    assert view.diagnoses.value == ("Z90.12", "Z85.3")
+    view.surgery.claim.value = "with_mastectomy"
+    assert view.diagnoses.value == default_diagnoses(True, "left") == ("C50.912",)
+    assert view.claim.lines[0].line == "19303-LT"  # type: ignore[union-attr]
+    view.surgery.claim.value = "closure"
+    view.surgery.sides.value = "both"
+    for name, value in (("deductible_remaining", 0), ("coinsurance", 0.2),
+                        ("oop_remaining", 10000)):
+        getattr(view, name).value = value
+
+
+def test_bounds_come_from_the_data(view: CoverageView) -> None:
+    assert (view.coinsurance.min, view.coinsurance.max) == (0.0, 1.0)
+    assert view.deductible_met.max == 1000.0
+    assert view.oop_remaining.max == 30000.0
+
+
+def test_hiding_the_medicare_inputs_leaves_the_plan_picker_shown(view: CoverageView) -> None:
+    view.plan.value = "individual"
+    assert view.provider.layout.display == "none" and view.plan.layout.display is None
+    assert view.reason.layout.display is None and view.coinsurance.layout.display is None
+    view.plan.value = "medicare"
+    assert view.coinsurance.layout.display == "none" and view.provider.layout.display is None
+    view.plan.value = "employer"
+
+
+def test_the_cost_table_for_notebooks_02_and_03() -> None:
+    from flatclosure.widgets.coverage_view import medicare_cost_html
+
+    # $2,735.23 on 2024-08-01: the patient pays 240 + 499.05 = $739.05 (test_coverage_cost.py)
+    page = medicare_cost_html(2735.23, "2024-08-01")
+    assert "$739.05" in page and "$1,956.26" in page and "Palmetto GBA" in page
