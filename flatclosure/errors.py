@@ -59,3 +59,9 @@ def shown(value: object, chars: int = SHOWN_CHARS) -> str:
     else:
         text = repr(text[: chars + 1])
     return text if len(text) <= chars else text[:chars] + MORE
+
+
+def clip(text: object, chars: int = SHOWN_CHARS) -> str:
+    """Text as it is (no quotes), cut to ``chars`` characters with a marker."""
+    s = str(text) if isinstance(text, str | int) else shown(text, chars)
+    return s if len(s) <= chars else s[:chars] + MORE
