@@ -64,17 +64,32 @@ def read_text(path: str | os.PathLike[str], max_bytes: int, what: str) -> str:
     return decode_text(read_bytes(path, max_bytes, what), what)
 
 
+def writable(path: str | os.PathLike[str], what: str) -> Path:
+    """A path a file can be written to: its folder exists and it is not a folder itself."""
+    p = checked_path(path, what)
+    if not p.parent.is_dir():
+        raise InputError(what, f"the folder {shown(str(p.parent))} does not exist")
+    if p.is_dir():
+        raise InputError(what, f"{shown(str(p))} is a folder: give a file name")
+    return p
+
+
+def confirm_written(path: str | os.PathLike[str], what: str) -> Path:
+    """Refuse to report a file as written unless it is there and not empty (a PDF printer
+    that exits 0 without writing is a failure, not a success)."""
+    p = Path(path)
+    if not p.is_file() or p.stat().st_size == 0:
+        raise InputError(what, f"{shown(str(p))} was not written")
+    return p
+
+
 def write_atomically(path: str | os.PathLike[str], data: str | bytes, what: str = "output") -> Path:
     """Write a whole file or nothing: a temporary file in the same folder, then a rename.
 
     A missing folder, a folder in the way or any refusal of the OS is an InputError and nothing
     is written; the caller says "wrote" only when this returns.
     """
-    p = checked_path(path, what)
-    if not p.parent.is_dir():
-        raise InputError(what, f"the folder {shown(str(p.parent))} does not exist")
-    if p.is_dir():
-        raise InputError(what, f"{shown(str(p))} is a folder: give a file name")
+    p = writable(path, what)
     try:
         fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name[:50]}.", suffix=".tmp")
     except OSError as exc:
