@@ -256,7 +256,7 @@ def check_plausible(table: pd.DataFrame, res: Resource, root: Path | None = None
     """The resource's ``checks``: bounds by unit, one year per release, periods that do not
     overlap, and every key used by its child table. Each refusal names file, row and field."""
     checks = _descriptor(str(root or data_dir()))
-    spec = next((r.get("checks", {}) for r in checks.get("resources", [])
+    spec: dict[str, Any] = next((r.get("checks", {}) for r in checks.get("resources", [])
                  if r.get("name") == res.name), {})
     where = _display(res.path)
     if "boundsBy" in spec:

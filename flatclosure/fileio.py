@@ -113,7 +113,7 @@ def safe_filename(name: str, suffix: str, default: str = "flatclosure") -> str:
     """A download's name: letters, digits, '-', '_' and '.', at most 80 characters, ending in
     ``suffix``; never a path (no folder, no leading dot)."""
     stem = Path(str(name or "")).name
-    if stem.lower().endswith(suffix.lower()):
+    if suffix and stem.lower().endswith(suffix.lower()):
         stem = stem[: -len(suffix)]
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", stem).strip("._-")[:80 - len(suffix)]
     return (stem or default) + suffix

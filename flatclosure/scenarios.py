@@ -416,8 +416,11 @@ class _ScenarioLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
-_ScenarioLoader.add_constructor("tag:yaml.org,2002:timestamp",
-                                lambda loader, node: loader.construct_scalar(node))
+def _date_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    return str(loader.construct_scalar(node))
+
+
+_ScenarioLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_text)
 
 
 class _Refused(Exception):
