@@ -229,6 +229,8 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame:
     if res.format != "csv":
         raise DataError(_display(res.path), f"a {res.format} document, not a table: use load_yaml")
     table = read_csv_strict(res.path, res.schema)
+    if table.empty:  # every table holds values the workbook needs; an empty one is a broken file
+        raise DataError(_display(res.path), "the table has no rows", row=2)
     check_plausible(table, res, root)
     return table
 
