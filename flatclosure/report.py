@@ -57,8 +57,8 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     """Every text cell and column name made inert for CSV and Excel."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object:
-            out[column] = out[column].map(neutral_cell)
+        if not pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = out[column].map(neutral_cell).astype(object)
     out.columns = [neutral_cell(c) for c in out.columns]
     return out
 
