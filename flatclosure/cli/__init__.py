@@ -16,7 +16,7 @@ import os
 import sys
 from typing import Any
 
-from ..errors import FlatclosureError, clip
+from ..errors import FlatclosureError, InputError, clip
 
 SUBCOMMAND_MODULES = ["price", "protocol", "pool", "scenario"]
 
@@ -43,8 +43,8 @@ def year_arg(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{clip(repr(text))} is not a year like 2025")
     try:
         return int(limits.check("year", "--year", int(text)))
-    except FlatclosureError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.problem) from None
 
 
 def finite_arg(text: str) -> float:
