@@ -13,7 +13,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .. import scenarios
+from .. import limits, scenarios
 from ..catalog import Catalog
 from ..scenarios import Scenario, ScenarioError
 from .common import CONTROL_STYLE, STYLE, labelled, note
@@ -52,6 +52,10 @@ def build_scenario(title: str, lines_text: str, start_from: Scenario | None = No
     title = (title or "").strip()
     if not title:
         raise ScenarioError(BUILDER, "title", "give the scenario a title")
+    most = limits.maximum("scenario_file_bytes")
+    if len(lines_text or "") > most:
+        raise ScenarioError(BUILDER, "lines", f"{len(lines_text)} characters: the limit is "
+                            f"{limits.limit('scenario_file_bytes').describe()}")
     lines = parse_lines(lines_text)
     if not lines:
         raise ScenarioError(BUILDER, "lines", "give at least one claim line, like 14301-RT")
