@@ -165,11 +165,8 @@ def write_html(table: pd.DataFrame, scenarios: Sequence[Scenario], path: Path,
     return write_atomically(Path(path), report_html(table, scenarios, baseline, title), "HTML report")
 
 
-def report_html(table: pd.DataFrame, scenarios: Sequence[Scenario], baseline: str | None = None,
-                title: str = "Flat closure reimbursement scenarios") -> str:
-    """A self-contained HTML report: figures, tables, scenarios, data vintage, sources, notice."""
-    from plotly.offline import get_plotlyjs
-
+def _figure_divs(table: pd.DataFrame, baseline: str | None) -> list[str]:
+    """One <div> and one script per figure; the figure data goes through ``script_json``."""
     from .figures import scenario_bars_spec, scenario_gap_spec, scenario_trend_spec
 
     years = sorted(set(int(y) for y in table["year"]))
@@ -180,12 +177,17 @@ def report_html(table: pd.DataFrame, scenarios: Sequence[Scenario], baseline: st
             scenario_gap_spec(table, year, first_locality, baseline)]
     if len(years) > 1:
         figs.append(scenario_trend_spec(table, first_locality))
-    fig_divs = []
-    for i, spec in enumerate(figs):
-        fig_divs.append(
-            f'<div id="fig{i}" class="figure"></div><script>Plotly.newPlot("fig{i}", '
+    return [f'<div id="fig{i}" class="figure"></div><script>Plotly.newPlot("fig{i}", '
             f'{script_json(spec["data"])}, {script_json(spec["layout"])}, '
-            '{"responsive": true, "displaylogo": false});</script>')
+            '{"responsive": true, "displaylogo": false});</script>' for i, spec in enumerate(figs)]
+
+
+def report_html(table: pd.DataFrame, scenarios: Sequence[Scenario], baseline: str | None = None,
+                title: str = "Flat closure reimbursement scenarios") -> str:
+    """A self-contained HTML report: figures, tables, scenarios, data vintage, sources, notice."""
+    from plotly.offline import get_plotlyjs
+
+    fig_divs = _figure_divs(table, baseline)
     illustrative = [s for s in scenarios if s.illustrative]
     ill_html = "".join(
         f"<li><b>{html.escape(s.title)}</b>: " + "; ".join(html.escape(x) for x in s.illustrative)
