@@ -84,7 +84,9 @@ def test_files_come_by_upload_and_leave_as_downloads(voila_url: str, page: Any) 
     assert not [t for t in labels if any(w in t.lower() for w in ("path", "folder"))]
     text = ("title: Uploaded <b>closure</b>\ndescription: d\nreference: r\n"
             "lines: ['14301-RT', '14301-LT-59']\nvaluation: {year: 2025}\n")
-    page.locator(".widget-upload input[type=file]").set_input_files(
+    with page.expect_file_chooser(timeout=60_000) as chooser:
+        page.locator(".widget-upload").first.click()
+    chooser.value.set_files(
         files=[{"name": "shared.yaml", "mimeType": "application/yaml", "buffer": text.encode()}])
     expect(page.get_by_text("from shared.yaml and added it to the comparison")).to_be_visible(
         timeout=60_000)
