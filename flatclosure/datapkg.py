@@ -272,8 +272,10 @@ def check_plausible(table: pd.DataFrame, res: Resource, root: Path | None = None
                                 row=i + 2, field=y["field"])
     if "periods" in spec:
         _periods(table, spec["periods"], where)
-    if "keysUsedBy" in spec:
-        k = spec["keysUsedBy"]
+    k = spec.get("keysUsedBy")
+    # a missing child file is refused by its own load; the build reads a manifest before it
+    # writes the child (python -m flatclosure.cms build)
+    if k and resource(k["resource"], root).path.exists():
         used = set(load(k["resource"], root)[k["field"]].astype(str))
         for i, key in enumerate(table[k["key"]].astype(str)):
             if key not in used:
