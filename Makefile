@@ -4,8 +4,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CMS    ?= ../shared/data/cms
 PORT   ?= 8888
+# the app listens on this machine only unless told otherwise (docs/deploying.md): make app HOST=0.0.0.0
+HOST   ?= 127.0.0.1
 
-.PHONY: lab app test lint bench data binder-check clean
+.PHONY: lab app test fuzz lint bench data binder-check clean
 
 # A stamp per requirement set: reinstall only when a pin or the package metadata changes.
 $(VENV)/.lab-installed: binder/requirements.txt pyproject.toml
@@ -36,7 +38,7 @@ lab: $(VENV)/.lab-installed
 ## (preheat) so a page does not wait for its notebook to run; without jupyterlab-plotly's renderer
 ## (the app's charts are FigureWidgets; it costs a 4.8 MB script per page view)
 app: $(VENV)/.lab-installed
-	$(BIN)/voila notebooks --port=$(PORT) --Voila.ip=127.0.0.1 --preheat_kernel=True --pool_size=1 \
+	$(BIN)/voila notebooks --port=$(PORT) --Voila.ip=$(HOST) --preheat_kernel=True --pool_size=1 \
 		--VoilaConfiguration.extension_denylist='["jupyterlab-plotly"]'
 
 ## test: lint, type-check, notebook hygiene, then every test (unit, data, notebooks, browser)
@@ -45,6 +47,10 @@ test: $(VENV)/.dev-installed
 	$(BIN)/mypy
 	$(BIN)/nbstripout --verify notebooks/*.ipynb
 	$(BIN)/pytest
+
+## fuzz: the Hypothesis suites (every CLI verb, the scenario loader) with the deep profile
+fuzz: $(VENV)/.dev-installed
+	FLATCLOSURE_FUZZ=deep $(BIN)/pytest -q tests/test_fuzz_cli.py tests/test_fuzz_scenarios.py
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check flatclosure tests benchmarks

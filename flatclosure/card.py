@@ -20,6 +20,7 @@ from . import datapkg
 from .catalog import AMA_NOTICE, load_catalog
 from .errors import InputError
 from .fees import fee_schedule
+from .fileio import confirm_written, writable, write_atomically
 from .labels import describe_when, field_label
 from .protocol import Rule, Ruleset, default_rules
 
@@ -194,11 +195,10 @@ def render_card(year: int | None = None, rules: Ruleset | None = None) -> str:
 
 def write_card(out: Path | str, year: int | None = None) -> Path:
     """Write the card's HTML; with a .pdf name, print it to PDF with headless Chromium."""
-    path = Path(out)
+    path = writable(out, "out")
     html = render_card(year)
     if path.suffix.lower() != ".pdf":
-        path.write_text(html, encoding="utf-8")
-        return path
+        return write_atomically(path, html, "out")
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         raise InputError("out", "PDF needs Chromium on the PATH; write .html and print it instead")
@@ -210,4 +210,4 @@ def write_card(out: Path | str, year: int | None = None) -> Path:
              f"--print-to-pdf={path.resolve()}", src.as_uri()],
             check=True, capture_output=True, timeout=120,
         )
-    return path
+    return confirm_written(path, "out")

@@ -18,6 +18,7 @@ as restated by the MACs cited in data/rules/payment_parameters.csv):
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,9 +26,9 @@ from functools import cache
 
 import pandas as pd
 
-from . import datapkg
+from . import datapkg, limits
 from .catalog import Catalog, CodeValues, as_date, load_catalog
-from .errors import InputError
+from .errors import InputError, LimitError, shown
 from .fees import check_setting, round_cents
 
 DISTINCT = {"59", "XS", "XU", "XE", "XP"}
@@ -69,29 +70,50 @@ class ClaimLine:
                                  f"{', '.join(sorted(KNOWN_MODIFIERS))})")
         if len(set(mods)) != len(mods):
             raise InputError(f"line {self}", "a modifier is repeated")
-        if not isinstance(self.units, int) or self.units < 1:
-            raise InputError(f"line {self}", f"units must be a whole number of at least 1, not {self.units}")
+        if isinstance(self.units, bool) or not isinstance(self.units, int) or self.units < 1:
+            raise InputError(f"line {self}",
+                             f"units must be a whole number of at least 1, not {shown(self.units)}")
+        _bounded("units", f"line {self}: units", self.units)
+        if len(set(mods) & DISTINCT) > 1:
+            raise InputError(f"line {self}", f"{' and '.join(sorted(set(mods) & DISTINCT))} on one line: "
+                             "59 and an X{EPSU} modifier are not reported together on one line (CMS MLN "
+                             "Matters MM8863, 2014): keep the most specific one")
         if "RT" in mods and "LT" in mods:
             raise InputError(f"line {self}", "RT and LT on one line: use modifier 50 or two lines")
         if "50" in mods and ("RT" in mods or "LT" in mods):
             raise InputError(f"line {self}", "modifier 50 already means both sides: drop RT/LT")
         for name in ("charge", "user_price"):
             v = getattr(self, name)
-            if v is not None and (not isinstance(v, int | float) or v < 0 or v != v):
-                raise InputError(f"line {self}", f"{name} must be a non-negative amount, not {v!r}")
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int | float) or v < 0
+                                  or v != v):
+                raise InputError(f"line {self}", f"{name} must be a non-negative amount, not {shown(v)}")
+            if v is not None:
+                _bounded("amount_usd", f"line {self}: {name}", v)
+        if self.user_price is not None and self.comparator:
+            raise InputError(f"line {self}", "a user price and a comparator: give one or the other "
+                             "(the user price would silently win)")
 
     @classmethod
     def parse(cls, text: str) -> ClaimLine:
         """'CODE[-MOD...][xUNITS]', e.g. '19303-50', '14301-LT-59', '14302x2'."""
-        m = _LINE.match(text.strip())
+        m = _LINE.match(text.strip()) if isinstance(text, str) and len(text) <= 80 else None
         if not m:
-            raise InputError("line", f"{text!r} is not CODE[-MOD...][xUNITS] (e.g. 14301-LT-59 or 14302x2)")
+            raise InputError("line", f"{shown(text)} is not CODE[-MOD...][xUNITS] (e.g. 14301-LT-59 "
+                             "or 14302x2)")
         mods = tuple(x for x in m.group("mods").split("-") if x)
         return cls(m.group("code"), mods, int(m.group("units") or 1))
 
     def __str__(self) -> str:
         s = "-".join((self.code, *self.modifiers))
         return s + (f"x{self.units}" if self.units != 1 else "")
+
+
+def _bounded(name: str, field: str, value: float) -> None:
+    """``limits.check`` naming the line, without printing the line twice."""
+    try:
+        limits.check(name, field, value)
+    except LimitError as exc:
+        raise LimitError(field, exc.problem) from None
 
 
 @dataclass(frozen=True)
@@ -110,6 +132,14 @@ class PricingContext:
     def __post_init__(self) -> None:
         object.__setattr__(self, "on", as_date(self.on))
         object.__setattr__(self, "setting", check_setting(self.setting))
+        for name in ("payer_multiplier", "modifier_22_percent", "budget_neutrality_factor"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                raise InputError(name, f"{shown(value)} is not a finite number")
+        if self.ladder is not None and any(
+                isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x)
+                for x in self.ladder):
+            raise InputError("ladder", "each step must be a finite number")
         if not (0 < self.payer_multiplier <= 10):
             raise InputError("payer_multiplier", f"{self.payer_multiplier} is outside (0, 10]")
         if not (0 <= self.modifier_22_percent <= 100):
@@ -255,6 +285,7 @@ def price_claim(lines: list[ClaimLine] | list[str], context: PricingContext,
     parsed = [ln if isinstance(ln, ClaimLine) else ClaimLine.parse(ln) for ln in lines]
     if not parsed:
         raise InputError("lines", "a claim needs at least one line")
+    limits.check_count("claim_lines", "lines", len(parsed))
     gpci = cat.gpci(ctx.locality, ctx.on.year)
     cf = cat.conversion_factor(ctx.on, ctx.qualifying_apm) * ctx.budget_neutrality_factor
     p = payment_parameters()

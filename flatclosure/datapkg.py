@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import DataError
+from .errors import DataError, shown
 
 _HERE = Path(__file__).resolve().parent
 
@@ -66,11 +66,11 @@ def resource(name: str, root: Path | None = None) -> Resource:
     """The descriptor entry of resource ``name``."""
     root = root or data_dir()
     desc = _descriptor(str(root))
-    for res in desc.get("resources", []):
+    for row, res in enumerate(desc.get("resources", []), start=1):
         if res.get("name") == name:
             return Resource(
                 name=name,
-                path=root / res["path"],
+                path=_inside(root, res.get("path"), row),
                 title=res.get("title", name),
                 schema=res.get("schema", {"fields": []}),  # non-tabular (YAML) has none
                 sources=tuple(res.get("sources", ())),
@@ -81,6 +81,19 @@ def resource(name: str, root: Path | None = None) -> Resource:
             )
     names = ", ".join(r.get("name", "?") for r in desc.get("resources", []))
     raise DataError(str(root / "datapackage.json"), f"no resource named '{name}' (have: {names})")
+
+
+def _inside(root: Path, rel: Any, row: int) -> Path:
+    """A resource's file, refused unless it is a plain relative path inside ``data/``."""
+    where = str(Path(root) / "datapackage.json")
+    if not isinstance(rel, str) or not rel or Path(rel).is_absolute() or "\\" in rel:
+        raise DataError(where, f"resource path {shown(rel)} is not a relative path inside data/",
+                        row=row, field="path")
+    path = Path(root) / rel
+    if not path.resolve().is_relative_to(Path(root).resolve()) or ".." in Path(rel).parts:
+        raise DataError(where, f"resource path {shown(rel)} leaves the data folder",
+                        row=row, field="path")
+    return path
 
 
 def resource_names(root: Path | None = None) -> list[str]:
@@ -215,7 +228,11 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame:
     res = resource(name, root)
     if res.format != "csv":
         raise DataError(_display(res.path), f"a {res.format} document, not a table: use load_yaml")
-    return read_csv_strict(res.path, res.schema)
+    table = read_csv_strict(res.path, res.schema)
+    if table.empty:  # every table holds values the workbook needs; an empty one is a broken file
+        raise DataError(_display(res.path), "the table has no rows", row=2)
+    check_plausible(table, res, root)
+    return table
 
 
 def load_yaml(name: str, root: Path | None = None) -> Any:
@@ -234,3 +251,65 @@ def load_yaml(name: str, root: Path | None = None) -> Any:
         mark = getattr(exc, "problem_mark", None)
         row = None if mark is None else int(mark.line) + 1
         raise DataError(_display(res.path), f"not readable YAML: {exc}", row=row) from exc
+
+
+# -- plausibility across rows and tables (the descriptor's "checks" of a resource) -------------
+def check_plausible(table: pd.DataFrame, res: Resource, root: Path | None = None) -> None:
+    """The resource's ``checks``: bounds by unit, one year per release, periods that do not
+    overlap, and every key used by its child table. Each refusal names file, row and field."""
+    checks = _descriptor(str(root or data_dir()))
+    spec: dict[str, Any] = next((r.get("checks", {}) for r in checks.get("resources", [])
+                 if r.get("name") == res.name), {})
+    where = _display(res.path)
+    if "boundsBy" in spec:
+        _bounds_by(table, spec["boundsBy"], where)
+    if "yearOf" in spec:
+        y = spec["yearOf"]
+        dates = table[y["date"]]
+        for i, (year, on) in enumerate(zip(table[y["field"]], dates, strict=True)):
+            if on is not None and int(year) != on.year:
+                raise DataError(where, f"year {year} but {y['date']} {on} is in {on.year}",
+                                row=i + 2, field=y["field"])
+    if "periods" in spec:
+        _periods(table, spec["periods"], where)
+    k = spec.get("keysUsedBy")
+    # a missing child file is refused by its own load; the build reads a manifest before it
+    # writes the child (python -m flatclosure.cms build)
+    if k and resource(k["resource"], root).path.exists():
+        used = set(load(k["resource"], root)[k["field"]].astype(str))
+        for i, key in enumerate(table[k["key"]].astype(str)):
+            if key not in used:
+                raise DataError(where, f"{key} has no rows in {k['resource']}", row=i + 2,
+                                field=k["key"])
+
+
+def _bounds_by(table: pd.DataFrame, spec: dict[str, Any], where: str) -> None:
+    bounds = spec["bounds"]
+    for i, (value, unit) in enumerate(zip(table[spec["field"]], table[spec["by"]], strict=True)):
+        if unit not in bounds:
+            raise DataError(where, f"unit {shown(unit)} has no bounds in the descriptor "
+                            f"(known: {', '.join(bounds)})", row=i + 2, field=spec["by"])
+        low, high = bounds[unit]
+        if not low <= value <= high:
+            raise DataError(where, f"{value:g} is outside {low:g}-{high:g} for a {unit}",
+                            row=i + 2, field=spec["field"])
+
+
+def _periods(table: pd.DataFrame, spec: dict[str, Any], where: str) -> None:
+    """No two rows of a group in force on one day (the 'from' date required, 'to' inclusive)."""
+    start, end, by = spec["from"], spec["to"], list(spec.get("by", []))
+    rows = table.assign(fc_line=range(2, len(table) + 2))
+    groups = rows.groupby(by, sort=False) if by else [((), rows)]
+    for _, part in groups:
+        part = part.sort_values(start)
+        last_end, last_row = None, None
+        for r in part.itertuples():
+            since, until = getattr(r, start), getattr(r, end)
+            if since is None:
+                raise DataError(where, "a period needs its first day", row=r.fc_line, field=start)
+            if until is not None and until < since:
+                raise DataError(where, f"ends {until} before it starts {since}", row=r.fc_line, field=end)
+            if last_row is not None and (last_end is None or since <= last_end):
+                raise DataError(where, f"period from {since} overlaps the one of row {last_row}",
+                                row=r.fc_line, field=start)
+            last_end, last_row = until, r.fc_line

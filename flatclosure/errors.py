@@ -37,3 +37,31 @@ class InputError(FlatclosureError, ValueError):
     def __init__(self, field: str, problem: str):
         self.field, self.problem = field, problem
         super().__init__(f"{field}: {problem}")
+
+
+class LimitError(InputError):
+    """An input beyond its bound (data/rules/input_limits.csv): names the field and the limit."""
+
+
+SHOWN_CHARS = 60
+MORE = "…"
+
+
+def shown(value: object, chars: int = SHOWN_CHARS) -> str:
+    """A value as an error message may print it: its repr, cut to ``chars`` characters with a
+    marker, so a message never grows with the input (a 2 GB alias bomb prints 60 characters)."""
+    text = value if isinstance(value, str) else None
+    if text is None:
+        try:
+            text = repr(value)
+        except Exception:  # a repr that fails is still an input to name
+            text = f"<{type(value).__name__}>"
+    else:
+        text = repr(text[: chars + 1])
+    return text if len(text) <= chars else text[:chars] + MORE
+
+
+def clip(text: object, chars: int = SHOWN_CHARS) -> str:
+    """Text as it is (no quotes), cut to ``chars`` characters with a marker."""
+    s = str(text) if isinstance(text, str | int) else shown(text, chars)
+    return s if len(s) <= chars else s[:chars] + MORE

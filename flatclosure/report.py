@@ -2,7 +2,13 @@
 
 The HTML report carries its figures (interactive, plotly.js inlined), its tables, the data
 vintage and sources, the AMA notice, and marks every illustrative value. Every file is written
-whole or not at all (``scenarios.write_atomically``).
+whole or not at all (``fileio.write_atomically``).
+
+Outputs escape by construction: user text in HTML goes through ``html.escape``; JSON inside the
+report's scripts through ``script_json`` (``<``, ``>``, ``&``, U+2028 and U+2029 as \\u escapes, so
+a title cannot close the script); and every text cell of a CSV or Excel export that a spreadsheet
+would read as a formula (starting with = + - @, a tab or a carriage return) is prefixed with an
+apostrophe (``neutralise``; OWASP "CSV Injection").
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ import pandas as pd
 
 from . import datapkg
 from .catalog import AMA_NOTICE, load_catalog
-from .scenarios import Scenario, write_atomically
+from .fileio import write_atomically
+from .scenarios import Scenario
 
 ILLUSTRATIVE_MARK = "*"
 EXPORT_COLUMNS = ["scenario", "title", "group", "year", "date", "locality", "locality_name", "setting",
@@ -26,14 +33,47 @@ EXPORT_COLUMNS = ["scenario", "title", "group", "year", "date", "locality", "loc
                   "conversion_factor", "release_id", "illustrative", "unavailable", "notes"]
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                   "\u2029": "\\u2029"}
+
+
+def script_json(value: object) -> str:
+    """JSON that is safe inside an HTML <script>: no character of it can end the script."""
+    text = json.dumps(value, default=str)
+    for char, escape in _SCRIPT_ESCAPES.items():
+        text = text.replace(char, escape)
+    return text
+
+
+def neutral_cell(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, as plain text ('=1+1 -> \'=1+1)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every text cell and column name made inert for CSV and Excel."""
+    out = frame.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = out[column].map(neutral_cell).astype(object)
+    out.columns = [neutral_cell(c) for c in out.columns]
+    return out
+
+
 def export_table(table: pd.DataFrame) -> pd.DataFrame:
     """The comparison with the export columns that exist, in a fixed order."""
     return table[[c for c in EXPORT_COLUMNS if c in table.columns]]
 
 
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    return neutralise(export_table(table)).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
 def write_csv(table: pd.DataFrame, path: Path) -> Path:
-    write_atomically(Path(path), export_table(table).to_csv(index=False, lineterminator="\n"))
-    return Path(path)
+    return write_atomically(Path(path), csv_bytes(table), "CSV file")
 
 
 def vintage_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -64,18 +104,21 @@ def scenarios_table(scenarios: Sequence[Scenario]) -> pd.DataFrame:
     } for s in scenarios])
 
 
-def write_xlsx(table: pd.DataFrame, scenarios: Sequence[Scenario], path: Path) -> Path:
+def xlsx_bytes(table: pd.DataFrame, scenarios: Sequence[Scenario]) -> bytes:
+    """The Excel workbook: comparison, scenarios, data vintage, sources, notice; no formulas."""
     buf = io.BytesIO()
+    sheets = {"comparison": export_table(table), "scenarios": scenarios_table(scenarios),
+              "data vintage": vintage_table(table), "sources": sources_table(),
+              "notice": pd.DataFrame({"notice": [
+                  AMA_NOTICE, f"Rows marked illustrative use assumed values ({ILLUSTRATIVE_MARK})."]})}
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        export_table(table).to_excel(xl, sheet_name="comparison", index=False)
-        scenarios_table(scenarios).to_excel(xl, sheet_name="scenarios", index=False)
-        vintage_table(table).to_excel(xl, sheet_name="data vintage", index=False)
-        sources_table().to_excel(xl, sheet_name="sources", index=False)
-        pd.DataFrame({"notice": [AMA_NOTICE,
-                                 f"Rows marked illustrative use assumed values ({ILLUSTRATIVE_MARK})."]}
-                     ).to_excel(xl, sheet_name="notice", index=False)
-    write_atomically(Path(path), buf.getvalue())
-    return Path(path)
+        for name, frame in sheets.items():
+            neutralise(frame).to_excel(xl, sheet_name=name, index=False)
+    return buf.getvalue()
+
+
+def write_xlsx(table: pd.DataFrame, scenarios: Sequence[Scenario], path: Path) -> Path:
+    return write_atomically(Path(path), xlsx_bytes(table, scenarios), "Excel file")
 
 
 def _cell(value: object) -> str:
@@ -119,15 +162,11 @@ def comparison_html(table: pd.DataFrame) -> str:
 
 def write_html(table: pd.DataFrame, scenarios: Sequence[Scenario], path: Path,
                baseline: str | None = None, title: str = "Flat closure reimbursement scenarios") -> Path:
-    write_atomically(Path(path), report_html(table, scenarios, baseline, title))
-    return Path(path)
+    return write_atomically(Path(path), report_html(table, scenarios, baseline, title), "HTML report")
 
 
-def report_html(table: pd.DataFrame, scenarios: Sequence[Scenario], baseline: str | None = None,
-                title: str = "Flat closure reimbursement scenarios") -> str:
-    """A self-contained HTML report: figures, tables, scenarios, data vintage, sources, notice."""
-    from plotly.offline import get_plotlyjs
-
+def _figure_divs(table: pd.DataFrame, baseline: str | None) -> list[str]:
+    """One <div> and one script per figure; the figure data goes through ``script_json``."""
     from .figures import scenario_bars_spec, scenario_gap_spec, scenario_trend_spec
 
     years = sorted(set(int(y) for y in table["year"]))
@@ -138,12 +177,17 @@ def report_html(table: pd.DataFrame, scenarios: Sequence[Scenario], baseline: st
             scenario_gap_spec(table, year, first_locality, baseline)]
     if len(years) > 1:
         figs.append(scenario_trend_spec(table, first_locality))
-    fig_divs = []
-    for i, spec in enumerate(figs):
-        fig_divs.append(
-            f'<div id="fig{i}" class="figure"></div><script>Plotly.newPlot("fig{i}", '
-            f'{json.dumps(spec["data"])}, {json.dumps(spec["layout"])}, '
-            '{"responsive": true, "displaylogo": false});</script>')
+    return [f'<div id="fig{i}" class="figure"></div><script>Plotly.newPlot("fig{i}", '
+            f'{script_json(spec["data"])}, {script_json(spec["layout"])}, '
+            '{"responsive": true, "displaylogo": false});</script>' for i, spec in enumerate(figs)]
+
+
+def report_html(table: pd.DataFrame, scenarios: Sequence[Scenario], baseline: str | None = None,
+                title: str = "Flat closure reimbursement scenarios") -> str:
+    """A self-contained HTML report: figures, tables, scenarios, data vintage, sources, notice."""
+    from plotly.offline import get_plotlyjs
+
+    fig_divs = _figure_divs(table, baseline)
     illustrative = [s for s in scenarios if s.illustrative]
     ill_html = "".join(
         f"<li><b>{html.escape(s.title)}</b>: " + "; ".join(html.escape(x) for x in s.illustrative)

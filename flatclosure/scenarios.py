@@ -13,10 +13,8 @@ import datetime as dt
 import functools
 import json
 import math
-import os
 import re
-import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -24,9 +22,11 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from . import limits
 from .catalog import Catalog, CodeValues, as_date, load_catalog, normalise_locality
 from .claims import ClaimLine, ClaimResult, PricingContext, price_claim
-from .errors import FlatclosureError, InputError
+from .errors import FlatclosureError, InputError, clip, shown
+from .fileio import read_text, write_atomically
 
 SCENARIO_FIELDS = ("title", "description", "reference", "lines", "procedure", "user_prices",
                    "comparators", "valuation", "new_code", "illustrative", "paths")
@@ -157,11 +157,11 @@ def _where(source: str | Path) -> str:
 
 def _number(where: str, name: str, value: Any, low: float = 0.0, high: float = math.inf,
             strict_low: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        raise ScenarioError(where, name, f"must be a number, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ScenarioError(where, name, f"must be a finite number, not {shown(value)}")
     if value < low or (strict_low and value == low) or value > high:
         bound = f"more than {low:g}" if strict_low else f"at least {low:g}"
-        raise ScenarioError(where, name, f"{value!r} must be {bound}"
+        raise ScenarioError(where, name, f"{shown(value)} must be {bound}"
                             + (f" and at most {high:g}" if high != math.inf else ""))
     return float(value)
 
@@ -171,6 +171,10 @@ def _text(where: str, name: str, value: Any, required: bool = True) -> str:
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
         raise ScenarioError(where, name, "must be a non-empty text" if required else "must be text")
+    most = limits.maximum("scenario_text_chars")
+    if len(value) > most:
+        raise ScenarioError(where, name, f"{len(value)} characters: the limit is "
+                            f"{limits.limit('scenario_text_chars').describe()}")
     return value.strip()
 
 
@@ -182,7 +186,8 @@ def _mapping(where: str, name: str, value: Any, allowed: Sequence[str] | None = 
     if allowed is not None:
         for key in value:
             if key not in allowed:
-                raise ScenarioError(where, f"{name}.{key}", f"unknown field (known: {', '.join(allowed)})")
+                raise ScenarioError(where, f"{name}.{clip(key, 30)}",
+                                    f"unknown field (known: {', '.join(allowed)})")
     return {str(k): v for k, v in value.items()}
 
 
@@ -206,13 +211,15 @@ def from_dict(data: Any, name: str, where: str = "<scenario>", catalog: Catalog 
         raise ScenarioError(where, "valuation.date", "give a year or a date, not both")
     if year is not None:
         if isinstance(year, bool) or not isinstance(year, int):
-            raise ScenarioError(where, "valuation.year", f"must be a whole year, not {year!r}")
+            raise ScenarioError(where, "valuation.year", f"must be a whole year, not {shown(year)}")
         if year not in cat.years():
             raise ScenarioError(where, "valuation.year", f"{year} is not a year we hold "
                                 f"({cat.years()[0]}-{cat.years()[-1]})")
     if date is not None:
         if isinstance(date, dt.date):
             date = date.isoformat()
+        if not isinstance(date, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+            raise ScenarioError(where, "valuation.date", f"{shown(date)} is not a date YYYY-MM-DD")
         try:
             cat.release_on(str(date))
         except FlatclosureError as exc:
@@ -220,7 +227,7 @@ def from_dict(data: Any, name: str, where: str = "<scenario>", catalog: Catalog 
         date = str(date)
     setting = v.get("setting", "facility")
     if setting not in ("facility", "office"):
-        raise ScenarioError(where, "valuation.setting", f"{setting!r} is not facility or office")
+        raise ScenarioError(where, "valuation.setting", f"{shown(setting)} is not facility or office")
     locality = v.get("locality")
     if locality is not None:
         if not isinstance(locality, str):
@@ -245,6 +252,9 @@ def from_dict(data: Any, name: str, where: str = "<scenario>", catalog: Catalog 
                                     v.get("modifier_22_percent", 0.0), 0, 100),
     )
 
+    if d.get("new_code") is not None and not isinstance(d["new_code"], Mapping):
+        raise ScenarioError(where, "new_code", "must be a mapping of names to values, not "
+                            f"{type(d['new_code']).__name__}")
     lines_raw = d.get("lines") or []
     if isinstance(lines_raw, list):
         # YAML reads an unquoted 19499 as a number: take it back as the 5-digit code it was
@@ -252,6 +262,11 @@ def from_dict(data: Any, name: str, where: str = "<scenario>", catalog: Catalog 
                      for x in lines_raw]
     if not isinstance(lines_raw, list) or not all(isinstance(x, str) for x in lines_raw):
         raise ScenarioError(where, "lines", "must be a list of claim lines like '14301-LT-59'")
+    if lines_raw:
+        try:
+            limits.check_count("claim_lines", "lines", len(lines_raw))
+        except InputError as exc:
+            raise ScenarioError(where, "lines", exc.problem) from exc
     lines = []
     for i, text in enumerate(lines_raw):
         try:
@@ -260,7 +275,7 @@ def from_dict(data: Any, name: str, where: str = "<scenario>", catalog: Catalog 
             raise ScenarioError(where, f"lines[{i}]", str(exc)) from exc
         new_name = (d.get("new_code") or {}).get("code", "AFC01") if d.get("new_code") else None
         if ln.code != new_name and ln.code not in cat.codes.index:
-            raise ScenarioError(where, f"lines[{i}]", f"unknown code {ln.code!r}")
+            raise ScenarioError(where, f"lines[{i}]", f"unknown code {shown(ln.code)}")
         lines.append(str(ln))
     procedure = _mapping(where, "procedure", d.get("procedure"))
     for key, value in procedure.items():
@@ -272,17 +287,7 @@ def from_dict(data: Any, name: str, where: str = "<scenario>", catalog: Catalog 
         raise ScenarioError(where, "lines", "give claim lines or a procedure to code")
     if lines and procedure:
         raise ScenarioError(where, "procedure", "give claim lines or a procedure, not both")
-    user_prices = {}
-    for code, amount in _mapping(where, "user_prices", d.get("user_prices")).items():
-        if code not in cat.codes.index:
-            raise ScenarioError(where, f"user_prices.{code}", f"unknown code {code!r}")
-        user_prices[code] = _number(where, f"user_prices.{code}", amount)
-    comparators = {}
-    for code, comp in _mapping(where, "comparators", d.get("comparators")).items():
-        for c, label in ((code, f"comparators.{code}"), (comp, f"comparators.{code}")):
-            if str(c) not in cat.codes.index:
-                raise ScenarioError(where, label, f"unknown code {c!r}")
-        comparators[code] = str(comp)
+    user_prices, comparators = _prices(where, d, lines, cat)
 
     new_code = None
     if d.get("new_code") is not None:
@@ -313,7 +318,11 @@ def from_dict(data: Any, name: str, where: str = "<scenario>", catalog: Catalog 
         units = n.get("units", 1)
         if isinstance(units, bool) or not isinstance(units, int) or units < 1:
             raise ScenarioError(where, "new_code.units",
-                                f"must be a whole number of at least 1, not {units!r}")
+                                f"must be a whole number of at least 1, not {shown(units)}")
+        try:  # the pool and the claim count one unit of a new code: other units are refused
+            limits.check("new_code_units", "new_code.units", units)
+        except InputError as exc:
+            raise ScenarioError(where, "new_code.units", exc.problem) from exc
         new_code = NewCodeSpec(
             code=code, indicators_like=like,
             work_rvu=_number(where, "new_code.work_rvu", n.get("work_rvu", 0.0), 0, 200),
@@ -330,6 +339,7 @@ def from_dict(data: Any, name: str, where: str = "<scenario>", catalog: Catalog 
     illustrative = d.get("illustrative") or []
     if not isinstance(illustrative, list) or not all(isinstance(x, str) for x in illustrative):
         raise ScenarioError(where, "illustrative", "must be a list of notes")
+    illustrative = [_text(where, f"illustrative[{i}]", x) for i, x in enumerate(illustrative)]
     paths = None if d.get("paths") is None else _paths(where, d["paths"], cat)
     return Scenario(
         name=name, title=title, description=description, reference=reference, lines=tuple(lines),
@@ -366,6 +376,46 @@ def _paths(where: str, raw: Any, cat: Catalog) -> PathsSpec:
     return PathsSpec(tuple(lines), tuple(rev))
 
 
+def _code_key(value: Any) -> str:
+    """A code as YAML may read it: an unquoted 19499 is a number; take it back as 5 digits."""
+    return str(value).zfill(5) if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
+def _prices(where: str, d: Mapping[str, Any], lines: Sequence[str],
+            cat: Catalog) -> tuple[dict[str, float], dict[str, str]]:
+    """User prices and comparators: each for a code on the claim, never both for one code
+    (a user price would silently override the comparator), amounts finite and bounded."""
+    prices_raw = _mapping(where, "user_prices", d.get("user_prices"))
+    comps_raw = _mapping(where, "comparators", d.get("comparators"))
+    on_claim = {ClaimLine.parse(x).code for x in lines}
+    if (prices_raw or comps_raw) and not lines:
+        raise ScenarioError(where, "user_prices" if prices_raw else "comparators",
+                            "prices a code by hand only on explicit claim lines: give 'lines'")
+    amount = limits.limit("amount_usd")
+    user_prices: dict[str, float] = {}
+    for key, value in prices_raw.items():
+        code, label = _code_key(key), f"user_prices.{clip(key, 20)}"
+        if code not in cat.codes.index:
+            raise ScenarioError(where, label, f"unknown code {shown(code)}")
+        if code not in on_claim:
+            raise ScenarioError(where, label, f"{code} is not on the claim lines: the price would "
+                                "be ignored")
+        user_prices[code] = _number(where, label, value, amount.minimum, amount.maximum)
+    comparators: dict[str, str] = {}
+    for key, value in comps_raw.items():
+        code, comp, label = _code_key(key), _code_key(value), f"comparators.{clip(key, 20)}"
+        for c in (code, comp):
+            if c not in cat.codes.index:
+                raise ScenarioError(where, label, f"unknown code {shown(c)}")
+        if code not in on_claim:
+            raise ScenarioError(where, label, f"{code} is not on the claim lines: the comparator "
+                                "would be ignored")
+        if code in user_prices:
+            raise ScenarioError(where, label, f"{code} has a user price too: give one or the other")
+        comparators[code] = comp
+    return user_prices, comparators
+
+
 def _check_procedure(where: str, procedure: Mapping[str, Any]) -> None:
     """Validate the procedure by the protocol's own attribute rules (the valuation comes later)."""
     from .protocol import claim_attributes
@@ -383,24 +433,124 @@ def _bool(where: str, name: str, value: Any) -> bool:
     return value
 
 
-def loads(text: str, name: str, where: str = "<scenario>", fmt: str = "yaml") -> Scenario:
+class _ScenarioLoader(yaml.SafeLoader):
+    """yaml.SafeLoader with the scenario bounds: nesting, aliases and nodes counted as the
+    document is composed (before anything is expanded), duplicate keys refused, dates kept as
+    text (an impossible date is then refused by the validation, with its field)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = self.aliases = self.nodes = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            _bounded("scenario_aliases", self.aliases)
+        self.nodes += 1
+        _bounded("scenario_nodes", self.nodes)
+        self.depth += 1
+        try:
+            _bounded("scenario_nesting", self.depth)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, Hashable) and key in seen:
+                raise _Refused(f"duplicate key {shown(key, 30)} (line {key_node.start_mark.line + 1}):"
+                               " each field once")
+            if isinstance(key, Hashable):
+                seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+def _date_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    return str(loader.construct_scalar(node))
+
+
+_ScenarioLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_text)
+
+
+class _Refused(Exception):
+    """A bound or rule broken while parsing; becomes a ScenarioError on field 'file'."""
+
+
+def _bounded(name: str, count: int) -> None:
+    lim = limits.limit(name)
+    if count > lim.maximum:
+        raise _Refused(f"more than {lim.maximum:g} {lim.unit}: the limit is {lim.describe()}")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Refused(f"duplicate key {shown(key, 30)}: each field once")
+        out[key] = value
+    return out
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _Refused(f"{name} is not a number a scenario can hold")
+
+
+def _depth_and_size(data: Any) -> None:
+    """JSON is nested without aliases; count its levels and values as the YAML composer does."""
+    stack, nodes = [(data, 1)], 0
+    while stack:
+        item, depth = stack.pop()
+        nodes += 1
+        _bounded("scenario_nodes", nodes)
+        _bounded("scenario_nesting", depth)
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+
+
+def parse(text: str, where: str = "<scenario>", fmt: str = "yaml") -> Any:
+    """Plain data of a scenario file, within the size, nesting, alias and node bounds."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    lim = limits.limit("scenario_file_bytes")
+    if size > lim.maximum:
+        raise ScenarioError(where, "file", f"{size} bytes: the limit is {lim.describe()}")
     try:
-        data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise ScenarioError(where, "file", f"not readable {fmt.upper()}: {exc}".splitlines()[0]) from exc
-    return from_dict(data, name, where)
+        if fmt == "json":
+            data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
+            _depth_and_size(data)
+            return data
+        return yaml.load(text, Loader=_ScenarioLoader)  # noqa: S506 (a SafeLoader subclass)
+    except _Refused as exc:
+        raise ScenarioError(where, "file", str(exc)) from None
+    except RecursionError:
+        raise ScenarioError(where, "file", f"nested too deeply: the limit is "
+                            f"{limits.limit('scenario_nesting').describe()}") from None
+    except (yaml.YAMLError, json.JSONDecodeError, ValueError, TypeError, OverflowError) as exc:
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise ScenarioError(where, "file", f"not readable {fmt.upper()}: {shown(first, 200)}") from None
+
+
+def loads(text: str, name: str, where: str = "<scenario>", fmt: str = "yaml") -> Scenario:
+    """Parse and validate a scenario file's text; every problem is one ScenarioError."""
+    data = parse(text, where, fmt)
+    try:
+        return from_dict(data, name, where)
+    except ScenarioError:
+        raise
+    except FlatclosureError as exc:
+        raise ScenarioError(where, getattr(exc, "field", "file"), str(exc)) from exc
 
 
 def load(path: str | Path) -> Scenario:
-    """Read and validate a scenario file (.yaml, .yml or .json)."""
+    """Read and validate a scenario file (.yaml, .yml or .json), within its size bound."""
     p = Path(path)
     fmt = "json" if p.suffix.lower() == ".json" else "yaml"
     if p.suffix.lower() not in (".yaml", ".yml", ".json"):
-        raise ScenarioError(str(p), "file", "a scenario file ends in .yaml, .yml or .json")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(str(p), "file", f"cannot read: {exc}") from exc
+        raise ScenarioError(shown(str(p)), "file", "a scenario file ends in .yaml, .yml or .json")
+    text = read_text(p, limits.maximum("scenario_file_bytes"), "scenario file")
     return loads(text, p.stem, str(p), fmt)
 
 
@@ -411,29 +561,11 @@ def dumps(scenario: Scenario, fmt: str = "yaml") -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
-def write_atomically(path: Path, text: str | bytes) -> None:
-    """Write a whole file or nothing: a temporary file in the same folder, then a rename."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a report is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def save(scenario: Scenario, path: str | Path) -> Path:
     """Write a scenario file (YAML unless the name ends in .json), whole or not at all."""
     p = Path(path)
     fmt = "json" if p.suffix.lower() == ".json" else "yaml"
-    write_atomically(p, dumps(scenario, fmt))
-    return p
+    return write_atomically(p, dumps(scenario, fmt), "scenario file")
 
 
 def presets_dir() -> Path:

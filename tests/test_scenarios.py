@@ -10,6 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from flatclosure.errors import InputError
 from flatclosure.scenarios import (
     NewCodeSpec,
     Scenario,
@@ -53,7 +54,7 @@ def _err(text: str) -> ScenarioError:
     (lambda d: d["valuation"].update(colour="red"), "valuation.colour", "unknown field"),
     (lambda d: d.update(extra=1), "scenario.extra", "unknown field"),
     (lambda d: d.update(new_code={"indicators_like": "14301", "work_rvu": "ten"}),
-     "new_code.work_rvu", "must be a number"),
+     "new_code.work_rvu", "must be a finite number"),
     (lambda d: d.update(new_code={"indicators_like": "14301", "work_rvu": 5,
                                   "displaces": {"14301": 1.5}}),
      "new_code.displaces.14301", "must be at least 0 and at most 1"),
@@ -91,8 +92,8 @@ def test_save_never_leaves_a_partial_file(tmp_path: Path, monkeypatch: pytest.Mo
     def fail(*_: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("flatclosure.scenarios.os.replace", fail)
-    with pytest.raises(OSError, match="disk full"):
+    monkeypatch.setattr("flatclosure.fileio.os.replace", fail)
+    with pytest.raises(InputError, match="cannot write .*disk full"):
         save(s, target)
     assert target.read_text() == "original"
     assert list(tmp_path.iterdir()) == [target]  # the temporary file is gone too

@@ -3,7 +3,10 @@ check them against ``flatclosure.scenarios.compare``; save, load and export thro
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import io
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,10 +17,10 @@ from flatclosure import scenarios
 from flatclosure.errors import InputError
 from flatclosure.scenarios import Scenario
 from flatclosure.widgets import scenario_view
-from flatclosure.widgets.scenario_view import (
+from flatclosure.widgets.scenario_builder import build_scenario
+from flatclosure.widgets.scenario_compare import (
     DEFAULT_BASELINE,
     DEFAULT_PRESETS,
-    build_scenario,
     reference_multipliers,
     with_overrides,
 )
@@ -164,27 +167,27 @@ def test_an_impossible_choice_shows_a_message_not_a_traceback() -> None:
 
 def test_builder_copies_a_preset_and_adds_a_scenario(presets) -> None:
     view = scenario_view(chosen=["01_mastectomy_reference"], years=(2025, 2025))
-    view.start_from.value = "02_advocates_initial_same_surgeon"  # a protocol scenario: its lines
-    assert view.lines.value.split() == ["19303-50", "14301-RT-59", "14301-LT-59"]
-    view.start_from.value = ""
-    view.title.value = "My closure"
-    view.lines.value = "14301-RT\n14301-LT-59"
-    built = view.add_built()
+    view.builder.start_from.value = "02_advocates_initial_same_surgeon"  # a protocol scenario: its lines
+    assert view.builder.lines.value.split() == ["19303-50", "14301-RT-59", "14301-LT-59"]
+    view.builder.start_from.value = ""
+    view.builder.title.value = "My closure"
+    view.builder.lines.value = "14301-RT\n14301-LT-59"
+    built = view.builder.add_built()
     assert built is not None and built.name == "my_closure" and view.known["my_closure"] == built
     assert view.chosen.value == ("01_mastectomy_reference", "my_closure")
     # 14301 (RVU25D) 849.10, the second side ranked second at 50%: 849.10 + 424.55 = 1273.65
     assert bars(view)["My closure"] == 1273.65
-    assert "Added &#x27;My closure&#x27;" in view.builder_status.value
+    assert "Added &#x27;My closure&#x27;" in view.builder.status.value
 
-    view.add_built()  # the same title again is refused, nothing replaced
-    assert "already in the list" in view.builder_errors.message
-    view.title.value = "Another"
-    view.lines.value = "14301-RT, 99999"
-    assert view.add_built() is None
-    assert "field 'lines[1]': unknown code '99999'" in view.builder_errors.message
-    view.title.value = " "
-    view.add_built()
-    assert "give the scenario a title" in view.builder_errors.message
+    view.builder.add_built()  # the same title again is refused, nothing replaced
+    assert "already in the list" in view.builder.errors.message
+    view.builder.title.value = "Another"
+    view.builder.lines.value = "14301-RT, 99999"
+    assert view.builder.add_built() is None
+    assert "field 'lines[1]': unknown code '99999'" in view.builder.errors.message
+    view.builder.title.value = " "
+    view.builder.add_built()
+    assert "give the scenario a title" in view.builder.errors.message
     assert list(view.known).count("my_closure") == 1 and "another" not in view.known
 
 
@@ -199,81 +202,72 @@ def test_builder_keeps_the_valuation_of_the_preset_it_starts_from(presets) -> No
     assert dropped.new_code is None and dropped.illustrative == ()
 
 
-def test_save_and_load_round_trip_through_the_view(presets, tmp_path: Path) -> None:
+def upload(view, name: str, content: bytes) -> None:
+    """What the browser sends when a file is chosen in the upload control (ipywidgets 8)."""
+    view.files.upload.value = ({"name": name, "type": "", "size": len(content),
+                                "last_modified": dt.datetime(2026, 1, 1),
+                                "content": memoryview(content)},)
+
+
+def downloaded(view) -> tuple[str, bytes]:
+    """The file the download link hands over: its name and its bytes (a data: URL)."""
+    m = re.search(r'download="([^"]+)" href="data:[^;]+;base64,([^"]+)"', view.files.downloads.value)
+    assert m is not None
+    return m.group(1), base64.b64decode(m.group(2))
+
+
+def test_save_and_load_round_trip_through_the_view(presets) -> None:
     view = scenario_view(chosen=["01_mastectomy_reference"], years=(2025, 2025))
-    view.title.value = "Layered repair"
-    view.lines.value = "13101-RT 13101-LT-59"
-    built = view.add_built()
-    view.file_path.value = str(tmp_path / "layered.yaml")
-    assert view.to_save.value == "layered_repair"
-    out = view.save()
-    assert out == tmp_path / "layered.yaml" and str(out.resolve()) in view.file_status.value
-    assert scenarios.load(out) == replace(built, name="layered")  # the name is the file's stem
+    view.builder.title.value = "Layered repair"
+    view.builder.lines.value = "13101-RT 13101-LT-59"
+    built = view.builder.add_built()
+    assert view.files.to_save.value == "layered_repair"
+    assert view.files.save() == "layered_repair.yaml"
+    name, data = downloaded(view)
+    assert name == "layered_repair.yaml" and "layered_repair.yaml" in view.files.status.value
+    assert scenarios.loads(data.decode(), "layered_repair") == built
 
     other = scenario_view(chosen=["01_mastectomy_reference"], years=(2025, 2025))
-    other.file_path.value = str(out)
-    loaded = other.load()
-    assert loaded is not None and other.known["layered"] == loaded
+    upload(other, "layered.yaml", data)
+    assert other.known["layered"] == replace(built, name="layered")  # the name is the file's stem
     assert other.chosen.value == ("01_mastectomy_reference", "layered")
     assert bars(other)["Layered repair"] == bars(view)["Layered repair"]
-    assert other.load() == loaded and "already in the list" in other.file_status.value
+    upload(other, "layered.yaml", data + b"\n")
+    assert "already in the list" in other.files.status.value
+    view.files.save_format.value = "json"
+    view.files.save()
+    assert downloaded(view)[0] == "layered_repair.json"
 
 
-def test_save_refuses_to_overwrite_unless_ticked(tmp_path: Path) -> None:
+def test_a_bad_file_is_refused_with_a_message_naming_the_field() -> None:
     view = scenario_view(chosen=["01_mastectomy_reference"], years=(2025, 2025))
-    target = tmp_path / "kept.yaml"
-    target.write_text("keep me\n")
-    view.file_path.value = str(target)
-    assert view.save() is None
-    assert "already exists and was left as it is" in view.file_errors.message
-    assert target.read_text() == "keep me\n"
-    view.overwrite.value = True
-    assert view.save() == target and not view.file_errors.showing
-    assert scenarios.load(target).title == "Mastectomy alone, both sides (reference)"
-    view.file_path.value = str(tmp_path / "notes.txt")
-    assert view.save() is None and "ends in .yaml, .yml or .json" in view.file_errors.message
-
-
-def test_a_bad_file_is_refused_with_a_message_naming_the_field(tmp_path: Path) -> None:
-    view = scenario_view(chosen=["01_mastectomy_reference"], years=(2025, 2025))
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("title: A claim\ndescription: d\nreference: r\nlines: ['14301-RT', '99999']\n"
-                   "valuation: {year: 2025}\n")
-    view.file_path.value = str(bad)
-    assert view.load() is None
-    assert f"{bad}: field 'lines[1]': unknown code '99999'" in view.file_errors.message
-    assert "Nothing was written or loaded." in view.file_errors.widget.value
+    bad = (b"title: A claim\ndescription: d\nreference: r\nlines: ['14301-RT', '99999']\n"
+           b"valuation: {year: 2025}\n")
+    upload(view, "bad.yaml", bad)
+    assert "bad.yaml: field 'lines[1]': unknown code '99999'" in view.files.errors.message
+    assert "Nothing was loaded or made." in view.files.errors.widget.value
     assert "bad" not in view.known and view.chosen.value == ("01_mastectomy_reference",)
-    view.file_path.value = str(tmp_path / "missing.yaml")
-    view.load()
-    assert "there is no file" in view.file_errors.message
-
-    # the upload box: a file without its valuation, then a good one
-    view.upload.value = ({"name": "upload.yaml", "type": "", "size": 10,
-                          "last_modified": dt.datetime(2026, 1, 1),
-                          "content": memoryview(b"title: t\ndescription: d\nreference: r\n"
-                                                b"lines: ['14301-RT']\n")},)
-    assert "upload.yaml: field 'valuation': missing" in view.file_errors.message
-    good = scenarios.dumps(scenarios.loads(bad.read_text().replace(", '99999'", ""), "x"))
-    view.upload.value = ({"name": "fine.yaml", "type": "", "size": len(good),
-                          "last_modified": dt.datetime(2026, 1, 1),
-                          "content": memoryview(good.encode())},)
-    assert not view.file_errors.showing and "fine" in view.chosen.value
+    upload(view, "upload.yaml", b"title: t\ndescription: d\nreference: r\nlines: ['14301-RT']\n")
+    assert "upload.yaml: field 'valuation': missing" in view.files.errors.message
+    upload(view, "notes.txt", b"title: t")
+    assert "does not end in .yaml, .yml, .json" in view.files.errors.message
+    upload(view, "fine.yaml", bad.replace(b", '99999'", b""))
+    assert not view.files.errors.showing and "fine" in view.chosen.value
 
 
-def test_exports_write_the_shown_comparison_and_never_overwrite_silently(tmp_path: Path) -> None:
+def test_exports_are_downloads_of_the_shown_comparison() -> None:
     view = scenario_view(chosen=["01_mastectomy_reference", "06_unlisted_19499"],
                          years=(2024, 2025))
-    view.export_folder.value = str(tmp_path / "out")
-    written = [view.export(kind) for kind in ("csv", "xlsx", "html")]
-    assert [p.name for p in written] == ["flatclosure_scenarios.csv", "flatclosure_scenarios.xlsx",
-                                         "flatclosure_scenarios_report.html"]
-    assert all(str(p.resolve()) in view.file_status.value for p in written)
-    csv = pd.read_csv(written[0])
+    got = {}
+    for kind in ("csv", "xlsx", "html"):
+        assert view.files.export(kind) is not None
+        name, data = downloaded(view)
+        got[kind] = data
+        assert name == {"csv": "flatclosure_scenarios.csv", "xlsx": "flatclosure_scenarios.xlsx",
+                        "html": "flatclosure_scenarios_report.html"}[kind]
+    csv = pd.read_csv(io.BytesIO(got["csv"]))
     assert list(csv["total"]) == list(view.table["total"])
-    assert "Flat closure alone as unlisted 19499 (fallback) *" in written[2].read_text()
-    assert pd.read_excel(written[1], sheet_name="comparison")["total"].tolist() == list(
+    assert "Flat closure alone as unlisted 19499 (fallback) *" in got["html"].decode()
+    assert pd.read_excel(io.BytesIO(got["xlsx"]), sheet_name="comparison")["total"].tolist() == list(
         view.table["total"])
-    before = written[0].read_bytes()
-    assert view.export("csv") is None and "already exists" in view.file_errors.message
-    assert written[0].read_bytes() == before
+    assert str(Path.cwd()) not in view.files.status.value + view.files.downloads.value[:400]

@@ -6,11 +6,12 @@ import argparse
 
 import pandas as pd
 
+from .. import limits
 from ..catalog import AMA_NOTICE, as_date, load_catalog
 from ..claims import ClaimLine, PricingContext, price_claim
-from ..errors import InputError
+from ..errors import InputError, clip
 from ..fees import fee_schedule
-from . import add_valuation_options, emit_json, resolve_date
+from . import add_valuation_options, emit_json, finite_arg, resolve_date, year_arg
 from .coverage import patient_cost, print_patient_cost
 
 
@@ -23,9 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     c = sub.add_parser("claim", help="allowed amount of a claim: LINE is CODE[-MOD...][xUNITS]")
     c.add_argument("lines", nargs="+", metavar="LINE")
     add_valuation_options(c)
-    c.add_argument("--payer-multiplier", type=float, default=1.0,
+    c.add_argument("--payer-multiplier", type=finite_arg, default=1.0,
                    help="commercial payment as a multiple of Medicare (default 1.0)")
-    c.add_argument("--modifier-22-percent", type=float, default=0.0,
+    c.add_argument("--modifier-22-percent", type=finite_arg, default=0.0,
                    help="uplift the payer grants for modifier 22, in percent (default 0)")
     c.add_argument("--ladder", default=None,
                    help="multiple-procedure ladder as shares, e.g. 1,0.5,0.25 (default Medicare's)")
@@ -42,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.set_defaults(func=run_claim)
 
     loc = sub.add_parser("localities", help="list the Medicare localities of a year")
-    loc.add_argument("--year", type=int, default=None)
+    loc.add_argument("--year", type=year_arg, default=None)
     loc.add_argument("--search", default="", help="filter by name or state")
     loc.add_argument("--json", action="store_true")
     loc.set_defaults(func=run_localities)
@@ -93,7 +94,7 @@ def _pairs(items: list[str], name: str) -> dict[str, str]:
     for item in items:
         code, sep, value = item.partition("=")
         if not sep or not code or not value:
-            raise InputError(name, f"{item!r} is not CODE=VALUE")
+            raise InputError(name, f"{clip(repr(item))} is not CODE=VALUE")
         out[code.strip().upper()] = value.strip()
     return out
 
@@ -102,7 +103,13 @@ def run_claim(args: argparse.Namespace) -> int:
     on = resolve_date(args)
     prices = {c: _amount(v) for c, v in _pairs(args.user_price, "--user-price").items()}
     comparators = _pairs(args.comparator, "--comparator")
+    limits.check_count("claim_lines", "LINE", len(args.lines))
     lines = []
+    on_claim = {ClaimLine.parse(text).code for text in args.lines}
+    for name, given in (("--user-price", prices), ("--comparator", comparators)):
+        for code in given:
+            if code not in on_claim:
+                raise InputError(name, f"{clip(code)} is not on the claim: the value would be ignored")
     for text in args.lines:
         ln = ClaimLine.parse(text)
         if ln.code in prices or ln.code in comparators:
@@ -140,16 +147,21 @@ def run_claim(args: argparse.Namespace) -> int:
 def _amount(text: str, name: str = "--user-price") -> float:
     try:
         value = float(text)
-    except ValueError as exc:
-        raise InputError(name, f"{text!r} is not a number") from exc
-    if value < 0 or value != value:
-        raise InputError(name, f"{text!r} must be zero or more")
-    return value
+    except ValueError:
+        raise InputError(name, f"{clip(repr(text))} is not a number") from None
+    if name == "--ladder":
+        if not 0 <= value <= 1:
+            raise InputError(name, f"{clip(repr(text))} must be a share between 0 and 1")
+        return value
+    return float(limits.check("amount_usd", name, value))
 
 
 def run_localities(args: argparse.Namespace) -> int:
     cat = load_catalog()
-    year = args.year or cat.default_year()
+    year = args.year if args.year is not None else cat.default_year()
+    if year not in cat.gpci_years():
+        raise InputError("--year", f"no GPCI file held for {year} (held: "
+                         f"{', '.join(str(y) for y in cat.gpci_years())})")
     t = cat.localities(year)
     if args.search:
         s = args.search.lower()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
+from .. import limits
 from ..catalog import AMA_NOTICE, load_catalog
-from ..errors import InputError
+from ..errors import InputError, clip
+from ..fileio import checked_path
 from ..scenarios import Scenario, compare, load, presets, presets_dir
 from . import emit_json
 
@@ -31,14 +34,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def parse_years(text: str | None) -> list[int] | None:
+    """'2019-2026' or '2020,2025': ASCII years within the 'year' limit, ranges in order and
+    no longer than 'years_in_range', checked before any range is expanded."""
     if not text:
         return None
     years: list[int] = []
     for part in text.split(","):
-        a, sep, b = part.strip().partition("-")
-        if not a.isdigit() or (sep and not b.isdigit()):
-            raise InputError("--years", f"{text!r} is not like 2019-2026 or 2020,2025")
-        years.extend(range(int(a), int(b) + 1) if sep else [int(a)])
+        m = re.fullmatch(r"\s*([0-9]{4})\s*(?:-\s*([0-9]{4}))?\s*", part)
+        if not m:
+            raise InputError("--years", f"{clip(repr(text))} is not like 2019-2026 or 2020,2025")
+        first = int(limits.check("year", "--years", int(m.group(1))))
+        last = int(limits.check("year", "--years", int(m.group(2) or first)))
+        if last < first:
+            raise InputError("--years", f"{first}-{last} runs backwards: write {last}-{first}")
+        limits.check_count("years_in_range", "--years", last - first + 1)
+        years.extend(range(first, last + 1))
+    limits.check_count("years_in_range", "--years", len(set(years)))
     held = load_catalog().years()
     bad = [y for y in years if y not in held]
     if bad:
@@ -52,17 +63,31 @@ def parse_localities(text: str | None) -> list[str | None] | None:
         return None
     from ..catalog import normalise_locality
 
-    return [None if p.strip().lower() == "national" else normalise_locality(p) for p in text.split(",")]
+    parts = text.split(",")
+    limits.check_count("localities", "--localities", len(parts))
+    known = set(load_catalog().gpci_table["locality_id"])
+    out: list[str | None] = []
+    for p in parts:
+        if p.strip().lower() == "national":
+            out.append(None)
+            continue
+        loc = normalise_locality(p)
+        if loc not in known:
+            raise InputError("--localities", f"{clip(loc)} is not a Medicare locality in any year "
+                             "held (list them with flatclosure localities)")
+        out.append(loc)
+    return out
 
 
 def resolve(files: list[str]) -> list[Scenario]:
+    limits.check_count("scenarios", "FILE", len(files))
     out = []
     for f in files:
-        p = Path(f)
+        p = checked_path(f, "FILE")
         if not p.exists() and not p.suffix and (presets_dir() / f"{f}.yaml").exists():
             p = presets_dir() / f"{f}.yaml"
         if not p.exists():
-            raise InputError("FILE", f"{f}: no such file or preset (see flatclosure scenario list)")
+            raise InputError("FILE", f"{clip(f)}: no such file or preset (see flatclosure scenario list)")
         out.append(load(p))
     return out
 

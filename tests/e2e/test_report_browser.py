@@ -37,3 +37,27 @@ def test_html_report_opens_without_errors(page: Any, tmp_path: Path) -> None:
     assert problems == []
     assert [c[4] for c in cells] == [money(v) for v in table["total"]]
     assert [c[0] for c in cells] == list(table["scenario"])
+
+
+def test_hostile_scenario_text_never_runs_in_the_report(page: Any, tmp_path: Path) -> None:
+    """A shared scenario's title closing the figure script (issue 11, item 1): no dialog opens,
+    the figures still draw, and the title reads back as the text it is."""
+    from flatclosure.scenarios import from_dict
+
+    title = "</script><script>alert(1)</script>"
+    hostile = from_dict({"title": title, "description": "<img src=x onerror=alert(2)>",
+                         "reference": "<svg onload=alert(3)>", "lines": ["19303-50"],
+                         "valuation": {"year": 2025}}, "hostile")
+    table = compare([hostile], years=[2024, 2025], localities=[None])
+    path = write_html(table, [hostile], tmp_path / "hostile.html")
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2",
+                           timeout=60_000)
+    page.wait_for_timeout(500)
+    titles = page.eval_on_selector_all("table.comparison tbody tr",
+                                       "rows => rows.map(r => r.cells[1].textContent)")
+    assert dialogs == []
+    assert titles == [title, title]
+    assert page.locator("img[src=x]").count() == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 
 from flatclosure import scenarios
 from flatclosure.claims import payment_parameters
-from flatclosure.widgets.scenario_view import DEFAULT_BASELINE, DEFAULT_PRESETS
+from flatclosure.widgets.scenario_compare import DEFAULT_BASELINE, DEFAULT_PRESETS
 
 from .browser import READ_PAGE, change_until, money, shots_dir, whole_page_screenshot
 
@@ -70,3 +71,34 @@ def test_scenarios_follow_the_payer_and_the_year(voila_url: str, page: Any) -> N
     assert shown_rows(page) == engine_rows(2020, average)
     whole_page_screenshot(page, shots_dir() / "voila-03_reimbursement_scenarios-2020-hcci.png")
     print(f"voila scenarios e2e {time.time() - t0:.1f} s")
+
+
+def test_files_come_by_upload_and_leave_as_downloads(voila_url: str, page: Any) -> None:
+    """No path box in the app (issue 11, items 2 and 3): a scenario file is uploaded from the
+    browser, the comparison comes back as a download, and no server path is shown."""
+    page.goto(f"{voila_url}/voila/render/03_reimbursement_scenarios.ipynb")
+    page.locator(".widget-upload").first.wait_for(timeout=90_000)
+    labels = page.eval_on_selector_all(
+        ".widget-text, .widget-textarea", "els => els.map(e => e.textContent + ' ' + "
+        "[...e.querySelectorAll('input, textarea')].map(i => i.placeholder).join(' '))")
+    assert not [t for t in labels if any(w in t.lower() for w in ("path", "folder"))]
+    text = ("title: Uploaded <b>closure</b>\ndescription: d\nreference: r\n"
+            "lines: ['14301-RT', '14301-LT-59']\nvaluation: {year: 2025}\n")
+    with page.expect_file_chooser(timeout=60_000) as chooser:
+        page.locator(".widget-upload").first.click()
+    chooser.value.set_files(
+        files=[{"name": "shared.yaml", "mimeType": "application/yaml", "buffer": text.encode()}])
+    expect(page.get_by_text("from shared.yaml and added it to the comparison")).to_be_visible(
+        timeout=60_000)
+    expect(page.locator("table.fc-table").first).to_contain_text("Uploaded <b>closure</b>",
+                                                                 timeout=60_000)
+    page.locator(".widget-button", has_text="CSV").click()
+    link = page.locator("a.fc-download", has_text="flatclosure_scenarios.csv")
+    link.wait_for(timeout=60_000)
+    with page.expect_download(timeout=60_000) as got:
+        link.click()
+    download = got.value
+    assert download.suggested_filename == "flatclosure_scenarios.csv"
+    body = Path(download.path()).read_text(encoding="utf-8")
+    assert "Uploaded <b>closure</b>" in body and body.startswith("scenario,title,")
+    assert str(Path.cwd()) not in page.content()
