@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .errors import FlatclosureError, InputError
-from .protocol import Condition, Rule, Ruleset, default_rules, procedure_facts
+from .protocol import Condition, Rule, Ruleset, default_diagnoses, default_rules, procedure_facts
 
 # the pricing context's controls (notebook 02's 'More options'); the surgery's facts are
 # labelled once, on their Procedure field (flatclosure/protocol/procedure.py)
@@ -75,6 +75,9 @@ VALUE_LABELS: dict[str, Mapping[Any, str]] = {
                            "Z42.1": "Z42.1 breast reconstruction (UNCONFIRMED)",
                            "none": "no encounter code"},
     "setting": {"facility": "hospital or ASC", "office": "office"},
+    # the C50 site characters, named in data/protocol/diagnoses.yaml
+    "cancer_site": {k: f"{v} (C50.{k}-)"
+                    for k, v in default_diagnoses().characters["site"].items()},
 }
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .protocol_view import ProtocolView
 
 L = FIELD_LABELS
+VIEW_LABELS = {"prior_surgery": "Prior related surgery?"}  # the view's own switch, not a fact
 
 # notebook 02 opens on a bilateral initial closure with a 45 sq cm transfer per side
 FIRST_PROCEDURE = {"mastectomy_code": "19303", "defect_area_cm2": 45.0, "repair_length_cm": 7.0,
@@ -60,8 +61,9 @@ def fact_control(name: str, f: Fact, value: Any, cat: Catalog) -> widgets.Widget
         return _toggle([(value_label(name, True) if name in ("same_surgeon",) else "yes", True),
                         (value_label(name, False) if name in ("same_surgeon",) else "no", False)],
                        value, "170px" if name == "same_surgeon" else "120px")
-    if f.kind == "choice" and len(f.choices) <= 3:
-        return _toggle([(value_label(name, k), k) for k in f.choices], value,
+    labels = [value_label(name, k) for k in f.choices]
+    if f.kind == "choice" and len(f.choices) <= 3 and max(map(len, labels)) <= 26:
+        return _toggle(list(zip(labels, f.choices, strict=True)), value,
                        "185px" if name == "stage" else "150px")
     if f.kind in ("choice", "optional_choice"):
         options = [(value_label(name, k), k) for k in f.choices]
@@ -105,7 +107,7 @@ def _context_controls(cat: Catalog, year: int) -> dict[str, widgets.Widget]:
 def _placed(name: str, control: widgets.Widget) -> widgets.Widget:
     """A control with its label beside it (toggles), or its own description (the others)."""
     if isinstance(control, widgets.ToggleButtons):
-        return labelled(L.get(name, name), control)
+        return labelled(VIEW_LABELS.get(name) or L.get(name, name), control)
     return control
 
 
