@@ -23,7 +23,8 @@ from .errors import InputError
 from .fees import fee_schedule
 from .labels import describe_when, field_label
 from .present.formatting import fmt_money
-from .protocol import Procedure, Rule, Ruleset, default_rules, recommend
+from .present.protocol_tables import line_codes
+from .protocol import Procedure, Rule, Ruleset, default_diagnoses, default_rules, recommend
 
 CARD_ROLES = ("protocol", "protocol_add_on", "fallback")
 CARD_FAMILIES_ALSO = ("mastectomy",)
@@ -117,9 +118,9 @@ def example_rows(year: int | None = None) -> list[ExampleRow]:
         rest = {k: v for k, v in doc["context"].items() if k != "date"}
         r = recommend(Procedure(**doc["procedure"]), PricingContext(on, **rest), catalog=cat,
                       alternatives=False)
-        rows.append(ExampleRow(str(doc["title"]), on, tuple(ln.line for ln in r.lines),
-                               tuple(" ".join(d.code for d in ln.diagnoses) for ln in r.lines),
-                               r.total))
+        pairs = line_codes(r)
+        rows.append(ExampleRow(str(doc["title"]), on, tuple(x for x, _ in pairs),
+                               tuple(dx for _, dx in pairs), r.total))
     return rows
 
 
@@ -132,7 +133,9 @@ def _example_table(year: int) -> list[str]:
                                                                   strict=True))
         out.append(f"<tr><td>{e(x.title)}</td><td>{cells}</td>"
                    f'<td class="num">{e(fmt_money(x.total))}</td></tr>')
-    return [*out, "</table>"]
+    notes = [f"{d.code} ({d.label}): UNCONFIRMED, chosen under '{field_label(d.choice)}'. "
+             f"{d.source}" for d in default_diagnoses().rules if d.unconfirmed and d.choice]
+    return [*out, "</table>", *(f'<p class="small assumption">{e(n)}</p>' for n in notes)]
 
 
 def _decision_rows(rules: Ruleset, on: dt.date) -> list[str]:
@@ -207,7 +210,7 @@ def render_card(year: int | None = None, rules: Ruleset | None = None) -> str:
     out += _decision_rows(rules, on)
     sources = [f"<li>{e(k)}: {e(v)}</li>" for k, v in rules.sources.items()]
     for name in ("cms-rvus", "cms-conversion-factors", "catalog-codes", "protocol-rules",
-                 "protocol-ncci-pairs"):
+                 "protocol-ncci-pairs", "protocol-diagnoses"):
         res = datapkg.resource(name)
         sources.append(f'<li data-resource="{e(name)}">{e(res.title)}: vintage {e(res.vintage)}; '
                        f"effective {e(res.effective)}</li>")

@@ -13,11 +13,16 @@ from ..catalog import AMA_NOTICE, as_date
 from ..claims import PricingContext
 from ..errors import InputError
 from ..present.formatting import fmt_money
-from ..present.protocol_tables import checklist, diagnoses_text
-from ..protocol import Fact, Procedure, ProtocolResult, procedure_facts, recommend
+from ..present.protocol_tables import checklist, diagnoses_text, line_codes
+from ..protocol import (
+    Fact,
+    Procedure,
+    ProtocolResult,
+    default_rules,
+    procedure_facts,
+    recommend,
+)
 from . import add_valuation_options, emit_json, resolve_date
-
-DEFAULT_MASTECTOMY = "19303"  # the CLI's default at the initial surgery (a simple mastectomy)
 
 
 def flag(name: str) -> str:
@@ -63,7 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def procedure_from_args(args: argparse.Namespace) -> Procedure:
     kw = {name: getattr(args, name) for name in procedure_facts()}
     if kw["mastectomy_code"] is None and kw["stage"] == "initial":
-        kw["mastectomy_code"] = DEFAULT_MASTECTOMY
+        kw["mastectomy_code"] = str(default_rules().settings["default_mastectomy_code"])
     kw["assumptions_off"] = frozenset(kw["assumptions_off"])
     return Procedure(**kw)
 
@@ -93,9 +98,8 @@ def _print(r: ProtocolResult) -> None:
     print(f"{c.context.on}  {c.context.setting}  {c.locality_name}  CF {c.conversion_factor}  "
           f"payer x{c.context.payer_multiplier:g}")
     print(f"{'line':<18} {'allowed':>11}  risk    diagnoses")
-    for ln in r.lines:
-        print(f"{ln.line:<18} {fmt_money(ln.allowed):>11}  {ln.denial_risk:<7} "
-              f"{' '.join(d.code for d in ln.diagnoses)}")
+    for ln, (_, codes) in zip(r.lines, line_codes(r), strict=True):
+        print(f"{ln.line:<18} {fmt_money(ln.allowed):>11}  {ln.denial_risk:<7} {codes}")
     print(f"TOTAL {fmt_money(r.total)}   (denial risk {r.denial_risk})")
     for b in r.bundled:
         print(f"not billed: {b.code} ({b.side}) - {b.reason}")

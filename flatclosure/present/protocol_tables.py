@@ -24,6 +24,11 @@ def diagnoses_text(ln: Any) -> str:
                      for d in ln.diagnoses)
 
 
+def line_codes(result: ProtocolResult) -> list[tuple[str, str]]:
+    """Each claim line with its ICD-10-CM codes only (the card's and the CLI's short form)."""
+    return [(ln.line, " ".join(d.code for d in ln.diagnoses)) for ln in result.lines]
+
+
 def claim_table(result: ProtocolResult, catalog: Catalog | None = None) -> pd.DataFrame:
     """One row per priced claim line: our description, side, diagnoses, amounts, denial risk."""
     cat = catalog or load_catalog()

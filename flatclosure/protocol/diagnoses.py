@@ -41,6 +41,7 @@ class DiagnosisRule:
     excludes1: tuple[str, ...]
     source: str
     unconfirmed: bool
+    choice: str | None = None  # the Procedure field choosing an UNCONFIRMED code
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,7 +69,8 @@ def _entry(raw: Any, i: int, sources: Mapping[str, str]) -> DiagnosisRule:
                          parse_conditions(raw.get("when"), f"{where}.when", _PATH), lines,
                          bool(raw.get("per_side", False)), int(raw["order"]),
                          tuple(str(x) for x in raw.get("excludes1", [])),
-                         str(sources[raw["source"]]), bool(raw.get("unconfirmed", False)))
+                         str(sources[raw["source"]]), bool(raw.get("unconfirmed", False)),
+                         raw.get("choice"))
 
 
 def load_diagnoses(root: Path | None = None) -> DiagnosisTable:
@@ -82,6 +84,15 @@ def load_diagnoses(root: Path | None = None) -> DiagnosisTable:
 @cache
 def default_diagnoses() -> DiagnosisTable:
     return load_diagnoses()
+
+
+def diagnosis_choices(facts: Mapping[str, Any], table: DiagnosisTable | None = None
+                      ) -> tuple[tuple[str, str], ...]:
+    """The UNCONFIRMED diagnosis choices in effect: (Procedure field, its value)."""
+    table = table or default_diagnoses()
+    return tuple(dict.fromkeys(
+        (r.choice, str(facts[r.choice])) for r in table.rules
+        if r.choice and all(c.holds(facts) for c in r.when)))
 
 
 def _applies(rule: DiagnosisRule, code: str, family: str, mastectomy: bool) -> bool:

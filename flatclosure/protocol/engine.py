@@ -12,7 +12,7 @@ from ..catalog import Catalog, CodeValues, load_catalog
 from ..claims import PricingContext, price_claim
 from ..errors import FlatclosureError, InputError, NoDataForDateError
 from .actions import ACTION_FUNCTIONS, Build, Draft
-from .diagnoses import line_diagnoses
+from .diagnoses import diagnosis_choices, line_diagnoses
 from .procedure import Procedure
 from .result import Alternative, ProtocolLine, ProtocolResult
 from .rules import Rule, Ruleset, default_rules
@@ -130,7 +130,8 @@ def _assumptions(b: Build) -> tuple[tuple[str, str], ...]:
                  "on" if r.switch else str(getattr(b.procedure, r.choice or "", "")))
                 for r in b.active if r.assumption and ("layout" not in r.then or any(
                     r.id in d.rule_ids for d in b.drafts)))
-    return out + tuple((s, "off") for s in sorted(b.procedure.assumptions_off))
+    return (out + diagnosis_choices(b.facts)
+            + tuple((s, "off") for s in sorted(b.procedure.assumptions_off)))
 
 
 @lru_cache(maxsize=4096)

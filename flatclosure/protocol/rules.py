@@ -313,8 +313,8 @@ def parse_rules(doc: Any, path: str, pairs: Iterable[Mapping[str, Any]] = (),
         if key not in doc:
             raise DataError(path, f"missing section {key!r}", field=key)
     settings = doc["settings"]
-    for key in ("unlisted_comparator", "default_prior_code", "risk_levels", "limits",
-                "distinct_modifiers"):
+    for key in ("unlisted_comparator", "default_prior_code", "default_mastectomy_code",
+                "risk_levels", "limits", "distinct_modifiers"):
         if key not in settings:
             raise DataError(path, "missing setting", field=f"settings.{key}")
     for name in settings["limits"]:

@@ -20,7 +20,7 @@ L = FIELD_LABELS
 VIEW_LABELS = {"prior_surgery": "Prior related surgery?"}  # the view's own switch, not a fact
 
 # notebook 02 opens on a bilateral initial closure with a 45 sq cm transfer per side
-FIRST_PROCEDURE = {"mastectomy_code": "19303", "defect_area_cm2": 45.0, "repair_length_cm": 7.0,
+FIRST_PROCEDURE = {"defect_area_cm2": 45.0, "repair_length_cm": 7.0,
                    "layered_closure": True,
                    "fat_cc": 100.0}
 PRIOR_FIELDS = ("days_since_surgery", "prior_code", "global_modifier")
@@ -84,6 +84,7 @@ def fact_control(name: str, f: Fact, value: Any, cat: Catalog) -> widgets.Widget
 def _first_values() -> dict[str, Any]:
     values = {n: f.default for n, f in Procedure.__dataclass_fields__.items()}
     values.update(FIRST_PROCEDURE, prior_code=default_rules().settings["default_prior_code"],
+                  mastectomy_code=default_rules().settings["default_mastectomy_code"],
                   unlisted_comparator=default_rules().settings["unlisted_comparator"])
     return values
 

@@ -19,7 +19,7 @@ from ..catalog import Catalog, load_catalog
 from ..claims import PricingContext
 from ..labels import SECOND_SIDE
 from ..present.formatting import fmt_money, fmt_prose, fmt_text
-from ..protocol import Procedure, ProtocolResult, recommend
+from ..protocol import Procedure, ProtocolResult, default_rules, recommend
 from .common import (
     CONTROL_STYLE,
     DESCRIPTION_COLUMN,
@@ -78,7 +78,8 @@ class Surgery:
         with_mastectomy = self.claim == "with_mastectomy"
         return Procedure(
             stage="initial" if with_mastectomy else "revision",
-            mastectomy_code="19303" if with_mastectomy else None, sides=self.sides,
+            mastectomy_code=str(default_rules().settings["default_mastectomy_code"])
+            if with_mastectomy else None, sides=self.sides,
             rearrangement=self.tissue_rearrangement,
             defect_area_cm2=self.area_sq_cm if self.tissue_rearrangement else 0.0,
             repair_length_cm=0.0 if self.tissue_rearrangement else self.length_cm,
