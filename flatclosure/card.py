@@ -154,6 +154,30 @@ def _decision_rows(rules: Ruleset, on: dt.date) -> list[str]:
     return out
 
 
+def _codes_table(codes: list[CardCode]) -> list[str]:
+    """The codes with their RVUs and national amounts (one row per code)."""
+    e = escape
+    out = [
+        '<table id="codes"><colgroup><col style="width:7%"><col style="width:33%">'
+        '<col style="width:13%"><col span="4" style="width:6%"><col span="2" style="width:5%">'
+        '<col span="2" style="width:8%"></colgroup>'
+        "<tr><th>Code</th><th>What it is (our words)</th><th>Size band</th>"
+        "<th>Work</th><th>PE fac</th><th>PE office</th><th>MP</th><th>Global</th><th>Bilat</th>"
+        "<th>Facility</th><th>Office</th></tr>"]
+    for c in codes:
+        plus = "+" if c.role == "protocol_add_on" else ""
+        out.append(
+            f'<tr data-code="{e(c.code)}"><td class="code">{plus}{e(c.code)}</td>'
+            f"<td>{e(c.description)}</td><td>{e(c.size_band)}</td>"
+            f'<td class="num">{c.work_rvu:.2f}</td><td class="num">{c.fac_pe_rvu:.2f}</td>'
+            f'<td class="num">{c.nonfac_pe_rvu:.2f}</td><td class="num">{c.mp_rvu:.2f}</td>'
+            f"<td>{e(c.global_days)}</td><td>{e(c.bilat_surg)}</td>"
+            f'<td class="num amount-facility">{e(_money(c.facility_amount, _not_priced(c)))}</td>'
+            f'<td class="num amount-office">{e(_money(c.office_amount, _not_priced(c)))}</td></tr>'
+        )
+    return out
+
+
 def _money(v: float | None, why: str) -> str:
     return f"${v:,.2f}" if v is not None else why
 
@@ -218,23 +242,7 @@ def render_card(year: int | None = None, rules: Ruleset | None = None) -> str:
             *sources, "</ul>", f'<p id="ama-notice" class="small">{e(AMA_NOTICE)}</p>',
             "</div><div>",
             "<h2>Codes, RVUs and national amounts</h2>",
-            '<table id="codes"><colgroup><col style="width:7%"><col style="width:33%">'
-            '<col style="width:13%"><col span="4" style="width:6%"><col span="2" style="width:5%">'
-            '<col span="2" style="width:8%"></colgroup>'
-            "<tr><th>Code</th><th>What it is (our words)</th><th>Size band</th>"
-            "<th>Work</th><th>PE fac</th><th>PE office</th><th>MP</th><th>Global</th><th>Bilat</th>"
-            "<th>Facility</th><th>Office</th></tr>"]
-    for c in codes:
-        plus = "+" if c.role == "protocol_add_on" else ""
-        out.append(
-            f'<tr data-code="{e(c.code)}"><td class="code">{plus}{e(c.code)}</td>'
-            f"<td>{e(c.description)}</td><td>{e(c.size_band)}</td>"
-            f'<td class="num">{c.work_rvu:.2f}</td><td class="num">{c.fac_pe_rvu:.2f}</td>'
-            f'<td class="num">{c.nonfac_pe_rvu:.2f}</td><td class="num">{c.mp_rvu:.2f}</td>'
-            f"<td>{e(c.global_days)}</td><td>{e(c.bilat_surg)}</td>"
-            f'<td class="num amount-facility">{e(_money(c.facility_amount, _not_priced(c)))}</td>'
-            f'<td class="num amount-office">{e(_money(c.office_amount, _not_priced(c)))}</td></tr>'
-        )
+            *_codes_table(codes)]
     comparator = e(str(rules.settings["unlisted_comparator"]))
     docs = list(dict.fromkeys(x for r in rules.rules if r.in_force(on)
                               for x in (r.then.get("document") or [])))

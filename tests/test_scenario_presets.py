@@ -76,3 +76,20 @@ def test_the_new_code_stays_below_the_threshold() -> None:
     r = evaluate(PRESETS["10_new_afc_code"], year=2025)
     assert not r.pool.threshold_exceeded and r.pool.budget_neutrality_factor == 1.0
     assert any("illustrative" in n for n in r.notes)
+
+
+def test_claim_for_scenario_prices_in_the_scenarios_context() -> None:
+    from flatclosure.claims import PricingContext
+    from flatclosure.errors import InputError
+    from flatclosure.scenarios import claim_for_scenario
+
+    # worked example 2 (1835.02); the scenario's payer pays 122% of Medicare on each line:
+    # 940.312755 x 1.5 x 1.22 = 1720.772342 -> 1720.77; 849.095625 x 0.5 x 1.22 = 517.948331
+    # -> 517.95 (the LT line 0.00); total 2238.72
+    proc = {"mastectomy_code": "19303", "defect_area_cm2": 40, "closure_as": "true_transfer"}
+    assert claim_for_scenario(proc, PricingContext("2025-06-01")).total == 1835.02
+    assert claim_for_scenario(proc, PricingContext("2025-06-01", payer_multiplier=1.22)
+                              ).total == 2238.72
+    with pytest.raises(InputError) as exc:
+        claim_for_scenario({"date": "2025-01-01"}, PricingContext("2025-06-01"))
+    assert exc.value.field == "procedure.date"
