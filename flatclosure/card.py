@@ -18,11 +18,14 @@ from pathlib import Path
 
 from . import datapkg
 from .catalog import AMA_NOTICE, load_catalog
+from .claims import PricingContext
 from .errors import InputError
 from .fees import fee_schedule
 from .fileio import confirm_written, writable, write_atomically
 from .labels import describe_when, field_label
-from .protocol import Rule, Ruleset, default_rules
+from .present.formatting import fmt_money
+from .present.protocol_tables import line_codes
+from .protocol import Procedure, Rule, Ruleset, default_diagnoses, default_rules, recommend
 
 CARD_ROLES = ("protocol", "protocol_add_on", "fallback")
 CARD_FAMILIES_ALSO = ("mastectomy",)
@@ -54,6 +57,8 @@ def _band(info_min: float | None, info_max: float | None, step: float | None, un
         return ""
     if step:
         return f"each further {step:g} {unit} past {info_min:g}"
+    if info_max is None:
+        return f"over {info_min:g} {unit}"
     return f"over {info_min:g} to {info_max:g} {unit}" if info_min else f"up to {info_max:g} {unit}"
 
 
@@ -86,6 +91,92 @@ def card_codes(year: int) -> tuple[dt.date, list[CardCode]]:
             office_amount=None if o["price"] != o["price"] else float(o["price"]),
         ))
     return on, rows
+
+
+EXAMPLES_DIR = Path(__file__).parents[1] / "data" / "protocol" / "examples"
+
+
+@dataclass(frozen=True)
+class ExampleRow:
+    """One worked example (``data/protocol/examples``) priced on the card's date."""
+
+    title: str
+    on: dt.date
+    lines: tuple[str, ...]
+    diagnoses: tuple[str, ...]  # per line: its ICD-10-CM codes
+    total: float
+
+
+def example_rows(year: int | None = None) -> list[ExampleRow]:
+    """The worked examples re-priced on the card's date by the engine (same rules, same data)."""
+    import yaml
+
+    cat = load_catalog()
+    on = cat.date_for_year(cat.default_year() if year is None else int(year))
+    rows = []
+    for path in sorted(EXAMPLES_DIR.glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        rest = {k: v for k, v in doc["context"].items() if k != "date"}
+        r = recommend(Procedure(**doc["procedure"]), PricingContext(on, **rest), catalog=cat,
+                      alternatives=False)
+        pairs = line_codes(r)
+        rows.append(ExampleRow(str(doc["title"]), on, tuple(x for x, _ in pairs),
+                               tuple(dx for _, dx in pairs), r.total))
+    return rows
+
+
+def _example_table(year: int) -> list[str]:
+    e = escape
+    out = ['<table id="examples"><tr><th>Worked example</th><th>Claim lines (ICD-10-CM)</th>'
+           "<th>Total</th></tr>"]
+    for x in example_rows(year):
+        cells = "<br>".join(f"{e(ln)} ({e(dx)})" for ln, dx in zip(x.lines, x.diagnoses,
+                                                                  strict=True))
+        out.append(f"<tr><td>{e(x.title)}</td><td>{cells}</td>"
+                   f'<td class="num">{e(fmt_money(x.total))}</td></tr>')
+    notes = [f"{d.code} ({d.label}): UNCONFIRMED, chosen under '{field_label(d.choice)}'. "
+             f"{d.source}" for d in default_diagnoses().rules if d.unconfirmed and d.choice]
+    return [*out, "</table>", *(f'<p class="small assumption">{e(n)}</p>' for n in notes)]
+
+
+def _decision_rows(rules: Ruleset, on: dt.date) -> list[str]:
+    """One row per rule in force: its conditions in plain words, its title, its risk."""
+    e = escape
+    out = []
+    for r in rules.rules:
+        if not r.in_force(on):
+            continue
+        risk = r.risk.level if r.risk else ""
+        flag = (" (assumption: " + e(_assumption_note(r)) + ")") if r.assumption else ""
+        cls = ' class="assumption"' if r.assumption else ""
+        out.append(f'<tr{cls} data-rule="{e(r.id)}"><td>{e(describe_when(r))}</td>'
+                   f'<td>{e(r.title)}{flag} <span class="rid">[{e(r.id)}]</span></td>'
+                   f"<td>{e(risk)}</td></tr>")
+    return out
+
+
+def _codes_table(codes: list[CardCode]) -> list[str]:
+    """The codes with their RVUs and national amounts (one row per code)."""
+    e = escape
+    out = [
+        '<table id="codes"><colgroup><col style="width:7%"><col style="width:33%">'
+        '<col style="width:13%"><col span="4" style="width:6%"><col span="2" style="width:5%">'
+        '<col span="2" style="width:8%"></colgroup>'
+        "<tr><th>Code</th><th>What it is (our words)</th><th>Size band</th>"
+        "<th>Work</th><th>PE fac</th><th>PE office</th><th>MP</th><th>Global</th><th>Bilat</th>"
+        "<th>Facility</th><th>Office</th></tr>"]
+    for c in codes:
+        plus = "+" if c.role == "protocol_add_on" else ""
+        out.append(
+            f'<tr data-code="{e(c.code)}"><td class="code">{plus}{e(c.code)}</td>'
+            f"<td>{e(c.description)}</td><td>{e(c.size_band)}</td>"
+            f'<td class="num">{c.work_rvu:.2f}</td><td class="num">{c.fac_pe_rvu:.2f}</td>'
+            f'<td class="num">{c.nonfac_pe_rvu:.2f}</td><td class="num">{c.mp_rvu:.2f}</td>'
+            f"<td>{e(c.global_days)}</td><td>{e(c.bilat_surg)}</td>"
+            f'<td class="num amount-facility">{e(_money(c.facility_amount, _not_priced(c)))}</td>'
+            f'<td class="num amount-office">{e(_money(c.office_amount, _not_priced(c)))}</td></tr>'
+        )
+    return out
 
 
 def _money(v: float | None, why: str) -> str:
@@ -135,24 +226,16 @@ def render_card(year: int | None = None, rules: Ruleset | None = None) -> str:
         f'<span id="release">{e(rel.release_id)}</span> ({e(rel.label)}), in force from '
         f'<span id="date">{on.isoformat()}</span>; conversion factor '
         f'<span id="cf">{cf:.4f}</span>. Generated by flatclosure from its rules and data; '
-        f'a guide for billing staff, not coding advice. Rows in <i>italics</i> are UNCONFIRMED '
+        f'a guide for billing staff, not coding or legal advice. Rows in <i>italics</i> are UNCONFIRMED '
         f'assumptions.</p>',
         '<div class="grid"><div>',
         "<h2>Decision table</h2>",
         '<table id="decisions"><tr><th>When</th><th>Then (rule)</th><th>Risk</th></tr>',
     ]
-    for r in rules.rules:
-        if not r.in_force(on):
-            continue
-        risk = r.then.get("risk", {}).get("level", "") if isinstance(r.then.get("risk"), dict) else ""
-        flag = (" (assumption: " + e(_assumption_note(r)) + ")") if r.assumption else ""
-        cls = ' class="assumption"' if r.assumption else ""
-        out.append(f'<tr{cls} data-rule="{e(r.id)}"><td>{e(describe_when(r))}</td>'
-                   f'<td>{e(r.title)}{flag} <span class="rid">[{e(r.id)}]</span></td>'
-                   f"<td>{e(risk)}</td></tr>")
+    out += _decision_rows(rules, on)
     sources = [f"<li>{e(k)}: {e(v)}</li>" for k, v in rules.sources.items()]
     for name in ("cms-rvus", "cms-conversion-factors", "catalog-codes", "protocol-rules",
-                 "protocol-ncci-pairs"):
+                 "protocol-ncci-pairs", "protocol-diagnoses"):
         res = datapkg.resource(name)
         sources.append(f'<li data-resource="{e(name)}">{e(res.title)}: vintage {e(res.vintage)}; '
                        f"effective {e(res.effective)}</li>")
@@ -160,23 +243,7 @@ def render_card(year: int | None = None, rules: Ruleset | None = None) -> str:
             *sources, "</ul>", f'<p id="ama-notice" class="small">{e(AMA_NOTICE)}</p>',
             "</div><div>",
             "<h2>Codes, RVUs and national amounts</h2>",
-            '<table id="codes"><colgroup><col style="width:7%"><col style="width:33%">'
-            '<col style="width:13%"><col span="4" style="width:6%"><col span="2" style="width:5%">'
-            '<col span="2" style="width:8%"></colgroup>'
-            "<tr><th>Code</th><th>What it is (our words)</th><th>Size band</th>"
-            "<th>Work</th><th>PE fac</th><th>PE office</th><th>MP</th><th>Global</th><th>Bilat</th>"
-            "<th>Facility</th><th>Office</th></tr>"]
-    for c in codes:
-        plus = "+" if c.role == "protocol_add_on" else ""
-        out.append(
-            f'<tr data-code="{e(c.code)}"><td class="code">{plus}{e(c.code)}</td>'
-            f"<td>{e(c.description)}</td><td>{e(c.size_band)}</td>"
-            f'<td class="num">{c.work_rvu:.2f}</td><td class="num">{c.fac_pe_rvu:.2f}</td>'
-            f'<td class="num">{c.nonfac_pe_rvu:.2f}</td><td class="num">{c.mp_rvu:.2f}</td>'
-            f"<td>{e(c.global_days)}</td><td>{e(c.bilat_surg)}</td>"
-            f'<td class="num amount-facility">{e(_money(c.facility_amount, _not_priced(c)))}</td>'
-            f'<td class="num amount-office">{e(_money(c.office_amount, _not_priced(c)))}</td></tr>'
-        )
+            *_codes_table(codes)]
     comparator = e(str(rules.settings["unlisted_comparator"]))
     docs = list(dict.fromkeys(x for r in rules.rules if r.in_force(on)
                               for x in (r.then.get("document") or [])))
@@ -186,6 +253,8 @@ def render_card(year: int | None = None, rules: Ruleset | None = None) -> str:
         f"reduced; the highest-priced procedure is paid 100%, the next ones 50%. 19499 is priced "
         f"by the payer from the records (the workbook values it like {comparator}). Inside a "
         f"global period, 78 pays the intra-operative share only.</p>",
+        "<h2>Worked examples, national, facility (claim lines with their diagnoses)</h2>",
+        *_example_table(year),
         "<h2>Documentation checklist</h2>", '<ul id="checklist">',
         *[f"<li>{e(x)}</li>" for x in docs],
         "</ul></div></div></body></html>",

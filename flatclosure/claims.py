@@ -223,10 +223,25 @@ class _Work:
     rules: list[RuleNote] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     rank: int | None = None
+    partner: _Work | None = None  # the other side of an RT/LT pair paid on this line
 
     def apply(self, rule: str, factor: float, text: str) -> None:
         self.amount *= factor
         self.rules.append(RuleNote(rule, text, factor))
+
+
+def _charge(w: _Work) -> float | None:
+    """The charge the allowed amount is compared with: for an RT/LT pair paid as one bilateral
+    procedure, both sides' charges (RVU file, bilateral indicator definitions: 'the lower of
+    the total actual charge for both sides and 100% [or 150%] of the fee schedule amount')."""
+    if w.partner is None:
+        return w.line.charge
+    if w.line.charge is None or w.partner.line.charge is None:
+        if (w.line.charge is None) != (w.partner.line.charge is None):
+            w.warnings.append(f"{w.line.code}: a charge is given for one side only; the lower-of-"
+                              "charge rule needs both sides' charges and is not applied")
+        return None
+    return w.line.charge + w.partner.line.charge
 
 
 def _unit_amount(line: ClaimLine, v: CodeValues, ctx: PricingContext, cat: Catalog,
@@ -344,6 +359,7 @@ def price_claim(lines: list[ClaimLine] | list[str], context: PricingContext,
                 w.rules = [r for r in w.rules if r.rule != "units"]
             if partner is not None:
                 paired.add(partner.index)
+                w.partner = partner
                 # the pair is paid as one procedure: the first line carries it, the other shows 0
                 partner.amount = 0.0
                 partner.rules.append(RuleNote("bilateral", f"paid on line {w.line} as one bilateral "
@@ -444,10 +460,11 @@ def price_claim(lines: list[ClaimLine] | list[str], context: PricingContext,
         if ctx.payer_multiplier != 1.0:
             w.apply("payer-multiplier", ctx.payer_multiplier,
                     f"payer pays {ctx.payer_multiplier:.0%} of Medicare")
-        if w.line.charge is not None and w.line.charge < w.amount:
-            w.rules.append(RuleNote("charge", f"charge {w.line.charge:.2f} is below the allowed "
-                                    "amount: the lower is paid", w.line.charge / w.amount))
-            w.amount = float(w.line.charge)
+        charge = _charge(w)
+        if charge is not None and charge < w.amount:
+            w.rules.append(RuleNote("charge", f"charge {charge:.2f} is below the allowed "
+                                    "amount: the lower is paid", charge / w.amount))
+            w.amount = float(charge)
         priced.append(PricedLine(w.line, w.values.release_id, w.unit_amount,
                                  float(round_cents(w.amount)), tuple(w.rules), tuple(w.warnings), w.rank))
     total = float(round_cents(sum(pl.allowed for pl in priced)))

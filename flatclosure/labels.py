@@ -13,51 +13,44 @@ from collections.abc import Mapping
 from typing import Any
 
 from .errors import FlatclosureError, InputError
-from .protocol import Condition, Rule, Ruleset, default_rules
+from .protocol import Condition, Rule, Ruleset, default_diagnoses, default_rules, procedure_facts
 
-# ProcedureAttributes field -> the label of its control in notebook 02
-FIELD_LABELS: dict[str, str] = {
-    "stage": "Stage",
-    "sides": "Sides",
-    "mastectomy_code": "Mastectomy code",
-    "rearrangement": "Tissue rearranged?",
-    "closure_as": "Code the closure as",
-    "defect_area_cm2": "Defect area per side (sq cm)",
-    "repair_length_cm": "Repair length per side (cm)",
-    "fat_grafting": "Fat grafting?",
-    "fat_cc": "Fat injected per side (cc)",
-    "skin_excision": "Excess skin excised?",
-    "liposuction": "Liposuction contouring?",
-    "same_surgeon": "Who closes",
-    "days_since_surgery": "Days since that surgery",
-    "prior_code": "Prior surgery's code",
-    "global_modifier": "Inside its global period",
-    "bilateral_convention": "Both sides billed as",
-    "distinct_modifier": "Distinct-procedure modifier",
+# the pricing context's controls (notebook 02's 'More options'); the surgery's facts are
+# labelled once, on their Procedure field (flatclosure/protocol/procedure.py)
+CONTEXT_LABELS: dict[str, str] = {
     "date": "Year of surgery or exact date",
     "setting": "Setting",
     "locality": "Locality",
     "payer_multiplier": "Payer pays (x Medicare)",
     "qualifying_apm": "Conversion factor",
     "modifier_22_percent": "Modifier 22 uplift (%)",
-    "unlisted_comparator": "19499 valued like",
-    "assumptions_off": "Assumptions you can switch",
 }
+FIELD_LABELS: dict[str, str] = {
+    **{name: f.label for name, f in procedure_facts().items()}, **CONTEXT_LABELS}
 # the rules' derived facts, which have no control of their own
 FACT_LABELS: dict[str, str] = {
     "bilateral": "both sides",
     "inside_global": "inside the prior surgery's global period",
     "has_closure": "a closure is coded",
+    "distinct": "a distinctness is stated",
+    "repair_level": "repair level (CPT 2020)",
 }
 CLOSURE_AS: dict[str, str] = {
-    "protocol": "the protocol's codes (1430X with rearrangement, 1310X without)",
+    "protocol": "what the rules decide (included in the mastectomy for its surgeon; 1430X, 1310X "
+                "or 1203X otherwise)",
+    "true_transfer": "a documented true tissue transfer (1430X) beside the mastectomy",
     "unlisted": "unlisted breast procedure 19499 (fallback)",
     "mastectomy_22": "modifier 22 on the mastectomy, no closure code",
 }
-BILATERAL_CONVENTIONS: dict[str, str] = {
-    "rt_lt": "RT and LT lines, 59 on the second side",
-    "modifier_50": "one line per code, modifier 50",
-    "summed": "both sides' sizes added on one line",
+SECOND_SIDE: dict[str, str] = {
+    "rt_lt": "RT and LT lines",
+    "modifier_50": "one line with modifier 50",
+    "rt_lt_distinct": "LT with 59/XS (a separate site)",
+}
+DISTINCTNESS: dict[str, str] = {
+    "none": "not distinct (same incision, same session)",
+    "separate_site": "a separate site or incision",
+    "separate_encounter": "a separate encounter",
 }
 GLOBAL_MODIFIERS: dict[str, str] = {
     "": "not chosen",
@@ -69,16 +62,36 @@ VALUE_LABELS: dict[str, Mapping[Any, str]] = {
     "stage": {"initial": "initial, at the mastectomy", "revision": "revision, later"},
     "same_surgeon": {True: "the same surgeon", False: "a different surgeon"},
     "closure_as": CLOSURE_AS,
-    "bilateral_convention": BILATERAL_CONVENTIONS,
+    "second_side": SECOND_SIDE,
+    "distinctness": DISTINCTNESS,
+    "distinct_modifier": {"X": "the X modifier naming it (XS, XE)", "59": "59"},
     "global_modifier": GLOBAL_MODIFIERS,
+    "diagnosis": {"cancer": "breast cancer, still treated", "history": "history of breast cancer",
+                  "risk_reducing": "risk-reducing (no cancer)"},
+    "revision_problem": {"contour_deformity": "contour deformity", "asymmetry": "asymmetry",
+                         "scar": "scar", "hypertrophic_scar": "raised scar",
+                         "excess_skin": "excess skin (dog ears)"},
+    "revision_encounter": {"Z42.8": "Z42.8 other reconstructive surgery (UNCONFIRMED)",
+                           "Z42.1": "Z42.1 breast reconstruction (UNCONFIRMED)",
+                           "none": "no encounter code"},
     "setting": {"facility": "hospital or ASC", "office": "office"},
+    # the C50 site characters, named in data/protocol/diagnoses.yaml
+    "cancer_site": {k: f"{v} (C50.{k}-)"
+                    for k, v in default_diagnoses().characters["site"].items()},
 }
+
+
+def value_label(name: str, value: Any) -> str:
+    """A field value in plain words (the value itself when it has no label)."""
+    return VALUE_LABELS.get(name, {}).get(value, str(value))
+
+
 _SYMBOLS = {"eq": "", "ne": "not ", "in": "one of ", "gt": "> ", "gte": ">= ", "lt": "< ",
             "lte": "<= "}
 
 
 def field_label(name: str) -> str:
-    """The on-screen label of an attribute (the name itself if it has no control)."""
+    """The on-screen label of a field (the name itself if it has no control)."""
     return FIELD_LABELS.get(name, name)
 
 
@@ -93,7 +106,7 @@ def describe_condition(cond: Condition) -> str:
     """One condition in plain words: 'Code the closure as: modifier 22 on the mastectomy, ...'."""
     if cond.fact in FACT_LABELS and isinstance(cond.value, bool) and cond.op == "eq":
         return FACT_LABELS[cond.fact] if cond.value else "not " + FACT_LABELS[cond.fact]
-    label = field_label(cond.fact).rstrip("?")
+    label = FACT_LABELS.get(cond.fact, field_label(cond.fact)).rstrip("?")
     return f"{label}: {_SYMBOLS[cond.op]}{_value(cond.fact, cond.value)}"
 
 

@@ -416,12 +416,43 @@ def _prices(where: str, d: Mapping[str, Any], lines: Sequence[str],
     return user_prices, comparators
 
 
+def claim_attributes(procedure: Mapping[str, Any]) -> Any:
+    """The protocol's Procedure from a scenario's procedure fields; an unknown key (the valuation
+    fields among them: they come from the scenario's valuation) is refused by name."""
+    from .protocol import Procedure, procedure_facts
+
+    known = procedure_facts()
+    kw: dict[str, Any] = {}
+    for key, value in procedure.items():
+        if key not in known:
+            raise InputError(f"procedure.{key}", f"not a procedure fact (known: "
+                             f"{', '.join(sorted(known))})")
+        kw[key] = (value if isinstance(value, list | tuple | set | frozenset) else [value]) \
+            if known[key].kind == "switches" else value
+    return Procedure(**kw)
+
+
+def claim_for_scenario(procedure: Mapping[str, Any], ctx: PricingContext,
+                       catalog: Catalog | None = None) -> ClaimResult:
+    """The protocol's claim for a scenario's procedure, priced in the scenario's own context
+    (which may carry a budget-neutrality factor): the same engine as notebook 02 and the CLI."""
+    from .protocol import recommend
+
+    result = recommend(claim_attributes(procedure), ctx, catalog=catalog or load_catalog(),
+                       alternatives=False)
+    return replace(result.claim, warnings=result.warnings)
+
+
 def _check_procedure(where: str, procedure: Mapping[str, Any]) -> None:
-    """Validate the procedure by the protocol's own attribute rules (the valuation comes later)."""
-    from .protocol import claim_attributes
+    """Validate the procedure by the protocol's own field rules and checks (on the default date;
+    each valuation year is checked again when the scenario is evaluated)."""
+    from .protocol import default_rules
+    from .protocol.engine import check
 
     try:
-        claim_attributes(procedure)
+        cat = load_catalog()
+        check(claim_attributes(procedure), PricingContext(cat.default_date()), cat,
+              default_rules())
     except InputError as exc:
         name = exc.field if exc.field.startswith("procedure.") else f"procedure.{exc.field}"
         raise ScenarioError(where, name, exc.problem) from exc
@@ -707,9 +738,7 @@ def evaluate_paths(s: Scenario, year: int | None = None, new_code: Any = None,
 
 
 def _protocol_claim(s: Scenario, ctx: PricingContext, cat: Catalog) -> ClaimResult:
-    from . import protocol
-
-    return protocol.claim_for_scenario(dict(s.procedure), ctx, cat)
+    return claim_for_scenario(dict(s.procedure), ctx, cat)
 
 
 SCENARIO_GROUPS = ("Mastectomy", "Flat closure", "Fallback", "New code", "Breast-mound reconstruction")

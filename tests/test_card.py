@@ -72,6 +72,7 @@ def test_card_codes_and_amounts_match_the_engine(year: int) -> None:
     assert card.ids["release"] == cat.release_on(on).release_id
     assert float(card.ids["cf"]) == cat.conversion_factor(on)
     expected_codes = {"14000", "14001", "14301", "14302", "13100", "13101", "13102", "15771", "15772",
+                      "12031", "12032", "12034", "12035", "12036", "12037",
                       "19499", "15839", "15877", "19301", "19302", "19303", "19305", "19306", "19307"}
     assert set(card.codes) == expected_codes
     for code, cells in card.codes.items():
@@ -103,8 +104,20 @@ def test_card_holds_rules_notice_and_no_scripts() -> None:
     assert "Code the closure as: modifier 22 on the mastectomy, no closure code" in html
     assert "closure as = " not in html and "mastectomy_22" not in html
     assert "(assumption: can be switched off under &#x27;More pricing options and assumptions&#x27;)" in html
-    assert "(assumption: chosen under &#x27;Both sides billed as&#x27;)" in html
+    assert "(assumption: chosen under &#x27;Second side of a per-defect code&#x27;)" in html
     assert "ncci_pairs" not in html and "fat_grafting_revision_only" not in html
+
+
+def test_card_shows_the_worked_examples_with_their_diagnoses() -> None:
+    from flatclosure.card import example_rows
+
+    html = render_card(2025)
+    rows = {r.title: r for r in example_rows(2025)}
+    golden = rows["Both sides, different surgeon, complex repair (lengths added)"]
+    # 13101 7.40 x 32.3465 = 239.36 + 13102 x7 2.14 x 7 x 32.3465 = 484.55 -> 723.91
+    assert golden.lines == ("13101", "13102x7") and golden.total == 723.91
+    assert "13102x7 (C50.911 C50.912)" in html and "$723.91" in html
+    assert len(rows) >= 12
 
 
 def test_card_refuses_a_year_not_held(tmp_path: Path) -> None:

@@ -92,7 +92,7 @@ def test_committed_extracts_are_exactly_what_the_build_makes(data_copy: Path) ->
     for name in ("rvus.csv", "gpci.csv"):
         (data_copy / "cms" / name).unlink()
     counts = cms.build(SHARED_CMS, data_copy)
-    assert counts == {"rvu_rows": 403, "gpci_rows": 778}  # 388 + 15 releases of 99213
+    assert counts == {"rvu_rows": 493, "gpci_rows": 778}  # 388 + 15 releases x (99213, 12031-12037)
     for name in ("rvus.csv", "gpci.csv"):
         committed = Path(__file__).resolve().parents[1] / "data" / "cms" / name
         assert filecmp.cmp(data_copy / "cms" / name, committed, shallow=False), name

@@ -33,23 +33,24 @@ def test_letter_writes_an_editable_word_appeal(tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "appeal.docx"
     assert main(["letter", "--kind", "appeal", "--plan", "individual", "--reason", "cosmetic",
-                 "--stage", "revision", "--area-cm2", "45", "--date", "2025-06-01",
-                 "--diagnosis", "Z90.13", "--diagnosis", "Z85.3", "--out", str(out)]) == 0
+                 "--stage", "revision", "--defect-area-cm2", "45", "--date", "2025-06-01",
+                 "--diagnosis", "history", "--out", str(out)]) == 0
     assert "wrote" in capsys.readouterr().out
     d = docx.Document(str(out))
     text = "\n".join([p.text for p in d.paragraphs] +
                      [c.text for t in d.tables for r in t.rows for c in r.cells])
-    for s in ("14301-RT", "14301-LT-59", "Z90.13", "Z85.3", "42 U.S.C. 300gg-52",
+    # the protocol's own diagnoses, per line (issue 9): acquired absence by side, history of cancer
+    for s in ("14301-RT", "14301-LT", "Z90.11", "Z90.12", "Z85.3", "42 U.S.C. 300gg-52",
               "not legal advice", "[PATIENT NAME]", "4 months"):
         assert s in text
 
 
 @pytest.mark.parametrize("argv, message", [
     (["letter", "--kind", "appeal", "--plan", "employer", "--out", "x.docx"], "--reason"),
-    (["letter", "--kind", "prior-auth", "--plan", "employer", "--area-cm2", "45",
+    (["letter", "--kind", "prior-auth", "--plan", "employer", "--defect-area-cm2", "45",
       "--out", "x.txt"], "--out"),
-    (["letter", "--kind", "prior-auth", "--plan", "employer", "--area-cm2", "45",
-      "--diagnosis", "Z99.89", "--out", "x.docx"], "CODE=label"),
+    (["letter", "--kind", "prior-auth", "--plan", "employer", "--defect-area-cm2", "45",
+      "--icd", "Z99.89", "--out", "x.docx"], "CODE=label"),
     (["coverage", "--plan", "tricare"], "invalid choice"),
     (["claim", "14301", "--patient", "opted_out"], "invalid choice"),
     (["claim", "14301", "--year", "2025", "--patient", "--deductible-met", "5000"],
@@ -79,10 +80,10 @@ def test_claim_patient_cost_beside_the_allowed_amount(capsys: pytest.CaptureFixt
     assert main(argv) == 0 and "patient" not in capsys.readouterr().out  # unchanged without it
 
 
-def test_a_letter_without_diagnoses_leaves_a_visible_blank(tmp_path: Path) -> None:
+def test_a_letter_carries_the_protocols_diagnoses(tmp_path: Path) -> None:
     out = tmp_path / "prior.html"
-    assert main(["letter", "--kind", "prior-auth", "--plan", "medicaid", "--area-cm2", "45",
-                 "--length-cm", "7", "--year", "2025", "--out", str(out)]) == 0
+    assert main(["letter", "--kind", "prior-auth", "--plan", "medicaid", "--defect-area-cm2", "45",
+                 "--repair-length-cm", "7", "--year", "2025", "--out", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
-    assert '<span class="fc-blank">[DIAGNOSIS CODES: choose what the record supports]</span>' in page
+    assert "C50.911" in page and "C50.912" in page  # the cancer, side by side
     assert "State rules decide" in page and "42 CFR 431.206" in page and "19303-50" in page

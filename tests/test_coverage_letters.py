@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -12,6 +13,7 @@ import docx
 import pytest
 from docx.enum.text import WD_COLOR_INDEX
 
+from flatclosure.claims import PricingContext
 from flatclosure.coverage import (
     DISCLAIMER,
     CoverageClaim,
@@ -25,7 +27,7 @@ from flatclosure.coverage import (
     write_letter,
 )
 from flatclosure.errors import InputError
-from flatclosure.protocol import ProcedureAttributes, recommend
+from flatclosure.protocol import Procedure, recommend
 
 STATUTE = {"employer": "29 U.S.C. 1185b", "individual": "42 U.S.C. 300gg-52",
            "medicare": "NCD ID 64", "medicaid": "42 CFR 431.206"}
@@ -41,8 +43,8 @@ DEADLINE = {"employer": ["180 days", "4 months"], "individual": ["4 months", "UN
 def protocol_claim() -> CoverageClaim:
     """The protocol's claim for a bilateral revision (45 sq cm a side, 2025), with the
     diagnoses a revision after bilateral mastectomy for cancer carries."""
-    result = recommend(ProcedureAttributes(stage="revision", defect_area_cm2=45.0,
-                                           date="2025-06-01"), alternatives=False)
+    result = recommend(Procedure(stage="revision", defect_area_cm2=45.0, diagnosis="history"),
+                       PricingContext("2025-06-01"), alternatives=False)
     return claim_from_protocol(result, ["Z90.13", "Z85.3"])
 
 
@@ -59,10 +61,12 @@ def test_every_word_letter_carries_codes_diagnoses_statute_and_disclaimer(
         protocol_claim: CoverageClaim, plan: str, kind: str) -> None:
     reason = REASONS[list(STATUTE).index(plan)] if kind == "appeal" else None
     text = docx_text(to_docx(build_letter(kind, protocol_claim, plan, reason)))
-    assert [ln.line for ln in protocol_claim.lines] == ["14301-RT", "14301-LT-59"]
-    for line in ("14301-RT", "14301-LT-59"):
+    # the protocol's own diagnoses per line (issue 9) win over the picked ones
+    assert [ln.line for ln in protocol_claim.lines] == ["14301-RT", "14301-LT"]
+    for line in ("14301-RT", "14301-LT"):
         assert line in text
-    assert "Z90.13 Acquired absence of both breasts and nipples" in text
+    assert "Z90.11 Breast and nipple absent after surgery (right)" in text
+    assert "Z90.12 Breast and nipple absent after surgery (left)" in text
     assert "Z85.3 Personal history of breast cancer" in text
     assert STATUTE[plan] in text
     assert "rebuild the shape of the chest wall" in text  # the NCI definition, in our words
@@ -96,22 +100,24 @@ def test_a_claim_built_directly_and_the_protocols_own_diagnoses() -> None:
               "Length and area of skin removed each side"):
         assert s in text
     # a protocol line that carries its own diagnoses (issue 9) keeps them over the picked ones
-    base = recommend(ProcedureAttributes(stage="revision", sides="left", defect_area_cm2=20.0,
-                                         date="2025-06-01"), alternatives=False)
+    base = recommend(Procedure(stage="revision", sides="left", defect_area_cm2=20.0),
+                     PricingContext("2025-06-01"), alternatives=False)
     own = SimpleNamespace(code="Z90.12", label="Acquired absence of left breast and nipple")
     lines = [SimpleNamespace(priced=ln.priced, allowed=ln.allowed, diagnoses=(own,))
              for ln in base.lines]
     fake = SimpleNamespace(lines=lines, claim=base.claim, documentation=base.documentation,
-                           attributes=base.attributes)
+                           context=base.context)
     claim2 = claim_from_protocol(fake, ["Z85.3"])
     assert [d.code for d in claim2.diagnoses] == ["Z90.12"]
-    assert claim_from_protocol(base, ["Z85.3"]).diagnoses[0].code == "Z85.3"
+    assert "Z90.12" in [d.code for d in claim_from_protocol(base, ["Z85.3"]).diagnoses]
 
 
 def test_html_escapes_user_text_and_marks_blanks(protocol_claim: CoverageClaim) -> None:
-    claim = claim_from_protocol(recommend(ProcedureAttributes(
-        stage="revision", defect_area_cm2=45.0, date="2025-06-01"), alternatives=False),
-        [Diagnosis("Q99.9", "<script>alert(1)</script> & more")])
+    result = recommend(Procedure(stage="revision", defect_area_cm2=45.0),
+                       PricingContext("2025-06-01"), alternatives=False)
+    hostile = Diagnosis("Q99.9", "<script>alert(1)</script> & more")
+    claim = replace(claim_from_protocol(result), lines=tuple(
+        replace(ln, diagnoses=(hostile,)) for ln in claim_from_protocol(result).lines))
     page = to_html(build_letter("appeal", claim, "medicare", "cosmetic"))
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in page
     assert '<span class="fc-blank">[PATIENT NAME]</span>' in page

@@ -27,22 +27,23 @@ def _download(v: CoverageView, suffix: str) -> bytes:
 
 def test_defaults_employer_plan_and_revision_diagnoses(view: CoverageView) -> None:
     assert view.plan.value == "employer"
-    assert [ln.line for ln in view.claim.lines] == ["14301-RT", "14301-LT-59"]  # type: ignore[union-attr]
-    # 2024-08-01 national facility: 14301 = 867.139375 -> 867.14, LT at 50% 433.57; total 1300.71
-    assert view.claim.total == 1300.71  # type: ignore[union-attr]
+    assert [ln.line for ln in view.claim.lines] == ["14301-RT", "14301-LT"]  # type: ignore[union-attr]
+    # 2024-08-01 national facility: 14301 = 867.139375 -> 867.14; RT and LT of a code with
+    # bilateral indicator 0 are paid 100% of one side (no 59 added): total 867.14
+    assert view.claim.total == 867.14  # type: ignore[union-attr]
     assert view.diagnoses.value == ("Z90.13", "Z85.3")
     assert "29 U.S.C. 1185b" in view.law.value and "What it does not settle" in view.law.value
     assert "Chapter 571 of the Laws of 2022" in view.law.value and "H.R. 5813" in view.law.value
-    # no deductible left, 20% coinsurance: 0.20 x 1300.71 = 260.142 -> 260.14
-    assert view.rows[-1] == ("The patient pays", 260.14)
+    # no deductible left, 20% coinsurance: 0.20 x 867.14 = 173.428 -> 173.43
+    assert view.rows[-1] == ("The patient pays", 173.43)
 
 
 def test_medicare_cost_and_the_appeal_letter_download(view: CoverageView) -> None:
     view.plan.value = "medicare"
-    # deductible 2024 $240; 0.20 x (1300.71 - 240) = 212.142 -> 212.14; patient 452.14;
-    # Medicare's share 848.57, sequestration 2% = 16.9714 -> 16.97, Medicare pays 831.60
+    # deductible 2024 $240; 0.20 x (867.14 - 240) = 125.428 -> 125.43; patient 365.43;
+    # Medicare's share 501.71, sequestration 2% = 10.0342 -> 10.03, Medicare pays 491.68
     rows = dict(view.rows)
-    assert rows["The patient pays"] == 452.14 and rows["Medicare pays"] == 831.60
+    assert rows["The patient pays"] == 365.43 and rows["Medicare pays"] == 491.68
     assert "NCD ID 64" in view.law.value and "120 days" in view.law.value
     view.kind.value = "appeal"
     view.reason.value = "cosmetic"
@@ -52,7 +53,7 @@ def test_medicare_cost_and_the_appeal_letter_download(view: CoverageView) -> Non
     assert "NCD ID 64" in text and "This surgery is not cosmetic" in text
     assert "not legal advice" in text
     page = _download(view, ".html").decode()
-    assert "14301-LT-59" in page and "Z90.13" in page
+    assert "14301-LT" in page and "C50.912" in page
     view.kind.value = "prior-auth"
     view.plan.value = "employer"
 
@@ -61,7 +62,7 @@ def test_other_plan_inputs_and_the_diagnoses_follow_the_surgery(view: CoverageVi
     view.deductible_remaining.value = 500
     view.coinsurance.value = 0.3
     view.oop_remaining.value = 600
-    # 500 + 0.3 x 800.71 = 740.213 -> 740.21 (500 + 240.21), capped at 600
+    # 500 + 0.3 x 367.14 = 610.142 -> 610.14 (500 + 110.14), capped at 600
     assert view.rows[-1] == ("The patient pays (out-of-pocket maximum reached)", 600.0)
     view.surgery.sides.value = "left"
     assert view.diagnoses.value == ("Z90.12", "Z85.3")

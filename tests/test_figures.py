@@ -61,17 +61,19 @@ def test_palette_is_okabe_ito_and_specs_build_figures() -> None:
 
 
 def test_protocol_alternatives_hide_the_axes_when_nothing_is_shown() -> None:
-    from flatclosure.protocol import ProcedureAttributes, recommend
-    from flatclosure.widgets.protocol_view import alternatives_frame, alternatives_frame_empty
+    from flatclosure.claims import PricingContext
+    from flatclosure.present.protocol_tables import alternatives_table
+    from flatclosure.protocol import Procedure, recommend
+    from flatclosure.widgets.protocol_view import alternatives_frame_empty
 
     empty = figures.protocol_alternatives_spec(alternatives_frame_empty(), "No claim")
     assert [t["x"] for t in empty["data"]] == [[], []]  # same two traces, no bars
     assert empty["layout"]["xaxis"]["visible"] is False
     assert empty["layout"]["yaxis"]["visible"] is False
     assert empty["layout"]["showlegend"] is False
-    result = recommend(ProcedureAttributes(mastectomy_code="19303", defect_area_cm2=45,
-                                           date="2025-06-01"))
-    full = figures.protocol_alternatives_spec(alternatives_frame(result), "Pays")
+    result = recommend(Procedure(mastectomy_code="19303", defect_area_cm2=45),
+                       PricingContext("2025-06-01"))
+    full = figures.protocol_alternatives_spec(alternatives_table(result), "Pays")
     assert len(full["data"]) == 2 and full["data"][0]["x"][0] == result.total
     assert full["layout"]["xaxis"]["visible"] is True and full["layout"]["yaxis"]["visible"] is True
     assert full["layout"]["showlegend"] is True

@@ -168,7 +168,7 @@ def test_an_impossible_choice_shows_a_message_not_a_traceback() -> None:
 def test_builder_copies_a_preset_and_adds_a_scenario(presets) -> None:
     view = scenario_view(chosen=["01_mastectomy_reference"], years=(2025, 2025))
     view.builder.start_from.value = "02_advocates_initial_same_surgeon"  # a protocol scenario: its lines
-    assert view.builder.lines.value.split() == ["19303-50", "14301-RT-59", "14301-LT-59"]
+    assert view.builder.lines.value.split() == ["19303-50", "14301-RT", "14301-LT"]
     view.builder.start_from.value = ""
     view.builder.title.value = "My closure"
     view.builder.lines.value = "14301-RT\n14301-LT-59"

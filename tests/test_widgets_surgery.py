@@ -21,30 +21,36 @@ def lines(p) -> list[str]:
 def test_default_is_a_bilateral_closure_with_tissue_rearrangement(panel) -> None:
     assert panel.length.disabled and "fc-off" in panel.length._dom_classes  # area applies
     assert not panel.area.disabled and "fc-off" not in panel.area._dom_classes
-    assert lines(panel) == ["14301-RT", "14301-LT-59"]
-    # 2025 (RVU25D, CF 32.3465): 14301 26.25 RVU = 849.0956; the second side ranks #2 at 50%:
-    # 849.10 + 424.55 = 1273.65
-    assert panel.result.total == 1273.65
-    assert list(panel.figure.data[0].x) == [849.10, 424.55]
-    assert "Codes: 14301-RT, 14301-LT-59" in panel.codes.value
-    assert "$1,273.65" in panel.total.value and "Denial risk" in panel.total.value
+    assert lines(panel) == ["14301-RT", "14301-LT"]
+    # 2025 (RVU25D, CF 32.3465): 14301 26.25 RVU = 849.0956; one transfer per side, RT and LT,
+    # bilateral indicator 0: both sides paid as one, 100% = 849.10 (the LT line 0.00)
+    assert panel.result.total == 849.10
+    assert list(panel.figure.data[0].x) == [849.10, 0.0]
+    assert "Codes: 14301-RT, 14301-LT" in panel.codes.value
+    assert "$849.10" in panel.total.value and "Denial risk" in panel.total.value
+    panel.bilateral.value = "rt_lt_distinct"  # the payer's convention: LT with XS, ranked 50%
+    assert lines(panel) == ["14301-RT", "14301-LT-XS"] and panel.result.total == 1273.65
     assert '<table class="fc-table fc-fit">' in panel.table.value  # fits a narrow Lab column
 
 
 def test_controls_reprice_the_claim(panel) -> None:
-    panel.tissue_rearrangement.value = False  # 7 cm layered repair a side
-    assert lines(panel) == ["13101-RT", "13101-LT-59"]
-    # 13101 2025: 3.50 + 3.47 + 0.43 = 7.40 x 32.3465 = 239.3641; + 50% = 119.68 -> 359.04
-    assert panel.result.total == 359.04
+    panel.tissue_rearrangement.value = False  # 7 cm complex repair a side: 14 cm summed
+    assert lines(panel) == ["13101", "13102x2"]
+    # 13101 2025: 7.40 x 32.3465 = 239.36; 13102 (14 - 7.5) / 5 -> 2 units: 2.14 x 2 x 32.3465
+    # = 138.44 (add-on); total 377.80
+    assert panel.result.total == 377.80
+    panel.repair.value = "intermediate"  # layered only: 12035 (12.6-20 cm), 7.30 x 32.3465
+    assert lines(panel) == ["12035"] and panel.result.total == 236.13
     assert panel.area.disabled and not panel.length.disabled
     # greyed out too: a disabled slider alone looks like an enabled one
     assert "fc-off" in panel.area._dom_classes and "fc-off" not in panel.length._dom_classes
     panel.tissue_rearrangement.value = True
     panel.area.value = 100  # 60 in 14301, 40 more: two add-on units of 30 sq cm (or part)
-    want = ["14301-RT", "14302-RTx2", "14301-LT-59", "14302-LT-59x2"]
+    want = ["14301-RT", "14302-RTx2", "14301-LT", "14302-LTx2"]
     assert lines(panel) == want
-    # 14302 2025: 3.73 + 2.04 + 0.66 = 6.43 x 32.3465 = 207.988; x2 per side, add-ons unreduced
-    assert panel.result.total == 2105.61
+    # 14302 2025: 3.73 + 2.04 + 0.66 = 6.43 x 32.3465 = 207.988, x2 = 415.98 for one side (RT/LT,
+    # indicator 0), add-on unreduced; 849.10 + 415.98 = 1265.08
+    assert panel.result.total == 1265.08
     on = panel.catalog.date_for_year(2025)
     assert panel.result.total == price_claim(want, PricingContext(on)).total
     panel.sides.value = "left"
@@ -56,7 +62,7 @@ def test_locality_and_year_without_gpcis(panel) -> None:
                                          if "(01182:18)" in k)
     assert panel.locality.locality == "01182:18"
     on = panel.catalog.date_for_year(2025)
-    la = price_claim(["14301-RT", "14301-LT-59"], PricingContext(on, locality="01182:18"))
+    la = price_claim(["14301-RT", "14301-LT"], PricingContext(on, locality="01182:18"))
     assert panel.result.total == la.total and "Los Angeles" in panel.total.value
     panel.year.value = 2026  # no 2026 GPCI file: national only, and the note says so
     assert panel.locality.locality is None and panel.locality.combobox.disabled
@@ -66,10 +72,9 @@ def test_locality_and_year_without_gpcis(panel) -> None:
 
 def test_impossible_size_shows_a_message(panel) -> None:
     panel.tissue_rearrangement.value = False
-    panel.length.value = 1.1
-    assert not panel.errors.showing  # 1.1 cm is the smallest complex repair (13100)
-    assert lines(panel) == ["13100-RT", "13100-LT-59"]
-    panel.length.min = 0.5
-    panel.length.value = 0.5
+    panel.length.value = 0.6
+    assert not panel.errors.showing  # 1.2 cm summed: the smallest complex repair (13100)
+    assert lines(panel) == ["13100"]
+    panel.length.value = 0.5  # 1.0 cm summed: not above 13100's 1 cm
     assert panel.errors.showing and "repair_length_cm" in panel.errors.message
     assert panel.result is None

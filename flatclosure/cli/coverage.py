@@ -55,9 +55,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     letter.add_argument("--plan", required=True, choices=PLAN_TYPES)
     letter.add_argument("--reason", choices=list(denial_reasons()), default=None,
                         help="the denial reason an appeal answers (required with --kind appeal)")
-    letter.add_argument("--diagnosis", action="append", default=[], metavar="CODE[=LABEL]",
-                        help="ICD-10-CM code on every line (repeatable), e.g. Z90.13; "
-                             "CODE=label for a code outside data/coverage/diagnoses.csv")
+    letter.add_argument("--icd", action="append", default=[], metavar="CODE[=LABEL]",
+                        help="ICD-10-CM code for any line the protocol gives no diagnosis "
+                             "(repeatable), e.g. Z90.13; CODE=label for a code outside "
+                             "data/coverage/diagnoses.csv")
     letter.add_argument("--out", required=True, help="FILE.docx, FILE.html or FILE.pdf")
     letter.set_defaults(func=run_letter)
 
@@ -101,7 +102,7 @@ def run_coverage(args: argparse.Namespace) -> int:
 
 
 def run_letter(args: argparse.Namespace) -> int:
-    from .protocol import attributes_from_args
+    from .protocol import context_from_args, procedure_from_args
 
     if args.kind == "appeal" and args.reason is None:
         raise InputError("--reason", f"an appeal answers a denial reason: one of "
@@ -109,8 +110,9 @@ def run_letter(args: argparse.Namespace) -> int:
     suffix = Path(args.out).suffix.lower()
     if suffix not in FORMATS:
         raise InputError("--out", f"a letter is written as {', '.join(FORMATS)}, not {suffix!r}")
-    picked = [Diagnosis.parse(x) for x in args.diagnosis]
-    claim = claim_from_protocol(recommend(attributes_from_args(args), alternatives=False), picked)
+    picked = [Diagnosis.parse(x) for x in args.icd]
+    result = recommend(procedure_from_args(args), context_from_args(args), alternatives=False)
+    claim = claim_from_protocol(result, picked)
     letter = build_letter(args.kind, claim, args.plan, args.reason)
     path = write_letter(letter, args.out)
     print(f"wrote {path} ({len(letter.placeholders)} blanks to fill in). {DISCLAIMER}")

@@ -1,58 +1,58 @@
-"""``flatclosure protocol`` (the recommended claim for a closure or revision) and ``card``."""
+"""``flatclosure protocol`` (the recommended claim for a closure or revision) and ``card``.
+
+The procedure's flags are generated from the :class:`~flatclosure.protocol.Procedure` fields
+(one flag per fact, its label as help), so a new fact is a new flag without code here.
+"""
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
-from ..catalog import AMA_NOTICE
+from ..catalog import AMA_NOTICE, as_date
+from ..claims import PricingContext
 from ..errors import InputError
+from ..present.formatting import fmt_money
+from ..present.protocol_tables import checklist, diagnoses_text, line_codes
 from ..protocol import (
-    CLOSURE_AS,
-    CONVENTIONS,
-    DISTINCT_MODIFIERS,
-    GLOBAL_MODIFIERS,
-    ProcedureAttributes,
+    Fact,
+    Procedure,
     ProtocolResult,
+    default_rules,
+    procedure_facts,
     recommend,
 )
 from . import add_valuation_options, emit_json, resolve_date
 
 
+def flag(name: str) -> str:
+    """The CLI flag of a Procedure field: ``defect_area_cm2`` -> ``--defect-area-cm2``."""
+    return "--" + name.replace("_", "-")
+
+
+def _add_fact(p: argparse.ArgumentParser, name: str, f: Fact, default: Any) -> None:
+    kw: dict[str, Any] = {"dest": name, "help": f.label + (f" ({f.help})" if f.help else "")}
+    if f.kind == "bool":
+        p.add_argument(flag(name), action=argparse.BooleanOptionalAction, default=default, **kw)
+    elif f.kind in ("choice", "optional_choice"):
+        p.add_argument(flag(name), choices=f.choices, default=default, **kw)
+    elif f.kind == "number":
+        p.add_argument(flag(name), type=float, default=default, **kw)
+    elif f.kind == "days":
+        p.add_argument(flag(name), type=int, default=default, **kw)
+    elif f.kind == "switches":
+        p.add_argument(flag(name), action="append", default=[], metavar="SWITCH", **kw)
+    else:
+        p.add_argument(flag(name), default=default, metavar="CODE", **kw)
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("protocol", help="the protocol's claim for a flat closure or revision, "
-                       "priced, with rationale, denial risk, documentation and alternatives")
-    p.add_argument("--stage", choices=["initial", "revision"], default="initial")
-    p.add_argument("--sides", choices=["left", "right", "both"], default="both")
-    p.add_argument("--mastectomy", default=None, metavar="CODE",
-                   help="mastectomy code at the initial surgery (default 19303)")
-    g = p.add_mutually_exclusive_group()
-    g.add_argument("--rearrangement", dest="rearrangement", action="store_true", default=True,
-                   help="a true tissue transfer is documented (default)")
-    g.add_argument("--no-rearrangement", dest="rearrangement", action="store_false",
-                   help="closed by undermining / layered closure (complex repair)")
-    p.add_argument("--area-cm2", type=float, default=0.0, help="defect area per side (sq cm)")
-    p.add_argument("--length-cm", type=float, default=0.0, help="repaired length per side (cm)")
-    p.add_argument("--fat-cc", type=float, default=0.0, help="fat injected per side (cc); >0 means "
-                   "fat grafting was done")
-    p.add_argument("--skin-excision", action="store_true", help="excess skin / dog-ear excision")
-    p.add_argument("--liposuction", action="store_true", help="liposuction contouring")
-    s = p.add_mutually_exclusive_group()
-    s.add_argument("--same-surgeon", dest="same_surgeon", action="store_true", default=True,
-                   help="the mastectomy surgeon closes (default)")
-    s.add_argument("--different-surgeon", dest="same_surgeon", action="store_false")
-    p.add_argument("--days-since-surgery", type=int, default=None,
-                   help="days since a prior related surgery (for its global period)")
-    p.add_argument("--prior-code", default=None, help="code of that prior surgery (default 19303)")
-    p.add_argument("--global-modifier", choices=GLOBAL_MODIFIERS, default=None,
-                   help="inside a global period: 58, 78 or 79")
-    p.add_argument("--bilateral-convention", choices=CONVENTIONS, default="rt_lt",
-                   help="how both sides of an indicator-0 code are reported (UNCONFIRMED)")
-    p.add_argument("--distinct-modifier", choices=DISTINCT_MODIFIERS, default="59")
-    p.add_argument("--closure-as", choices=CLOSURE_AS, default="protocol")
-    p.add_argument("--unlisted-comparator", default=None, metavar="CODE",
-                   help="value 19499 like this code (default from the rules)")
-    p.add_argument("--assumption-off", action="append", default=[], metavar="SWITCH",
-                   help="turn off an UNCONFIRMED rule (e.g. ncci_pairs, fat_grafting_revision_only)")
+                       "priced, with diagnoses, rationale, denial risk, documentation and "
+                       "alternatives")
+    defaults = Procedure.__dataclass_fields__
+    for name, f in procedure_facts().items():
+        _add_fact(p, name, f, defaults[name].default)
     add_valuation_options(p)
     p.add_argument("--payer-multiplier", type=float, default=1.0)
     p.add_argument("--modifier-22-percent", type=float, default=0.0)
@@ -65,34 +65,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.set_defaults(func=run_card)
 
 
-def attributes_from_args(args: argparse.Namespace) -> ProcedureAttributes:
+def procedure_from_args(args: argparse.Namespace) -> Procedure:
+    kw = {name: getattr(args, name) for name in procedure_facts()}
+    if kw["mastectomy_code"] is None and kw["stage"] == "initial":
+        kw["mastectomy_code"] = str(default_rules().settings["default_mastectomy_code"])
+    kw["assumptions_off"] = frozenset(kw["assumptions_off"])
+    return Procedure(**kw)
+
+
+def context_from_args(args: argparse.Namespace) -> PricingContext:
     ladder = None
     if args.ladder:
         try:
             ladder = tuple(float(x) for x in args.ladder.split(","))
         except ValueError as exc:
             raise InputError("--ladder", f"{args.ladder!r} is not a list of shares") from exc
-    mastectomy = args.mastectomy
-    if mastectomy is None and args.stage == "initial":
-        mastectomy = "19303"
-    return ProcedureAttributes(
-        stage=args.stage, sides=args.sides, mastectomy_code=mastectomy,
-        rearrangement=args.rearrangement, defect_area_cm2=args.area_cm2,
-        repair_length_cm=args.length_cm, fat_grafting=args.fat_cc > 0, fat_cc=args.fat_cc,
-        skin_excision=args.skin_excision, liposuction=args.liposuction,
-        same_surgeon=args.same_surgeon, days_since_surgery=args.days_since_surgery,
-        prior_code=args.prior_code, global_modifier=args.global_modifier,
-        closure_as=args.closure_as, bilateral_convention=args.bilateral_convention,
-        distinct_modifier=args.distinct_modifier, date=resolve_date(args), setting=args.setting,
-        locality=args.locality, payer_multiplier=args.payer_multiplier,
-        qualifying_apm=args.qualifying_apm, modifier_22_percent=args.modifier_22_percent,
-        ladder=ladder, unlisted_comparator=args.unlisted_comparator,
-        assumptions_off=frozenset(args.assumption_off),
-    )
+    return PricingContext(as_date(resolve_date(args)), args.setting, args.locality, args.payer_multiplier,
+                          args.qualifying_apm, args.modifier_22_percent, ladder)
 
 
 def run_protocol(args: argparse.Namespace) -> int:
-    result = recommend(attributes_from_args(args))
+    result = recommend(procedure_from_args(args), context_from_args(args))
     if args.json:
         emit_json(result.to_dict())
         return 0
@@ -101,34 +94,32 @@ def run_protocol(args: argparse.Namespace) -> int:
 
 
 def _print(r: ProtocolResult) -> None:
-    a = r.attributes
-    claim = r.claim
-    cf = claim.conversion_factor if claim else ""
-    where = claim.locality_name if claim else ""
-    print(f"{a.on}  {a.setting}  {where}  CF {cf}  payer x{a.payer_multiplier:g}")
-    print(f"{'line':<18} {'allowed':>11}  risk    rules")
-    for ln in r.lines:
-        print(f"{ln.line:<18} {'$' + format(ln.allowed, ',.2f'):>11}  {ln.denial_risk:<7} "
-              f"{', '.join(ln.rule_ids)}")
-    print(f"TOTAL ${r.total:,.2f}   (denial risk {r.denial_risk})")
+    c = r.claim
+    print(f"{c.context.on}  {c.context.setting}  {c.locality_name}  CF {c.conversion_factor}  "
+          f"payer x{c.context.payer_multiplier:g}")
+    print(f"{'line':<18} {'allowed':>11}  risk    diagnoses")
+    for ln, (_, codes) in zip(r.lines, line_codes(r), strict=True):
+        print(f"{ln.line:<18} {fmt_money(ln.allowed):>11}  {ln.denial_risk:<7} {codes}")
+    print(f"TOTAL {fmt_money(r.total)}   (denial risk {r.denial_risk})")
     for b in r.bundled:
-        print(f"not billed: {b.code} ({b.side}) - {b.rule_id}")
+        print(f"not billed: {b.code} ({b.side}) - {b.reason}")
+    for ln in r.lines:
+        print(f"{ln.line}: {diagnoses_text(ln)}")
+        for reason in ln.risk_reasons:
+            print(f"  risk: {reason}")
     if r.alternatives:
         print("alternatives:")
         for x in r.alternatives:
-            amount = "refused" if x.total is None else f"${x.total:,.2f}"
+            amount = "refused" if x.total is None else fmt_money(x.total)
             mark = "*" if x.is_current else " "
-            detail = x.error or " ".join(x.lines)
-            print(f" {mark} {x.label:<62} {amount:>11}  {detail}")
-    if r.documentation:
-        print("document:")
-        for d in r.documentation:
-            print(f"  - {d}")
+            print(f" {mark} {x.label:<62} {amount:>11}  {x.error or ' '.join(x.lines)}")
+    for d in checklist(r):
+        print(f"document: {d}")
     for w in r.warnings:
         print(f"note: {w}")
     for name, state in r.assumptions:
         print(f"assumption: {name} = {state}")
-    print(AMA_NOTICE)
+    print("A guide for billing staff, not coding or legal advice. " + AMA_NOTICE)
 
 
 def run_card(args: argparse.Namespace) -> int:

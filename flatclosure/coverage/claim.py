@@ -144,8 +144,6 @@ def claim_from_protocol(result: Any, picked: Sequence[Diagnosis | str | tuple[st
             code=claim_line.code, modifiers=tuple(claim_line.modifiers), units=claim_line.units,
             description=_description(claim_line.code), allowed=float(ln.allowed),
             diagnoses=own or chosen))
-    ctx = result.claim.context if result.claim is not None else None
-    on = ctx.on if ctx is not None else result.attributes.on
-    setting = ctx.setting if ctx is not None else result.attributes.setting
-    multiplier = ctx.payer_multiplier if ctx is not None else 1.0
-    return CoverageClaim(on, setting, tuple(lines), tuple(result.documentation), multiplier)
+    ctx = result.context
+    return CoverageClaim(ctx.on, ctx.setting, tuple(lines), tuple(result.documentation),
+                         ctx.payer_multiplier)

@@ -16,11 +16,11 @@ from .common import (
     update_figure,
 )
 from .pool_view import PoolInputs, PoolOutcome, PoolView, pool_outcome, pool_view
-from .protocol_view import ProtocolInputs, ProtocolView, price_protocol, protocol_view
+from .protocol_view import ProtocolView, ViewInputs, price_protocol, protocol_view
 from .scenario_view import ScenarioInputs, ScenarioView, comparison, scenario_view
 from .surgery import (
-    BILATERAL_CONVENTIONS,
     CLAIMS,
+    REPAIRS,
     Surgery,
     SurgeryPanel,
     price_surgery,
@@ -29,10 +29,10 @@ from .surgery import (
 )
 
 __all__ = [
-    "BILATERAL_CONVENTIONS", "CLAIMS", "CatalogView", "ErrorPanel", "LocalityPicker", "Surgery",
+    "REPAIRS", "CLAIMS", "CatalogView", "ErrorPanel", "LocalityPicker", "Surgery",
     "SurgeryPanel", "catalog_frames", "catalog_view", "data_vintage", "footer", "footer_text",
     "html_table", "price_surgery", "result_frame", "surgery_panel", "update_figure",
-    "ProtocolInputs", "ProtocolView", "price_protocol", "protocol_view",
+    "ViewInputs", "ProtocolView", "price_protocol", "protocol_view",
     "PoolInputs", "PoolOutcome", "PoolView", "pool_outcome", "pool_view",
     "ScenarioInputs", "ScenarioView", "comparison", "scenario_view",
 ]

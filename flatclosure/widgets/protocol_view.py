@@ -1,9 +1,10 @@
-"""Notebook 02: every attribute of the surgery as a control -> the coding protocol's priced claim.
+"""Notebook 02: every fact of the surgery as a control -> the coding protocol's priced claim.
 
-Plain functions first: ``ProtocolInputs`` (what the controls hold) -> ``ProcedureAttributes`` ->
-``flatclosure.protocol.recommend``, and the tables of the result (``claim_frame``,
-``reasons_frame``, ``alternatives_frame``, ``bundled_frame``). ``protocol_view`` is the thin widget
-around them; ``write_protocol_card`` writes the printable card (``flatclosure.card.write_card``).
+The controls are generated from the :class:`~flatclosure.protocol.Procedure` fields (label, kind,
+choices, limit), so a new fact shows up here without code. ``ViewInputs`` holds what the controls
+say (the procedure, and the pricing context apart); ``price_protocol`` runs
+``flatclosure.protocol.recommend``; the tables come from ``flatclosure.present.protocol_tables``.
+``write_protocol_card`` writes the printable card (``flatclosure.card.write_card``).
 """
 
 from __future__ import annotations
@@ -24,16 +25,22 @@ import plotly.graph_objects as go
 from .. import figures
 from ..card import write_card
 from ..catalog import Catalog, load_catalog
+from ..claims import PricingContext
 from ..errors import InputError
-from ..labels import CLOSURE_AS, FIELD_LABELS, GLOBAL_MODIFIERS, switch_titles, user_message
-from ..present.formatting import fmt_change, fmt_money, fmt_prose, fmt_text
+from ..labels import FIELD_LABELS, switch_titles, user_message, value_label
+from ..present.formatting import fmt_money, fmt_prose, fmt_text
+from ..present.protocol_tables import (
+    alternatives_table,
+    bundled_table,
+    checklist,
+    claim_table,
+    rationale_table,
+)
 from ..protocol import (
-    CONVENTIONS,
-    Alternative,
-    ProcedureAttributes,
+    Procedure,
     ProtocolResult,
     assumption_switches,
-    default_rules,
+    procedure_facts,
     recommend,
 )
 from .common import (
@@ -45,15 +52,12 @@ from .common import (
     ErrorPanel,
     LocalityPicker,
     figure_widget,
-    heading,
     html_table,
-    labelled,
     note,
-    scrolling,
     set_applies,
     update_figure,
 )
-from .surgery import BILATERAL_CONVENTIONS
+from .protocol_controls import PRIOR_FIELDS, _context_controls, _first_values, _layout, fact_control
 
 L = FIELD_LABELS  # the controls' labels: the same words name them in messages
 
@@ -61,6 +65,7 @@ CLAIM_COLUMNS = [
     ("line", "Claim line", fmt_text),
     ("side", "Side", fmt_text),
     DESCRIPTION_COLUMN,
+    ("diagnoses", "Diagnoses (ICD-10-CM)", fmt_prose),
     ("fee_schedule", "Fee schedule, one unit (US$)", fmt_money),
     ("allowed", "Allowed (US$)", fmt_money),
     ("denial_risk", "Denial risk", fmt_text),
@@ -70,7 +75,7 @@ REASON_COLUMNS = [
     ("line", "Claim line", fmt_text),
     ("rule_ids", "Protocol rules", fmt_text),
     ("rationale", "Why", fmt_prose),
-    ("risk_reasons", "Denial risk, and why", fmt_prose),
+    ("risk_reasons", "Denial risk, and why (source)", fmt_prose),
 ]
 ALTERNATIVE_COLUMNS = [
     ("option", "Way of coding", fmt_prose),
@@ -86,9 +91,7 @@ BUNDLED_COLUMNS = [
     ("rule_id", "Rule", fmt_text),
     ("reason", "Why it is left off the claim", fmt_prose),
 ]
-RECOMMENDED = "The recommended claim (above)"
-MODIFIER_22_ALTERNATIVE = "alt-mastectomy-22"  # data/protocol/rules.yaml alternatives
-# claim lines such as 14301-LT-59 are not broken at their hyphens (first column)
+# claim lines such as 14301-LT-XS are not broken at their hyphens (first column)
 TABLE_CLASS = "fc-table fc-protocol"
 LINE_STYLE = "<style>.fc-protocol td:first-child { white-space: pre; }</style>"
 CARD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\.(html|pdf)")
@@ -96,134 +99,46 @@ AUTO_CARD_NAME = re.compile(r"protocol_card_\d{4}\.html")
 
 
 @dataclass(frozen=True)
-class ProtocolInputs:
-    """What the view's controls hold. Sizes are per side; ``exact_date`` (optional) overrides the
-    year's date; days, prior code and global modifier count only with ``prior_surgery``."""
+class ViewInputs:
+    """What notebook 02's controls hold: the facts (as given), the prior-surgery switch, and the
+    pricing context's controls; ``exact_date`` overrides the year's date."""
 
+    facts: tuple[tuple[str, Any], ...]
     year: int
     exact_date: dt.date | None = None
     setting: str = "facility"
     locality: str | None = None
     payer_multiplier: float = 1.0
-    stage: str = "initial"
-    sides: str = "both"
-    mastectomy_code: str = "19303"
-    rearrangement: bool = True
-    closure_as: str = "protocol"
-    defect_area_cm2: float = 45.0
-    repair_length_cm: float = 7.0
-    fat_grafting: bool = False
-    fat_cc: float = 100.0
-    skin_excision: bool = False
-    liposuction: bool = False
-    same_surgeon: bool = True
-    prior_surgery: bool = False
-    days_since_surgery: int = 30
-    prior_code: str = "19303"
-    global_modifier: str = ""
-    bilateral_convention: str = "rt_lt"
-    distinct_modifier: str = "59"
-    assumptions_off: frozenset[str] = frozenset()
     qualifying_apm: bool = False
     modifier_22_percent: float = 0.0
-    unlisted_comparator: str | None = None
+    prior_surgery: bool = False
 
     def on(self, catalog: Catalog | None = None) -> dt.date:
         """The date of service: the exact date if given, else the year's (``date_for_year``)."""
         return self.exact_date or (catalog or load_catalog()).date_for_year(self.year)
 
-    def attributes(self, catalog: Catalog | None = None) -> ProcedureAttributes:
-        """The protocol's input. Controls that do not apply are not passed (the mastectomy code at
+    def procedure(self) -> Procedure:
+        """The protocol's input. Facts that do not apply are not passed (the mastectomy code at
         revision, the fat volume without grafting, the prior surgery when there was none)."""
-        prior = self.prior_surgery
-        return ProcedureAttributes(
-            stage=self.stage, sides=self.sides,
-            mastectomy_code=self.mastectomy_code if self.stage == "initial" else None,
-            rearrangement=self.rearrangement, defect_area_cm2=self.defect_area_cm2,
-            repair_length_cm=self.repair_length_cm, fat_grafting=self.fat_grafting,
-            fat_cc=self.fat_cc if self.fat_grafting else 0.0, skin_excision=self.skin_excision,
-            liposuction=self.liposuction, same_surgeon=self.same_surgeon,
-            days_since_surgery=int(self.days_since_surgery) if prior else None,
-            prior_code=self.prior_code if prior else None,
-            global_modifier=(self.global_modifier or None) if prior else None,
-            closure_as=self.closure_as, bilateral_convention=self.bilateral_convention,
-            distinct_modifier=self.distinct_modifier, date=self.on(catalog), setting=self.setting,
-            locality=self.locality, payer_multiplier=self.payer_multiplier,
-            qualifying_apm=self.qualifying_apm, modifier_22_percent=self.modifier_22_percent,
-            unlisted_comparator=self.unlisted_comparator, assumptions_off=self.assumptions_off)
+        kw = dict(self.facts)
+        if kw.get("stage") != "initial":
+            kw["mastectomy_code"] = None
+        if not kw.get("fat_grafting"):
+            kw["fat_cc"] = 0.0
+        if not self.prior_surgery:
+            kw.update(days_since_surgery=None, prior_code=None, global_modifier=None)
+        return Procedure(**kw)
+
+    def context(self, catalog: Catalog | None = None) -> PricingContext:
+        return PricingContext(self.on(catalog), self.setting, self.locality,
+                              self.payer_multiplier, self.qualifying_apm,
+                              self.modifier_22_percent)
 
 
-def price_protocol(inputs: ProtocolInputs, catalog: Catalog | None = None) -> ProtocolResult:
+def price_protocol(inputs: ViewInputs, catalog: Catalog | None = None) -> ProtocolResult:
     """The protocol's recommendation, with its alternatives, for what the controls hold."""
-    return recommend(inputs.attributes(catalog))
-
-
-def claim_frame(result: ProtocolResult, catalog: Catalog | None = None) -> pd.DataFrame:
-    """One row per priced claim line: our description, side, amounts and denial risk."""
     cat = catalog or load_catalog()
-    rows = [{
-        "line": ln.line, "code": ln.code, "side": ln.side,
-        "description": cat.info(ln.code).description, "units": ln.priced.line.units,
-        "fee_schedule": round(ln.priced.fee_schedule_amount, 2), "allowed": ln.allowed,
-        "denial_risk": ln.denial_risk,
-        "pricing": "; ".join(r.text for r in ln.priced.rules),
-    } for ln in result.lines]
-    return pd.DataFrame(rows, columns=["line", "code", "side", "description", "units",
-                                       "fee_schedule", "allowed", "denial_risk", "pricing"])
-
-
-def reasons_frame(result: ProtocolResult) -> pd.DataFrame:
-    """The protocol rules behind the claim lines, why, and the denial risk with its reasons; lines
-    with the same rules and reasons (e.g. the two sides) share a row, one line under the other."""
-    rows: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for ln in result.lines:
-        row = {"rule_ids": ", ".join(ln.rule_ids), "rationale": " ".join(ln.rationale),
-               "denial_risk": ln.denial_risk,
-               "risk_reasons": f"{ln.denial_risk}: " + "; ".join(ln.risk_reasons)}
-        key = (row["rule_ids"], row["rationale"], row["risk_reasons"])
-        if key in rows:
-            rows[key]["line"] += "\n" + ln.line
-        else:
-            rows[key] = {"line": ln.line, **row}
-    return pd.DataFrame(list(rows.values()), columns=["line", "rule_ids", "rationale",
-                                                      "denial_risk", "risk_reasons"])
-
-
-def _option_label(alt: Alternative, result: ProtocolResult) -> str:
-    """An alternative's label; modifier 22's says the uplift it is priced with (0% by default,
-    when it pays the mastectomy alone)."""
-    if alt.id != MODIFIER_22_ALTERNATIVE:
-        return alt.label
-    pct = result.attributes.modifier_22_percent
-    if pct == 0:
-        return f"{alt.label} (+0%: set the uplift your payer grants under More options)"
-    return f"{alt.label} (+{pct:g}% uplift, set under More options)"
-
-
-def alternatives_frame(result: ProtocolResult) -> pd.DataFrame:
-    """The recommended claim first, then every alternative the rules offer, with its total."""
-    rows: list[dict[str, Any]] = [{
-        "option": RECOMMENDED, "kind": "recommended", "lines": ", ".join(ln.line for ln in result.lines),
-        "total": result.total, "difference": 0.0, "denial_risk": result.denial_risk,
-        "is_current": True, "note": "",
-    }]
-    for a in result.alternatives:
-        rows.append({
-            "option": _option_label(a, result), "kind": a.kind, "lines": ", ".join(a.lines), "total": a.total,
-            "difference": a.difference, "denial_risk": a.denial_risk or "", "is_current": a.is_current,
-            "note": (f"not possible: {a.error}" if a.error
-                     else "same as the recommended claim" if a.is_current else ""),
-        })
-    frame = pd.DataFrame(rows, columns=["option", "kind", "lines", "total", "difference",
-                                        "denial_risk", "is_current", "note"])
-    frame["change"] = [fmt_change(v) for v in frame["difference"]]
-    return frame
-
-
-def bundled_frame(result: ProtocolResult) -> pd.DataFrame:
-    """Codes the surgery calls for that the rules leave off the claim, and why."""
-    return pd.DataFrame([b.to_dict() for b in result.bundled],
-                        columns=["code", "side", "rule_id", "reason"])
+    return recommend(inputs.procedure(), inputs.context(cat), catalog=cat)
 
 
 def card_path(year: int, directory: Path | str = ".", name: str | None = None) -> Path:
@@ -248,22 +163,6 @@ def _list(items: tuple[str, ...] | list[str], empty: str) -> str:
         return STYLE + note(empty)
     lis = "".join(f"<li>{html.escape(x)}</li>" for x in items)
     return f'{STYLE}<ul class="fc-note" style="margin:2px 0 8px 0; padding-left:22px">{lis}</ul>'
-
-
-def _toggle(options: list[tuple[str, Any]], value: Any, width: str = "120px") -> widgets.ToggleButtons:
-    return widgets.ToggleButtons(options=options, value=value, style={"button_width": width})
-
-
-def _slider(value: float, lo: float, hi: float, step: float, text: str, fmt: str,
-            width: str = "575px") -> widgets.FloatSlider:
-    return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=text,
-                               continuous_update=False, readout_format=fmt, style=CONTROL_STYLE,
-                               layout=widgets.Layout(width=width))
-
-
-def _dropdown(options: Any, value: Any, text: str, width: str = "575px") -> widgets.Dropdown:
-    return widgets.Dropdown(options=options, value=value, description=text, style=CONTROL_STYLE,
-                            layout=widgets.Layout(width=width))
 
 
 @dataclass
@@ -308,35 +207,38 @@ class ProtocolView:
             return controls[name]
         raise AttributeError(name)
 
-    def inputs(self) -> ProtocolInputs:
+    def inputs(self) -> ViewInputs:
         c = {k: w.value for k, w in self.controls.items()}
-        return ProtocolInputs(
-            year=int(c["year"]), exact_date=c["exact_date"], setting=str(c["setting"]),
-            locality=self.locality.locality, payer_multiplier=float(c["payer_multiplier"]),
-            stage=str(c["stage"]), sides=str(c["sides"]), mastectomy_code=str(c["mastectomy_code"]),
-            rearrangement=bool(c["rearrangement"]), closure_as=str(c["closure_as"]),
-            defect_area_cm2=float(c["area"]), repair_length_cm=float(c["length"]),
-            fat_grafting=bool(c["fat_grafting"]), fat_cc=float(c["fat_cc"]),
-            skin_excision=bool(c["skin_excision"]), liposuction=bool(c["liposuction"]),
-            same_surgeon=bool(c["same_surgeon"]), prior_surgery=bool(c["prior_surgery"]),
-            days_since_surgery=int(c["days"]), prior_code=str(c["prior_code"]),
-            global_modifier=str(c["global_modifier"]),
-            bilateral_convention=str(c["bilateral_convention"]),
-            distinct_modifier=str(c["distinct_modifier"]),
-            assumptions_off=frozenset(n for n, box in self.switches.items() if not box.value),
+        off = frozenset(n for n, box in self.switches.items() if not box.value)
+        facts = tuple((name, off if name == "assumptions_off" else c[name])
+                      for name in procedure_facts())
+        return ViewInputs(
+            facts=facts, year=int(c["year"]), exact_date=c["exact_date"],
+            setting=str(c["setting"]), locality=self.locality.locality,
+            payer_multiplier=float(c["payer_multiplier"]),
             qualifying_apm=bool(c["qualifying_apm"]),
             modifier_22_percent=float(c["modifier_22_percent"]),
-            unlisted_comparator=str(c["unlisted_comparator"]))
+            prior_surgery=bool(c["prior_surgery"]))
 
     def _enable(self) -> None:
-        c = self.controls
-        initial, prior = c["stage"].value == "initial", bool(c["prior_surgery"].value)
-        set_applies(c["mastectomy_code"], initial)
-        set_applies(c["fat_cc"], bool(c["fat_grafting"].value))
-        set_applies(c["bilateral_convention"], c["sides"].value == "both")
-        for name in ("days", "prior_code", "global_modifier"):
-            set_applies(c[name], prior)
-        set_applies(c["year"], c["exact_date"].value is None)
+        """Grey out the controls that do not apply to what the others say."""
+        c = {k: w.value for k, w in self.controls.items()}
+        initial = c["stage"] == "initial"
+        repair = not c["rearrangement"]
+        applies = {
+            "mastectomy_code": initial, "fat_cc": bool(c["fat_grafting"]),
+            "second_side": c["sides"] == "both", "defect_area_cm2": not repair,
+            **{n: bool(c["prior_surgery"]) for n in PRIOR_FIELDS},
+            **{n: repair for n, f in procedure_facts().items() if f.group == "repair"},
+            "distinctness": initial and bool(c["same_surgeon"]),
+            "distinct_modifier": initial and bool(c["same_surgeon"]),
+            "revision_problem": not initial, "revision_encounter": not initial,
+            "cancer_site": c["diagnosis"] == "cancer", "sex": c["diagnosis"] == "cancer",
+            "risk_basis": c["diagnosis"] == "risk_reducing",
+            "year": c["exact_date"] is None,
+        }
+        for name, flag in applies.items():
+            set_applies(self.controls[name], flag)
         # the modifier 22 uplift stays enabled: it also prices the modifier 22 alternative
 
     def refresh(self, *_: Any) -> None:
@@ -366,35 +268,35 @@ class ProtocolView:
             self._show_nothing()
 
     def _show(self, result: ProtocolResult) -> None:
-        claim = result.claim
-        a = result.attributes
-        frames = {"claim": claim_frame(result, self.catalog), "reasons": reasons_frame(result),
-                  "alternatives": alternatives_frame(result), "bundled": bundled_frame(result)}
-        where = (f"Date of service {a.on.isoformat()} (RVU release {result.release_id}), "
-                 f"{a.setting}, {claim.locality_name}, conversion factor "
+        claim, ctx = result.claim, result.context
+        frames = {"claim": claim_table(result, self.catalog), "reasons": rationale_table(result),
+                  "alternatives": alternatives_table(result), "bundled": bundled_table(result)}
+        where = (f"Date of service {ctx.on.isoformat()} (RVU release {result.release_id}), "
+                 f"{ctx.setting}, {claim.locality_name}, conversion factor "
                  f"${claim.conversion_factor:.4f} per RVU, payer multiplier "
-                 f"{a.payer_multiplier:g} × Medicare" if claim is not None else "")
+                 f"{ctx.payer_multiplier:g} × Medicare")
         self.claim_table.value = LINE_STYLE + html_table(
-            frames["claim"], CLAIM_COLUMNS, caption="The claim, line by line", css_class=TABLE_CLASS)
+            frames["claim"], CLAIM_COLUMNS, caption="The claim, line by line, with its diagnoses",
+            css_class=TABLE_CLASS)
         self.reasons_table.value = LINE_STYLE + html_table(
             frames["reasons"], REASON_COLUMNS, css_class=TABLE_CLASS,
             caption="Why each line: the protocol rules, their reasons, the denial risk")
         self.bundled.value = (html_table(frames["bundled"], BUNDLED_COLUMNS,
-                                         caption="Left off the claim (bundled)")
+                                         caption="Left off the claim (included in another code)")
                               if result.bundled else STYLE + note("Nothing is left off the claim."))
         self.warnings.value = _list(list(result.warnings), "No warnings.")
-        self.checklist.value = _list(list(result.documentation), "Nothing to document.")
+        self.checklist.value = _list(checklist(result), "Nothing to document.")
         self.alternatives_table.value = html_table(
             frames["alternatives"], ALTERNATIVE_COLUMNS,
             caption="Other ways of coding the same surgery, and what each pays")
         titles = switch_titles()
         self.assumptions.value = STYLE + note(
             "Assumptions in effect (UNCONFIRMED conventions): "
-            + "; ".join(f"{L.get(n, titles.get(n, n))}: {BILATERAL_CONVENTIONS.get(s, s)}"
+            + "; ".join(f"{L.get(n, titles.get(n, n))}: {value_label(n, s)}"
                         for n, s in result.assumptions)
             + "." if result.assumptions else "No UNCONFIRMED assumption applies to this claim.")
         update_figure(self.figure, figures.protocol_alternatives_spec(
-            frames["alternatives"], f"What each way of coding pays, {a.on.year}"))
+            frames["alternatives"], f"What each way of coding pays, {ctx.on.year}"))
         # the headline last: once it shows the new codes, every output above has been sent
         self.codes.value = STYLE + note("Codes: " + ", ".join(ln.line for ln in result.lines),
                                         "fc-total")
@@ -443,67 +345,16 @@ def alternatives_frame_empty() -> pd.DataFrame:
                                  "is_current", "note"])
 
 
-def _code_options(cat: Catalog, codes: list[str]) -> list[tuple[str, str]]:
-    return [(f"{c}: {cat.info(c).description}", c) for c in codes]
-
-
 def protocol_view(year: int | None = None, catalog: Catalog | None = None,
                   card_dir: Path | str | None = None) -> ProtocolView:
-    """Build notebook 02's view: every procedure attribute as a control -> the priced claim."""
+    """Build notebook 02's view: every procedure fact as a control -> the priced claim."""
     cat = catalog or load_catalog()
     year = cat.default_year() if year is None else int(year)
-    first = ProtocolInputs(year, unlisted_comparator=str(default_rules().settings["unlisted_comparator"]))
-    result = price_protocol(first, cat)
-    prior_codes = (cat.family("mastectomy") + cat.family("tissue_rearrangement")
-                   + cat.family("complex_repair") + cat.family("fat_grafting"))
-    prior_codes = [c for c in prior_codes if not cat.info(c).is_add_on]
-    comparators = [c for c in cat.codes.index
-                   if cat.info(c).family in ("reconstruction", "mastectomy", "tissue_rearrangement")]
+    first = _first_values()
     c: dict[str, widgets.Widget] = {
-        "stage": _toggle([("initial, at the mastectomy", "initial"),
-                          ("revision, later", "revision")], first.stage, "185px"),
-        "sides": _toggle([("left", "left"), ("right", "right"), ("both sides", "both")],
-                         first.sides),
-        "mastectomy_code": _dropdown(_code_options(cat, cat.family("mastectomy")),
-                                     first.mastectomy_code, L["mastectomy_code"]),
-        "rearrangement": _toggle([("yes", True), ("no", False)], first.rearrangement),
-        "closure_as": _dropdown([(t, k) for k, t in CLOSURE_AS.items()], first.closure_as,
-                                L["closure_as"]),
-        "area": _slider(first.defect_area_cm2, 0, 300, 1, L["defect_area_cm2"], ".0f"),
-        "length": _slider(first.repair_length_cm, 0, 40, 0.1, L["repair_length_cm"], ".1f"),
-        "fat_grafting": _toggle([("yes", True), ("no", False)], first.fat_grafting),
-        "fat_cc": _slider(first.fat_cc, 5, 500, 5, L["fat_cc"], ".0f"),
-        "skin_excision": _toggle([("yes", True), ("no", False)], first.skin_excision),
-        "liposuction": _toggle([("yes", True), ("no", False)], first.liposuction),
-        "same_surgeon": _toggle([("same surgeon", True), ("a different surgeon", False)],
-                                first.same_surgeon, "170px"),
-        "prior_surgery": _toggle([("none", False), ("yes", True)], first.prior_surgery),
-        "days": widgets.IntSlider(value=first.days_since_surgery, min=1, max=730, step=1,
-                                  description=L["days_since_surgery"], continuous_update=False,
-                                  style=CONTROL_STYLE, layout=widgets.Layout(width="575px")),
-        "prior_code": _dropdown(_code_options(cat, prior_codes), first.prior_code,
-                                L["prior_code"]),
-        "global_modifier": _dropdown([(t, k) for k, t in GLOBAL_MODIFIERS.items()],
-                                     first.global_modifier, L["global_modifier"]),
-        "bilateral_convention": _dropdown(
-            [(f"{BILATERAL_CONVENTIONS[k]} (assumption)", k) for k in CONVENTIONS],
-            first.bilateral_convention, L["bilateral_convention"]),
-        "distinct_modifier": _toggle([("59", "59"), ("XS", "XS")], first.distinct_modifier, "70px"),
-        "year": _dropdown([(str(y), y) for y in cat.years()], year, "Year of surgery", "300px"),
-        "exact_date": widgets.DatePicker(value=None, description="or exact date",
-                                         style={"description_width": "95px"},
-                                         layout=widgets.Layout(width="245px")),
-        "setting": _toggle([("hospital or ASC", "facility"), ("office", "office")], first.setting,
-                           "140px"),
-        "payer_multiplier": _slider(first.payer_multiplier, 0.5, 3.0, 0.05,
-                                    L["payer_multiplier"], ".2f"),
-        "qualifying_apm": widgets.Checkbox(value=first.qualifying_apm, indent=False,
-                                           description="qualifying APM participant (2026 CF)"),
-        "modifier_22_percent": _slider(first.modifier_22_percent, 0, 100, 5,
-                                       L["modifier_22_percent"], ".0f"),
-        "unlisted_comparator": _dropdown(_code_options(cat, comparators),
-                                         first.unlisted_comparator, L["unlisted_comparator"]),
-    }
+        name: fact_control(name, f, first[name], cat)
+        for name, f in procedure_facts().items() if f.kind != "switches"}
+    c.update(_context_controls(cat, year))
     switches = {s["name"]: widgets.Checkbox(value=True, indent=False, description="",
                                             layout=widgets.Layout(width="28px"))
                 for s in assumption_switches() if s["kind"] == "switch"}
@@ -513,7 +364,7 @@ def protocol_view(year: int | None = None, catalog: Catalog | None = None,
         claim_table=widgets.HTML(), reasons_table=widgets.HTML(), bundled=widgets.HTML(),
         warnings=widgets.HTML(), checklist=widgets.HTML(), alternatives_table=widgets.HTML(),
         assumptions=widgets.HTML(),
-        figure=figure_widget(figures.protocol_alternatives_spec(alternatives_frame(result),
+        figure=figure_widget(figures.protocol_alternatives_spec(alternatives_frame_empty(),
                                                                 "What each way of coding pays")),
         card_name=widgets.Text(value=f"protocol_card_{year}.html", description="Card file",
                                style=CONTROL_STYLE, layout=widgets.Layout(width="460px")),
@@ -523,61 +374,12 @@ def protocol_view(year: int | None = None, catalog: Catalog | None = None,
         card_output=widgets.HTML(), card_errors=ErrorPanel(user_message), widget=widgets.VBox(),
         card_dir=Path(card_dir) if card_dir is not None else Path.cwd(),
     )
-    view.locality.combobox.layout.width = "575px"
-    for name, control in c.items():  # stable hooks for the browser tests and the benchmark
-        control.add_class(f"fc-{name.replace('_', '-')}")
-    view.card_button.add_class("fc-card-button")
-    switch_rows = [widgets.HBox([box, widgets.HTML(
-        STYLE + note(f"{s['title']} (UNCONFIRMED; switch off to price without it). "
-                     f"Source: {s['source']}"))])
-        for s in assumption_switches() if s["kind"] == "switch" for box in [switches[s["name"]]]]
-    choices = [s for s in assumption_switches() if s["kind"] == "choice"]
-    column = widgets.Layout(width="595px", margin="0 12px 0 0")
-    surgery = widgets.VBox([
-        heading("1. The surgery"), labelled(L["stage"], c["stage"]), labelled(L["sides"], c["sides"]),
-        c["mastectomy_code"], labelled(L["rearrangement"], c["rearrangement"]), c["closure_as"],
-        c["area"], c["length"],
-        widgets.HTML(STYLE + note("The area chooses 14000/14001/14301 (+14302); the length chooses "
-                                  "13100/13101 (+13102). Both feed the alternatives below.")),
-        labelled(L["fat_grafting"], c["fat_grafting"]), c["fat_cc"],
-        labelled(L["skin_excision"], c["skin_excision"]),
-        labelled(L["liposuction"], c["liposuction"]),
-    ], layout=column)
-    context = widgets.VBox([
-        heading("2. Who, when, where"), labelled(L["same_surgeon"], c["same_surgeon"]),
-        labelled("Prior related surgery?", c["prior_surgery"]), c["days"], c["prior_code"],
-        c["global_modifier"], c["bilateral_convention"],
-        labelled(L["distinct_modifier"], c["distinct_modifier"]),
-        widgets.HBox([c["year"], c["exact_date"]]), labelled(L["setting"], c["setting"]),
-        view.locality.widget, c["payer_multiplier"],
-    ], layout=column)
-    more = widgets.VBox([
-        c["unlisted_comparator"], c["modifier_22_percent"],
-        labelled(L["qualifying_apm"], c["qualifying_apm"]),
-        heading("Assumptions you can switch (UNCONFIRMED in the domain notes)", 4), *switch_rows,
-        widgets.HTML(STYLE + "".join(note(f"{s['title']}: a choice, made above "
-                                          f"('{L.get(s['name'], s['name'])}').") for s in choices)),
-    ])
-    accordion = widgets.Accordion(children=[more], titles=("More pricing options and assumptions",))
-    accordion.add_class("fc-more")
-    view.widget.children = [
-        widgets.HBox([surgery, context], layout=widgets.Layout(flex_flow="row wrap")), accordion,
-        view.errors.widget, view.codes, view.total,
-        scrolling(view.claim_table),
-        heading("Why: rules, rationale and denial risk"), scrolling(view.reasons_table),
-        view.bundled, heading("Warnings"), view.warnings,
-        heading("Documentation checklist for the operative note"), view.checklist,
-        heading("Alternatives"), view.figure, scrolling(view.alternatives_table), view.assumptions,
-        heading("The printable protocol card"),
-        widgets.HTML(STYLE + note("One page for a practice's billing staff: the decision table, the "
-                                  "codes with their RVUs and national amounts for the year shown, "
-                                  "the documentation checklist, sources and the data vintage.")),
-        widgets.HBox([view.card_name, view.card_button]), view.card_errors.widget,
-        view.card_output,
-    ]
+    _layout(view)
     view.refresh()
     for w in [*c.values(), *switches.values()]:
         w.observe(view.refresh, names="value")
     view.locality.observe(view.refresh)
     view.card_button.on_click(view.write_card)
     return view
+
+

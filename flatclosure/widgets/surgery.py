@@ -16,9 +16,10 @@ import plotly.graph_objects as go
 
 from .. import figures
 from ..catalog import Catalog, load_catalog
-from ..labels import BILATERAL_CONVENTIONS
+from ..claims import PricingContext
+from ..labels import SECOND_SIDE
 from ..present.formatting import fmt_money, fmt_prose, fmt_text
-from ..protocol import ProcedureAttributes, ProtocolResult, recommend
+from ..protocol import Procedure, ProtocolResult, default_rules, recommend
 from .common import (
     CONTROL_STYLE,
     DESCRIPTION_COLUMN,
@@ -34,13 +35,18 @@ from .common import (
     update_figure,
 )
 
-# How a bilateral closure is reported is UNCONFIRMED (shared domain notes, section 4.1): each
-# convention of the protocol (labels.BILATERAL_CONVENTIONS) is offered as an assumption, and the
-# panel shows what it pays.
+# How the second side of a per-defect code is marked is a payer convention (shared domain notes,
+# section 4.1): each choice (labels.SECOND_SIDE) is offered, and the panel shows what it pays.
+# Repairs and fat grafting are summed over both sides (CPT), so the choice does not touch them.
 # What is on the claim: the closure alone, or the same surgeon's mastectomy too (bundling rules).
 CLAIMS: dict[str, str] = {
     "closure": "the closure alone (a revision, or a second surgeon's claim)",
     "with_mastectomy": "closure and mastectomy (19303), same surgeon",
+}
+# without a tissue transfer, the closure is a repair: its level by the CPT 2020 criteria
+REPAIRS: dict[str, str] = {
+    "intermediate": "layered closure only (intermediate repair, 1203X)",
+    "complex": "layered closure with extensive undermining (complex repair, 1310X)",
 }
 LINE_COLUMNS = [
     ("line", "Claim line", fmt_text),
@@ -63,34 +69,38 @@ class Surgery:
     tissue_rearrangement: bool = True
     area_sq_cm: float = 45.0
     length_cm: float = 7.0
-    bilateral: str = "rt_lt"
+    second_side: str = "rt_lt"
     claim: str = "closure"
+    repair: str = "complex"
 
-    def attributes(self, catalog: Catalog | None = None) -> ProcedureAttributes:
-        """The protocol's input, on the year's date (``Catalog.date_for_year``)."""
-        cat = catalog or load_catalog()
+    def procedure(self) -> Procedure:
+        """The protocol's input: the surgery's facts (sizes per side)."""
         with_mastectomy = self.claim == "with_mastectomy"
-        return ProcedureAttributes(
+        return Procedure(
             stage="initial" if with_mastectomy else "revision",
-            mastectomy_code="19303" if with_mastectomy else None, sides=self.sides,
+            mastectomy_code=str(default_rules().settings["default_mastectomy_code"])
+            if with_mastectomy else None, sides=self.sides,
             rearrangement=self.tissue_rearrangement,
             defect_area_cm2=self.area_sq_cm if self.tissue_rearrangement else 0.0,
             repair_length_cm=0.0 if self.tissue_rearrangement else self.length_cm,
-            bilateral_convention=self.bilateral, date=cat.date_for_year(self.year),
-            setting=self.setting, locality=self.locality)
+            layered_closure=True, extensive_undermining=self.repair == "complex",
+            second_side=self.second_side, diagnosis="cancer" if with_mastectomy else "history")
+
+    def context(self, catalog: Catalog | None = None) -> PricingContext:
+        """Where and when: the year's date (``Catalog.date_for_year``)."""
+        cat = catalog or load_catalog()
+        return PricingContext(cat.date_for_year(self.year), self.setting, self.locality)
 
 
 def price_surgery(s: Surgery, catalog: Catalog | None = None) -> ProtocolResult:
     """The protocol's priced claim for the surgery described."""
-    return recommend(s.attributes(catalog), alternatives=False)
+    cat = catalog or load_catalog()
+    return recommend(s.procedure(), s.context(cat), catalog=cat, alternatives=False)
 
 
 def result_frame(result: ProtocolResult, catalog: Catalog | None = None) -> pd.DataFrame:
     """The priced lines with our plain-language description of each code and its denial risk."""
     cat = catalog or load_catalog()
-    if result.claim is None:
-        return pd.DataFrame(columns=["line", "code", "description", "fee_schedule", "allowed",
-                                     "denial_risk", "rules"])
     frame = result.claim.to_frame()
     frame["description"] = [cat.info(c).description for c in frame["code"]]
     frame["denial_risk"] = [ln.denial_risk for ln in result.lines]
@@ -108,6 +118,7 @@ class SurgeryPanel:
     sides: widgets.ToggleButtons
     bilateral: widgets.Dropdown
     tissue_rearrangement: widgets.ToggleButtons
+    repair: widgets.Dropdown
     area: widgets.FloatSlider
     length: widgets.FloatSlider
     codes: widgets.HTML
@@ -126,13 +137,14 @@ class SurgeryPanel:
         return Surgery(int(self.year.value), str(self.setting.value), self.locality.locality,
                        str(self.sides.value), bool(self.tissue_rearrangement.value),
                        float(self.area.value), float(self.length.value),
-                       str(self.bilateral.value), str(self.claim.value))
+                       str(self.bilateral.value), str(self.claim.value), str(self.repair.value))
 
     def refresh(self, *_: Any) -> None:
         """Re-price on any control change; an impossible combination shows a message."""
         # the area sizes a tissue rearrangement, the length a complex repair: only one applies
         set_applies(self.area, bool(self.tissue_rearrangement.value))
         set_applies(self.length, not self.tissue_rearrangement.value)
+        set_applies(self.repair, not self.tissue_rearrangement.value)
         self.bilateral.disabled = self.sides.value != "both"
         if self.locality.year != int(self.year.value):
             self.locality.set_year(int(self.year.value))
@@ -143,7 +155,7 @@ class SurgeryPanel:
             claim = result.claim
             where = (f"{s.year} ({claim.context.on.isoformat()}), {s.setting}, "
                      f"{claim.locality_name}, conversion factor ${claim.conversion_factor:.4f} "
-                     "per RVU" if claim is not None else "")
+                     "per RVU")
             self.codes.value = STYLE + note(
                 "Codes: " + ", ".join(ln.line for ln in result.lines), "fc-total")
             self.total.value = STYLE + (
@@ -181,18 +193,21 @@ def surgery_panel(year: int | None = None, catalog: Catalog | None = None) -> Su
         sides=widgets.ToggleButtons(options=[("left", "left"), ("right", "right"),
                                              ("both sides", "both")], value=first.sides),
         bilateral=widgets.Dropdown(
-            options=[(f"{text} (assumption)", key) for key, text in BILATERAL_CONVENTIONS.items()],
-            value=first.bilateral, description="Both sides billed as", style=CONTROL_STYLE,
-            layout=widgets.Layout(width="600px")),
+            options=[(f"{text} (payer convention)", key) for key, text in SECOND_SIDE.items()],
+            value=first.second_side, description="Second side of a transfer",
+            style=CONTROL_STYLE, layout=widgets.Layout(width="600px")),
         tissue_rearrangement=widgets.ToggleButtons(
             options=[("yes", True), ("no", False)], value=first.tissue_rearrangement,
             tooltips=["skin and tissue moved to close (adjacent tissue transfer)",
-                      "layered closure without moving tissue (complex repair)"]),
+                      "layered closure without moving tissue (a repair)"]),
+        repair=widgets.Dropdown(options=[(t, k) for k, t in REPAIRS.items()], value=first.repair,
+                                description="Repair", style=CONTROL_STYLE,
+                                layout=widgets.Layout(width="600px")),
         area=widgets.FloatSlider(value=first.area_sq_cm, min=1, max=240, step=1,
                                  description="Defect area per side (sq cm)",
                                  continuous_update=False, readout_format=".0f",
                                  style=CONTROL_STYLE, layout=wide),
-        length=widgets.FloatSlider(value=first.length_cm, min=1.1, max=40, step=0.1,
+        length=widgets.FloatSlider(value=first.length_cm, min=0.5, max=40, step=0.1,
                                    description="Repair length per side (cm)",
                                    continuous_update=False, readout_format=".1f",
                                    style=CONTROL_STYLE, layout=wide),
@@ -204,7 +219,7 @@ def surgery_panel(year: int | None = None, catalog: Catalog | None = None) -> Su
     controls = [panel.year, labelled("Setting", panel.setting), panel.locality.widget,
                 panel.claim, labelled("Sides", panel.sides), panel.bilateral,
                 labelled("Tissue rearranged?", panel.tissue_rearrangement), panel.area,
-                panel.length]
+                panel.repair, panel.length]
     panel.widget.children = [
         widgets.VBox(controls), panel.errors.widget, panel.codes, panel.total, panel.figure,
         scrolling(panel.table),
@@ -213,7 +228,7 @@ def surgery_panel(year: int | None = None, catalog: Catalog | None = None) -> Su
     ]
     panel.refresh()
     for control in (panel.year, panel.setting, panel.claim, panel.sides, panel.bilateral,
-                    panel.tissue_rearrangement, panel.area, panel.length):
+                    panel.tissue_rearrangement, panel.repair, panel.area, panel.length):
         control.observe(panel.refresh, names="value")
     panel.locality.observe(panel.refresh)
     return panel

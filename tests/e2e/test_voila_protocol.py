@@ -1,9 +1,9 @@
-"""Notebook 02 as a Voila app: toggle tissue rearrangement and change the defect area, and check
-that the shown codes, total, claim table and alternatives chart change to the engine's values."""
+"""Notebook 02 as a Voila app: code a documented true transfer, state a distinct site, change the
+defect area, and check that the shown codes, diagnoses, total, claim table and alternatives
+chart change to the engine's values (no 59/XS until a distinctness is stated)."""
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any
 
@@ -11,7 +11,9 @@ import pytest
 from playwright.sync_api import expect
 
 from flatclosure.catalog import load_catalog
-from flatclosure.protocol import ProcedureAttributes, ProtocolResult, recommend
+from flatclosure.claims import PricingContext
+from flatclosure.labels import CLOSURE_AS, DISTINCTNESS
+from flatclosure.protocol import Procedure, ProtocolResult, recommend
 
 from .browser import READ_BARS, READ_PAGE, change_until, money, shots_dir, type_into, whole_page_screenshot
 
@@ -23,8 +25,9 @@ def expected(**changes: Any) -> ProtocolResult:
     45 sq cm and 7 cm a side, same surgeon), with ``changes``."""
     cat = load_catalog()
     base = dict(mastectomy_code="19303", defect_area_cm2=45.0, repair_length_cm=7.0,
-                date=cat.date_for_year(max(cat.gpci_years())))
-    return recommend(ProcedureAttributes(**{**base, **changes}))
+                layered_closure=True)
+    return recommend(Procedure(**{**base, **changes}),
+                     PricingContext(cat.date_for_year(cat.default_year())))
 
 
 def codes_text(result: ProtocolResult) -> str:
@@ -44,32 +47,41 @@ def test_protocol_app_follows_tissue_rearrangement_and_defect_area(voila_url: st
     whole_page_screenshot(page, shots_dir() / "voila-02_coding_protocol.png")
     assert not page.get_by_text("protocol_view()").is_visible()  # no code cells in the app
 
-    def toggle(name: str, text: str) -> None:
-        page.locator(f".fc-{name} .widget-toggle-button",
-                     has_text=re.compile(rf"^\s*{text}\s*$")).click()
+    # the same surgeon's closure in the mastectomy incision is included: no 59/XS
+    assert codes_text(first) == "Codes: 19303-50"
+    expect(page.locator("table.fc-table", has_text="Left off the claim")).to_contain_text("14301")
+    expect(page.locator("table.fc-table", has_text="Diagnoses")).to_contain_text("C50.912")
 
-    # no tissue rearrangement: the 7 cm layered repair is included in the mastectomy
-    repair = expected(rearrangement=False)
-    change_until(lambda: toggle("rearrangement", "no"),
-                 lambda t: expect(codes).to_have_text(codes_text(repair), timeout=t))
-    assert codes_text(repair) == "Codes: 19303-50"
-    expect(total).to_contain_text(money(repair.total))
-    expect(page.locator("table.fc-table", has_text="Left off the claim")).to_contain_text("13101")
+    # a documented true tissue transfer: the transfer lines, still without 59/XS
+    transfer = expected(closure_as="true_transfer")
+    closure_as = page.locator(".fc-closure-as select")
+    change_until(lambda: closure_as.select_option(label=CLOSURE_AS["true_transfer"]),
+                 lambda t: expect(codes).to_have_text(codes_text(transfer), timeout=t))
+    assert codes_text(transfer) == "Codes: 19303-50, 14301-RT, 14301-LT"
+    expect(total).to_contain_text(money(transfer.total))
 
-    # rearrangement again, then 100 sq cm a side: 14301 and two 14302 units a side
-    change_until(lambda: toggle("rearrangement", "yes"),
+    # back to the rules' coding, a stated separate site, then 100 sq cm a side
+    change_until(lambda: closure_as.select_option(label=CLOSURE_AS["protocol"]),
                  lambda t: expect(codes).to_have_text(codes_text(first), timeout=t))
-    readout = page.locator(".fc-area .widget-readout")
-    big = expected(defect_area_cm2=100.0)
+    distinct = expected(distinctness="separate_site")
+    distinctness = page.locator(".fc-distinctness select")
+    change_until(lambda: distinctness.select_option(label=DISTINCTNESS["separate_site"]),
+                 lambda t: expect(codes).to_have_text(codes_text(distinct), timeout=t))
+    readout = page.locator(".fc-defect-area-cm2 .widget-readout")
+    big = expected(distinctness="separate_site", defect_area_cm2=100.0)
     change_until(lambda: type_into(page, readout, "100"),
                  lambda t: expect(codes).to_have_text(codes_text(big), timeout=t))
-    assert "14302-RT-59x2" in codes_text(big)
+    assert "14302-RT-XSx2" in codes_text(big)
     expect(total).to_contain_text(money(big.total))
     shown = page.evaluate(READ_PAGE)
     claim = shown["tables"][0]
     assert [r[0] for r in claim] == [ln.line for ln in big.lines]
-    assert [r[4] for r in claim] == [money(ln.allowed) for ln in big.lines]
-    bars = page.evaluate(READ_BARS, 0)  # the alternatives chart: the recommended claim's bar
+    assert [r[5] for r in claim] == [money(ln.allowed) for ln in big.lines]
+    # the alternatives chart: the recommended claim's bar (the chart may redraw a moment later)
+    page.wait_for_function("([n, want]) => { const p = document.querySelectorAll("
+                           "'.js-plotly-plot')[n]; return p && p.data && p.data[0].x[0] === want; }",
+                           arg=[0, big.total], timeout=30_000)
+    bars = page.evaluate(READ_BARS, 0)
     assert bars["x"][0] == big.total
 
     # the assumptions behind the claim are one click away

@@ -1,0 +1,56 @@
+"""ICD-10-CM codes per claim line, chosen from the facts by data/protocol/diagnoses.yaml."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from flatclosure.claims import PricingContext
+from flatclosure.protocol import Procedure, recommend
+
+CTX = PricingContext("2025-06-01")
+
+
+def codes(**kw: Any) -> list[list[str]]:
+    r = recommend(Procedure(**kw), CTX)
+    return [[d.code for d in ln.diagnoses] for ln in r.lines]
+
+
+def test_cancer_by_side_and_site_at_the_initial_surgery() -> None:
+    got = codes(mastectomy_code="19303", sides="left", cancer_site="4", closure_as="true_transfer",
+                defect_area_cm2=20)
+    assert got == [["C50.412"], ["C50.412"]]  # upper-outer quadrant, female, left
+    got = codes(mastectomy_code="19303", sides="right", cancer_site="1", sex="male",
+                defect_area_cm2=20)
+    assert got == [["C50.121"]]
+
+
+@pytest.mark.parametrize(("basis", "second"), [("genetic", "Z15.01"), ("family", "Z80.3")])
+def test_risk_reducing_codes(basis: str, second: str) -> None:
+    got = codes(mastectomy_code="19303", diagnosis="risk_reducing", risk_basis=basis,
+                defect_area_cm2=20)
+    assert got == [["Z40.01", second]]
+
+
+def test_revision_codes_absence_by_side_and_the_z42_switch() -> None:
+    base: dict[str, Any] = dict(stage="revision", sides="right", defect_area_cm2=20,
+                                diagnosis="history", same_surgeon=False)
+    assert codes(**base) == [["N65.0", "Z42.8", "Z90.11", "Z85.3"]]
+    r = recommend(Procedure(**base), CTX)
+    assert ("revision_encounter", "Z42.8") in r.assumptions
+    assert r.lines[0].diagnoses[1].unconfirmed
+    # Z42.1 carries an Excludes1 note for N65.-: with a contour deformity it is left off, noted
+    r = recommend(Procedure(**base, revision_encounter="Z42.1"), CTX)
+    assert [d.code for d in r.lines[0].diagnoses] == ["N65.0", "Z90.11", "Z85.3"]
+    assert any("Z42.1 left off" in w and "Excludes1" in w for w in r.warnings)
+    assert codes(**base, revision_encounter="Z42.1", revision_problem="scar") == [
+        ["L90.5", "Z42.1", "Z90.11", "Z85.3"]]
+    assert codes(**base, revision_encounter="none") == [["N65.0", "Z90.11", "Z85.3"]]
+
+
+def test_the_card_names_the_unconfirmed_choice() -> None:
+    from flatclosure.card import render_card
+
+    html = render_card(2025)
+    assert "Z42.8" in html and "UNCONFIRMED, chosen under &#x27;Revision encounter code&#x27;" in html
