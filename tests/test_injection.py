@@ -14,7 +14,8 @@ import re
 import openpyxl
 import pytest
 
-from flatclosure import report, scenarios
+from flatclosure import scenarios
+from flatclosure.outputs import report
 from flatclosure.scenarios import Scenario
 
 HOSTILE_TITLE = "</script><script>alert(1)</script>"

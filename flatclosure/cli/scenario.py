@@ -96,7 +96,7 @@ def run_scenarios(args: argparse.Namespace) -> int:
     scenarios = resolve(args.files)
     table = compare(scenarios, parse_years(args.years), parse_localities(args.localities),
                     args.baseline)
-    from ..report import write_csv, write_html, write_xlsx
+    from ..outputs.report import write_csv, write_html, write_xlsx
 
     if args.csv:
         write_csv(table, args.csv)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from flatclosure.report import write_html
+from flatclosure.outputs.report import write_html
 from flatclosure.scenarios import compare, presets
 
 from .browser import shots_dir

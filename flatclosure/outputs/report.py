@@ -21,11 +21,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
+from plotly.offline import get_plotlyjs
 
-from . import datapkg
-from .catalog import AMA_NOTICE, load_catalog
-from .fileio import write_atomically
-from .scenarios import Scenario
+from .. import datapkg
+from ..catalog import AMA_NOTICE, load_catalog
+from ..figures import scenario_bars_spec, scenario_gap_spec, scenario_trend_spec
+from ..fileio import write_atomically
+from ..scenarios import Scenario
 
 ILLUSTRATIVE_MARK = "*"
 EXPORT_COLUMNS = ["scenario", "title", "group", "year", "date", "locality", "locality_name", "setting",
@@ -167,8 +169,6 @@ def write_html(table: pd.DataFrame, scenarios: Sequence[Scenario], path: Path,
 
 def _figure_divs(table: pd.DataFrame, baseline: str | None) -> list[str]:
     """One <div> and one script per figure; the figure data goes through ``script_json``."""
-    from .figures import scenario_bars_spec, scenario_gap_spec, scenario_trend_spec
-
     years = sorted(set(int(y) for y in table["year"]))
     complete = [y for y in years if table.loc[table["year"] == y, "total"].notna().all()]
     year = (complete or years)[-1]  # the latest year with a figure everywhere
@@ -185,8 +185,6 @@ def _figure_divs(table: pd.DataFrame, baseline: str | None) -> list[str]:
 def report_html(table: pd.DataFrame, scenarios: Sequence[Scenario], baseline: str | None = None,
                 title: str = "Flat closure reimbursement scenarios") -> str:
     """A self-contained HTML report: figures, tables, scenarios, data vintage, sources, notice."""
-    from plotly.offline import get_plotlyjs
-
     fig_divs = _figure_divs(table, baseline)
     illustrative = [s for s in scenarios if s.illustrative]
     ill_html = "".join(
