@@ -18,8 +18,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from .families import gap_groups, group_colours
 from .present.formatting import fmt_money, fmt_pct, fmt_rvu, missing
-from .tables import GAP_GROUPS
+from .scenarios import SCENARIO_GROUPS
 
 FigureSpec = dict[str, Any]
 
@@ -30,8 +31,9 @@ OKABE_ITO: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072
 SERIES_COLOURS: tuple[str, ...] = tuple(OKABE_ITO[i] for i in (4, 5, 2, 0, 6, 1, 7, 3))
 # One colour per group in every chart (01's value gap, 03's scenarios): flat closure blue, as in
 # 00's and 02's claim charts, mastectomy vermillion, breast-mound reconstruction green.
-GROUP_COLOURS: dict[str, str] = {"Flat closure": OKABE_ITO[4], "Mastectomy": OKABE_ITO[5],
-                                 "Breast-mound reconstruction": OKABE_ITO[2]}
+# The colours are data (data/catalog/families.csv, flatclosure.families).
+GAP_GROUPS: dict[str, tuple[str, ...]] = gap_groups()
+GROUP_COLOURS: dict[str, str] = {g: group_colours()[g] for g in GAP_GROUPS}
 LINE_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 MONEY_AXIS = "$,.0f"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
@@ -209,11 +211,11 @@ def claim_figure(lines: pd.DataFrame, title: str) -> go.Figure:
 
 
 # -- scenario comparison (flatclosure.scenarios.compare tables) --------------------------------
-SCENARIO_GROUP_COLOURS: dict[str, str] = {
-    "Mastectomy": GROUP_COLOURS["Mastectomy"], "Flat closure": GROUP_COLOURS["Flat closure"],
-    "Fallback": OKABE_ITO[0], "New code": OKABE_ITO[6],
-    "Breast-mound reconstruction": GROUP_COLOURS["Breast-mound reconstruction"],
-}
+# A proposed new code belongs to no catalog family, so its colour is the one group colour not in
+# data/catalog/families.csv; the others are the families' groups. Trace order: SCENARIO_GROUPS.
+NEW_CODE_COLOUR = OKABE_ITO[6]
+SCENARIO_GROUP_COLOURS: dict[str, str] = {g: group_colours().get(g, NEW_CODE_COLOUR)
+                                          for g in SCENARIO_GROUPS}
 ILLUSTRATIVE_MARK = " *"
 
 
