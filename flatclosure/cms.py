@@ -109,52 +109,71 @@ def detect_rvu_layout(rows: list[list[str]]) -> str:
     return "unknown"
 
 
+def _cms_header(rows: list[list[str]], header_at: int, meta: dict[str, str]) -> None:
+    """The release date and title the lines above a CMS header state, into ``meta``."""
+    for r in rows[:header_at]:
+        for cell in r:
+            m = re.search(r"RELEASED\s+(\d{2})/(\d{2})/(\d{4})", cell)
+            if m:
+                meta["released"] = f"{m.group(3)}-{m.group(1)}-{m.group(2)}"
+            elif "Relative Value File" in cell:
+                meta["title"] = cell.strip()
+
+
+def _cms_body(path: Path, rows: list[list[str]], meta: dict[str, str]) -> tuple[pd.DataFrame, int]:
+    """A CMS PPRRVU file: its four header lines name the columns; the rows follow."""
+    header_at = next(i for i, r in enumerate(rows[:20]) if r and r[0].strip().upper() == "HCPCS")
+    _cms_header(rows, header_at, meta)
+    width = max(len(r) for r in rows[header_at - 3: header_at + 1])
+    names = []
+    for col in range(width):
+        parts = [r[col] for r in rows[header_at - 3: header_at + 1] if col < len(r)]
+        names.append(_key(" ".join(parts)))
+    index = {}
+    for col, name in enumerate(names):
+        # the OPPS payment-amount columns repeat words; the first match of each header wins
+        if name in _CMS_HEADERS and _CMS_HEADERS[name] not in index:
+            index[_CMS_HEADERS[name]] = col
+    missing = [f for f in RVU_COLUMNS if f not in index]
+    if missing:
+        raise DataError(str(path), f"CMS layout without the column(s) {', '.join(missing)}",
+                        row=header_at + 1, field=missing[0])
+    body = [[r[index[f]].strip() if index[f] < len(r) else "" for f in RVU_COLUMNS]
+            for r in rows[header_at + 1:] if r and r[0].strip() and r[0].strip() != "\x1a"]
+    return pd.DataFrame(body, columns=RVU_COLUMNS), header_at + 2
+
+
+def _named_body(rows: list[list[str]], layout: str) -> tuple[pd.DataFrame, int]:
+    """An arkrvu or RVU-only table: one header line of known names."""
+    mapping = _ARKRVU if layout == "arkrvu" else _RVU_ONLY
+    head = [c.strip() for c in rows[0]]
+    cols = {mapping[h]: i for i, h in enumerate(head) if h in mapping}
+    body = [[r[cols[f]].strip() if f in cols else "" for f in RVU_COLUMNS]
+            for r in rows[1:] if r and r[0].strip()]
+    return pd.DataFrame(body, columns=RVU_COLUMNS), 2
+
+
+def _numbers_as_text(path: Path, table: pd.DataFrame, first_line: int) -> None:
+    """Each numeric column checked and written back as plain text (4 decimals at most)."""
+    for f in NUMERIC:
+        values = pd.to_numeric(table[f].where(table[f] != ""), errors="coerce")
+        bad = values.isna() & (table[f] != "")
+        if bad.any():
+            i = int(bad.to_numpy().nonzero()[0][0])
+            raise DataError(str(path), f"not a number: {table[f].iloc[i]!r}", row=first_line + i,
+                            field=f)
+        table[f] = values.map(lambda v: "" if pd.isna(v) else f"{v:.4f}".rstrip("0").rstrip("."))
+
+
 def read_pprrvu(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
     """Parse one relative value file into RVU_COLUMNS (all text), with what its header says."""
     rows = _rows(path)
     layout = detect_rvu_layout(rows)
     meta = {"layout": layout, "title": "", "released": ""}
     if layout == "cms":
-        header_at = next(i for i, r in enumerate(rows[:20]) if r and r[0].strip().upper() == "HCPCS")
-        for r in rows[:header_at]:
-            for cell in r:
-                m = re.search(r"RELEASED\s+(\d{2})/(\d{2})/(\d{4})", cell)
-                if m:
-                    meta["released"] = f"{m.group(3)}-{m.group(1)}-{m.group(2)}"
-                elif "Relative Value File" in cell:
-                    meta["title"] = cell.strip()
-        width = max(len(r) for r in rows[header_at - 3: header_at + 1])
-        names = []
-        for col in range(width):
-            parts = [r[col] for r in rows[header_at - 3: header_at + 1] if col < len(r)]
-            names.append(_key(" ".join(parts)))
-        index = {}
-        for col, name in enumerate(names):
-            # the OPPS payment-amount columns repeat words; the first match of each header wins
-            if name in _CMS_HEADERS and _CMS_HEADERS[name] not in index:
-                index[_CMS_HEADERS[name]] = col
-        missing = [f for f in RVU_COLUMNS if f not in index]
-        if missing:
-            raise DataError(str(path), f"CMS layout without the column(s) {', '.join(missing)}",
-                            row=header_at + 1, field=missing[0])
-        body = []
-        for r in rows[header_at + 1:]:
-            if not r or not r[0].strip() or r[0].strip() == "\x1a":
-                continue
-            body.append([r[index[f]].strip() if index[f] < len(r) else "" for f in RVU_COLUMNS])
-        table = pd.DataFrame(body, columns=RVU_COLUMNS)
-        first_line = header_at + 2
+        table, first_line = _cms_body(path, rows, meta)
     elif layout in ("arkrvu", "rvu-only"):
-        mapping = _ARKRVU if layout == "arkrvu" else _RVU_ONLY
-        head = [c.strip() for c in rows[0]]
-        cols = {mapping[h]: i for i, h in enumerate(head) if h in mapping}
-        body = []
-        for r in rows[1:]:
-            if not r or not r[0].strip():
-                continue
-            body.append([r[cols[f]].strip() if f in cols else "" for f in RVU_COLUMNS])
-        table = pd.DataFrame(body, columns=RVU_COLUMNS)
-        first_line = 2
+        table, first_line = _named_body(rows, layout)
     else:
         raise DataError(
             str(path),
@@ -165,14 +184,7 @@ def read_pprrvu(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
         )
     table["hcpcs"] = table["hcpcs"].map(lambda v: _pad_digits(v, 5))
     table["glob_days"] = table["glob_days"].map(lambda v: _pad_digits(v, 3))
-    for f in NUMERIC:
-        values = pd.to_numeric(table[f].where(table[f] != ""), errors="coerce")
-        bad = values.isna() & (table[f] != "")
-        if bad.any():
-            i = int(bad.to_numpy().nonzero()[0][0])
-            raise DataError(str(path), f"not a number: {table[f].iloc[i]!r}", row=first_line + i,
-                            field=f)
-        table[f] = values.map(lambda v: "" if pd.isna(v) else f"{v:.4f}".rstrip("0").rstrip("."))
+    _numbers_as_text(path, table, first_line)
     return table, meta
 
 
