@@ -86,7 +86,7 @@ def value_gap_spec(gap: pd.DataFrame, year: int) -> FigureSpec:
             "type": "bar", "orientation": "h", "x": _floats(part["work_rvu"]), "y": y,
             "name": group, "legendgroup": group, "showlegend": False,
             "marker": {"color": colour}, "xaxis": "x2", "yaxis": "y2",
-            "text": [f"{v:.2f}" for v in part["work_rvu"]], "textposition": "auto",
+            "text": [fmt_rvu(v) for v in part["work_rvu"]], "textposition": "auto",
             "hovertemplate": "%{y}: %{x:.2f} work RVU<extra></extra>",
         })
     layout = base_layout(
@@ -157,7 +157,7 @@ def seed_spec(seed: pd.DataFrame, year: int, published: str = "2020") -> FigureS
     data = [
         {"type": "bar", "x": x, "y": _floats(shown["quoted_work_rvu"]),
          "name": f"advocates' page ({published})", "marker": {"color": OKABE_ITO[0]},
-         "text": [f"{v:.2f}" for v in shown["quoted_work_rvu"]], "textposition": "outside",
+         "text": [fmt_rvu(v) for v in shown["quoted_work_rvu"]], "textposition": "outside",
          "hovertemplate": "%{x}: %{y:.2f} work RVU as published<extra></extra>"},
         {"type": "bar", "x": x, "y": _floats(shown["work_rvu"]), "name": f"CMS {year}",
          "marker": {"color": OKABE_ITO[4]}, "text": [fmt_rvu(v) for v in shown["work_rvu"]],
@@ -196,18 +196,6 @@ def claim_spec(lines: pd.DataFrame, title: str) -> FigureSpec:
 
 def value_gap_figure(gap: pd.DataFrame, year: int) -> go.Figure:
     return go.Figure(value_gap_spec(gap, year))
-
-
-def trend_figure(trend: pd.DataFrame, year: int, what: str = "") -> go.Figure:
-    return go.Figure(trend_spec(trend, year, what))
-
-
-def seed_figure(seed: pd.DataFrame, year: int, published: str = "2020") -> go.Figure:
-    return go.Figure(seed_spec(seed, year, published))
-
-
-def claim_figure(lines: pd.DataFrame, title: str) -> go.Figure:
-    return go.Figure(claim_spec(lines, title))
 
 
 # -- scenario comparison (flatclosure.scenarios.compare tables) --------------------------------
@@ -488,7 +476,3 @@ def protocol_alternatives_spec(alternatives: pd.DataFrame, title: str) -> Figure
                "visible": shown},
     )
     return {"data": data, "layout": layout}
-
-
-def protocol_alternatives_figure(alternatives: pd.DataFrame, title: str) -> go.Figure:
-    return go.Figure(protocol_alternatives_spec(alternatives, title))

@@ -27,6 +27,7 @@ from .. import datapkg
 from ..catalog import AMA_NOTICE, load_catalog
 from ..figures import scenario_bars_spec, scenario_gap_spec, scenario_trend_spec
 from ..fileio import write_atomically
+from ..present.formatting import fmt_money, missing
 from ..scenarios import Scenario
 
 ILLUSTRATIVE_MARK = "*"
@@ -123,9 +124,12 @@ def write_xlsx(table: pd.DataFrame, scenarios: Sequence[Scenario], path: Path) -
     return write_atomically(Path(path), xlsx_bytes(table, scenarios), "Excel file")
 
 
-def _cell(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
+def _cell(value: object, money: bool = False) -> str:
+    """A table cell: n/a where there is no figure (the report lists why), money as fmt_money."""
+    if missing(value):
         return "n/a"
+    if money:
+        return fmt_money(value)
     if isinstance(value, float):
         return f"{value:,.2f}"
     return html.escape(str(value))
@@ -137,10 +141,7 @@ def _html_table(frame: pd.DataFrame, css: str, money: Sequence[str] = ()) -> str
     for rec in frame.to_dict(orient="records"):
         cells = []
         for c in frame.columns:
-            v = rec[c]
-            text = _cell(v)
-            if c in money and text != "n/a":
-                text = "$" + text
+            text = _cell(rec[c], money=c in money)
             cells.append(f'<td data-col="{html.escape(str(c))}">{text}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
