@@ -32,6 +32,7 @@ import csv
 import hashlib
 import re
 import sys
+from enum import StrEnum
 from pathlib import Path
 
 import pandas as pd
@@ -95,18 +96,43 @@ def _pad_digits(value: str, width: int) -> str:
     return value.zfill(width) if value.isdigit() and len(value) < width else value
 
 
-def detect_rvu_layout(rows: list[list[str]]) -> str:
+class RvuLayout(StrEnum):
+    """The relative value file layouts (each value as the build manifest names it)."""
+
+    CMS = "cms"
+    ARKRVU = "arkrvu"
+    RVU_ONLY = "rvu-only"
+    EMPTY = "empty"
+    UNKNOWN = "unknown"
+
+    @property
+    def label(self) -> str:
+        """What a file in this layout looks like, in words."""
+        return _LAYOUT_LABELS[self]
+
+
+_LAYOUT_LABELS = {
+    RvuLayout.CMS: "a CMS PPRRVU CSV (a header row starting 'HCPCS,MOD,DESCRIPTION')",
+    RvuLayout.ARKRVU: "an arkrvu table (source_release, hcpcs, ...)",
+    RvuLayout.RVU_ONLY: "an RVU-only table (hcpcs, description, work_rvu, pe_rvu_nonfac, pe_rvu_fac, "
+                        "mp_rvu)",
+    RvuLayout.EMPTY: "an empty file",
+    RvuLayout.UNKNOWN: "none of the layouts read",
+}
+
+
+def detect_rvu_layout(rows: list[list[str]]) -> RvuLayout:
     if not rows:
-        return "empty"
+        return RvuLayout.EMPTY
     head = [c.strip() for c in rows[0]]
     if head and head[0] == "source_release" and set(_ARKRVU) <= set(head):
-        return "arkrvu"
+        return RvuLayout.ARKRVU
     if set(_RVU_ONLY) <= set(head) and "status_code" not in head:
-        return "rvu-only"
+        return RvuLayout.RVU_ONLY
     for row in rows[:20]:
         if row and row[0].strip().upper() == "HCPCS":
-            return "cms"
-    return "unknown"
+            return RvuLayout.CMS
+    return RvuLayout.UNKNOWN
 
 
 def _cms_header(rows: list[list[str]], header_at: int, meta: dict[str, str]) -> None:
@@ -143,9 +169,9 @@ def _cms_body(path: Path, rows: list[list[str]], meta: dict[str, str]) -> tuple[
     return pd.DataFrame(body, columns=RVU_COLUMNS), header_at + 2
 
 
-def _named_body(rows: list[list[str]], layout: str) -> tuple[pd.DataFrame, int]:
+def _named_body(rows: list[list[str]], layout: RvuLayout) -> tuple[pd.DataFrame, int]:
     """An arkrvu or RVU-only table: one header line of known names."""
-    mapping = _ARKRVU if layout == "arkrvu" else _RVU_ONLY
+    mapping = _ARKRVU if layout == RvuLayout.ARKRVU else _RVU_ONLY
     head = [c.strip() for c in rows[0]]
     cols = {mapping[h]: i for i, h in enumerate(head) if h in mapping}
     body = [[r[cols[f]].strip() if f in cols else "" for f in RVU_COLUMNS]
@@ -169,19 +195,15 @@ def read_pprrvu(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
     """Parse one relative value file into RVU_COLUMNS (all text), with what its header says."""
     rows = _rows(path)
     layout = detect_rvu_layout(rows)
-    meta = {"layout": layout, "title": "", "released": ""}
-    if layout == "cms":
+    meta = {"layout": str(layout), "title": "", "released": ""}
+    if layout == RvuLayout.CMS:
         table, first_line = _cms_body(path, rows, meta)
-    elif layout in ("arkrvu", "rvu-only"):
+    elif layout in (RvuLayout.ARKRVU, RvuLayout.RVU_ONLY):
         table, first_line = _named_body(rows, layout)
     else:
-        raise DataError(
-            str(path),
-            "unknown relative value file layout: expected a CMS PPRRVU CSV (a header row starting "
-            "'HCPCS,MOD,DESCRIPTION'), an arkrvu table (source_release, hcpcs, ...) or an RVU-only "
-            "table (hcpcs, description, work_rvu, pe_rvu_nonfac, pe_rvu_fac, mp_rvu)",
-            row=1,
-        )
+        read = [RvuLayout.CMS.label, RvuLayout.ARKRVU.label]
+        raise DataError(str(path), f"unknown relative value file layout: expected {', '.join(read)} "
+                                   f"or {RvuLayout.RVU_ONLY.label}", row=1)
     table["hcpcs"] = table["hcpcs"].map(lambda v: _pad_digits(v, 5))
     table["glob_days"] = table["glob_days"].map(lambda v: _pad_digits(v, 3))
     _numbers_as_text(path, table, first_line)
