@@ -25,24 +25,27 @@ class Family:
     name: str
     label: str
     chart_group: str
+    chart_group_short: str
     value_gap: bool
     colour: str
 
 
 def _check_group(rows: list[Family], row_of: dict[str, int]) -> None:
-    """A chart group has one colour and is on the value gap or not, whichever family says it."""
+    """A chart group has one short name and one colour and is on the value gap or not, whichever
+    family says it."""
     first: dict[str, Family] = {}
     for fam in rows:
         if not fam.chart_group:
-            if fam.value_gap or fam.colour:
-                raise DataError(PATH, "a family without a chart group has no colour and is not on "
-                                      "the value gap", row=row_of[fam.name], field="chart_group")
+            if fam.value_gap or fam.colour or fam.chart_group_short:
+                raise DataError(PATH, "a family without a chart group has no short name or colour "
+                                      "and is not on the value gap", row=row_of[fam.name],
+                                field="chart_group")
             continue
         if not fam.colour:
             raise DataError(PATH, f"group {fam.chart_group!r} needs a colour",
                             row=row_of[fam.name], field="colour")
         seen = first.setdefault(fam.chart_group, fam)
-        for field in ("colour", "value_gap"):
+        for field in ("chart_group_short", "colour", "value_gap"):
             if getattr(fam, field) != getattr(seen, field):
                 raise DataError(PATH, f"group {fam.chart_group!r} has {field} "
                                       f"{getattr(seen, field)!r} on its family {seen.name!r}",
@@ -54,7 +57,8 @@ def families() -> tuple[Family, ...]:
     """Every family, in the table's order (loaded strictly, groups checked)."""
     table = datapkg.load(RESOURCE)
     rows = [Family(name=str(r["family"]), label=str(r["label"]), chart_group=str(r["chart_group"]),
-                   value_gap=bool(r["value_gap"]), colour=str(r["colour"]))
+                   chart_group_short=str(r["chart_group_short"]), value_gap=bool(r["value_gap"]),
+                   colour=str(r["colour"]))
             for _, r in table.iterrows()]
     _check_group(rows, {fam.name: i + 2 for i, fam in enumerate(rows)})
     return tuple(rows)
@@ -72,6 +76,12 @@ def gap_groups() -> dict[str, tuple[str, ...]]:
         if fam.value_gap:
             out[fam.chart_group] = (*out.get(fam.chart_group, ()), fam.name)
     return out
+
+
+def group_short_names() -> dict[str, str]:
+    """Chart group -> the short name chart axes use ("Breast-mound reconstruction" ->
+    "reconstruction")."""
+    return {fam.chart_group: fam.chart_group_short for fam in families() if fam.chart_group}
 
 
 def group_colours() -> dict[str, str]:

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from .families import gap_groups, group_colours
+from .families import gap_groups, group_colours, group_short_names
 from .present.formatting import fmt_money, fmt_pct, fmt_rvu, missing
 from .scenarios import SCENARIO_GROUPS
 
@@ -59,11 +59,6 @@ def _floats(values: Any) -> list[float | None]:
     return [None if v is None or v != v else float(v) for v in values]
 
 
-def _short_group(group: str) -> str:
-    return {"Flat closure": "flat closure", "Mastectomy": "mastectomy",
-            "Breast-mound reconstruction": "reconstruction"}.get(group, group)
-
-
 def value_gap_spec(gap: pd.DataFrame, year: int) -> FigureSpec:
     """Horizontal bars, one per code: national facility payment (left) and work RVU (right).
 
@@ -73,7 +68,7 @@ def value_gap_spec(gap: pd.DataFrame, year: int) -> FigureSpec:
     data: list[dict[str, Any]] = []
     for group in GAP_GROUPS:
         part = gap[gap["group"] == group]
-        y = [f"{c} ({_short_group(group)})" for c in part["code"]]
+        y = [f"{c} ({group_short_names().get(group, group)})" for c in part["code"]]
         colour = GROUP_COLOURS[group]
         data.append({
             "type": "bar", "orientation": "h", "x": _floats(part["price"]), "y": y, "name": group,

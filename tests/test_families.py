@@ -26,10 +26,12 @@ def test_value_gap_groups_and_colours_as_charted() -> None:
     assert families.group_colours() == {"Flat closure": "#0072B2", "Fallback": "#E69F00",
                                         "Mastectomy": "#D55E00",
                                         "Breast-mound reconstruction": "#009E73"}
+    assert families.group_short_names()["Breast-mound reconstruction"] == "reconstruction"
 
 
 def test_a_group_with_two_colours_is_refused_naming_row_and_field() -> None:
-    rows = [Family("a", "A", "G", True, "#0072B2"), Family("b", "B", "G", True, "#D55E00")]
+    rows = [Family("a", "A", "G", "g", True, "#0072B2"),
+            Family("b", "B", "G", "g", True, "#D55E00")]
     with pytest.raises(DataError) as err:
         families._check_group(rows, {"a": 2, "b": 3})
     assert str(err.value) == ("data/catalog/families.csv, row 3, field 'colour': group 'G' has "
@@ -38,4 +40,4 @@ def test_a_group_with_two_colours_is_refused_naming_row_and_field() -> None:
 
 def test_a_family_without_a_group_carries_no_colour() -> None:
     with pytest.raises(DataError, match="row 2, field 'chart_group'"):
-        families._check_group([Family("a", "A", "", False, "#0072B2")], {"a": 2})
+        families._check_group([Family("a", "A", "", "", False, "#0072B2")], {"a": 2})
