@@ -34,6 +34,7 @@ import re
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -260,26 +261,31 @@ def read_gpci(path: Path) -> pd.DataFrame:
     return table
 
 
-def build(source: Path, out: Path) -> dict[str, int]:
-    """Regenerate data/cms/rvus.csv and data/cms/gpci.csv from the raw files in ``source``."""
-    releases = datapkg.load("cms-rvu-releases", out)
-    codes = set(datapkg.load("catalog-codes", out)["code"])
-    frames = {}
-    for rel in releases.itertuples():
-        path = source / rel.source_file
-        if not path.exists():
-            raise DataError(str(path), f"release {rel.release_id}: source file not found")
-        if rel.sha256 and sha256(path) != rel.sha256:
-            raise DataError(str(path), f"release {rel.release_id}: sha256 differs from the manifest "
-                            "(a different download? update data/cms/releases.csv)")
-        table, meta = read_pprrvu(path)
-        if meta["layout"] != rel.layout:
-            raise DataError(str(path), f"layout is {meta['layout']}, manifest says {rel.layout}")
-        table = table[(table["mod"] == "") & table["hcpcs"].isin(codes)].copy()
-        table = table.drop_duplicates(subset="hcpcs", keep="last")
-        table.insert(0, "release_id", rel.release_id)
-        table["indicators_from"] = rel.release_id
-        frames[rel.release_id] = table
+def _checked_source(path: Path, what: str, expected_sha256: str, mismatch: str = "") -> Path:
+    """A raw file the manifest names: present, and the download it lists where it gives a hash."""
+    if not path.exists():
+        raise DataError(str(path), f"{what}: source file not found")
+    if expected_sha256 and sha256(path) != expected_sha256:
+        raise DataError(str(path), f"{what}: sha256 differs from the manifest{mismatch}")
+    return path
+
+
+def _release_rows(rel: Any, source: Path, codes: set[str]) -> pd.DataFrame:
+    """One release's rows for the catalog's codes (no modifier rows), as the manifest lists it."""
+    path = _checked_source(source / rel.source_file, f"release {rel.release_id}", rel.sha256,
+                           " (a different download? update data/cms/releases.csv)")
+    table, meta = read_pprrvu(path)
+    if meta["layout"] != rel.layout:
+        raise DataError(str(path), f"layout is {meta['layout']}, manifest says {rel.layout}")
+    table = table[(table["mod"] == "") & table["hcpcs"].isin(codes)].copy()
+    table = table.drop_duplicates(subset="hcpcs", keep="last")
+    table.insert(0, "release_id", rel.release_id)
+    table["indicators_from"] = rel.release_id
+    return table
+
+
+def _borrow_indicators(releases: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> None:
+    """A release whose file carries no indicators takes them from the release the manifest names."""
     for rel in releases.itertuples():
         if rel.indicators_from and rel.indicators_from != rel.release_id:
             donor = frames[rel.indicators_from].set_index("hcpcs")
@@ -288,20 +294,23 @@ def build(source: Path, out: Path) -> dict[str, int]:
                 table[f] = donor[f].reindex(table.index).fillna("")
             table["indicators_from"] = rel.indicators_from
             frames[rel.release_id] = table.reset_index()[frames[rel.release_id].columns]
+
+
+def _build_rvus(source: Path, out: Path) -> pd.DataFrame:
+    releases = datapkg.load("cms-rvu-releases", out)
+    codes = set(datapkg.load("catalog-codes", out)["code"])
+    frames = {rel.release_id: _release_rows(rel, source, codes) for rel in releases.itertuples()}
+    _borrow_indicators(releases, frames)
     rvus = pd.concat(frames.values(), ignore_index=True).drop(columns="mod")
     rvus = rvus.sort_values(["release_id", "hcpcs"], key=lambda s: s.map(
         {r: i for i, r in enumerate(releases["release_id"])}) if s.name == "release_id" else s)
-    rvus = rvus.rename(columns={"hcpcs": "code"})
-    rvus.to_csv(out / "cms" / "rvus.csv", index=False, lineterminator="\n")
+    return rvus.rename(columns={"hcpcs": "code"})
 
-    gpci_sources = datapkg.load("cms-gpci-releases", out)
+
+def _build_gpci(source: Path, out: Path) -> pd.DataFrame:
     parts = []
-    for g in gpci_sources.itertuples():
-        path = source / g.source_file
-        if not path.exists():
-            raise DataError(str(path), f"GPCI {g.year}: source file not found")
-        if g.sha256 and sha256(path) != g.sha256:
-            raise DataError(str(path), f"GPCI {g.year}: sha256 differs from the manifest")
+    for g in datapkg.load("cms-gpci-releases", out).itertuples():
+        path = _checked_source(source / g.source_file, f"GPCI {g.year}", g.sha256)
         table = read_gpci(path)
         table.insert(0, "year", str(g.year))
         parts.append(table)
@@ -311,6 +320,14 @@ def build(source: Path, out: Path) -> dict[str, int]:
         ["mac", "locality"])["state"]
     fill = pd.MultiIndex.from_frame(gpci[["mac", "locality"]]).map(lambda k: known.get(k, ""))
     gpci["state"] = gpci["state"].where(gpci["state"] != "", pd.Series(fill, index=gpci.index))
+    return gpci
+
+
+def build(source: Path, out: Path) -> dict[str, int]:
+    """Regenerate data/cms/rvus.csv and data/cms/gpci.csv from the raw files in ``source``."""
+    rvus = _build_rvus(source, out)
+    rvus.to_csv(out / "cms" / "rvus.csv", index=False, lineterminator="\n")
+    gpci = _build_gpci(source, out)
     gpci.to_csv(out / "cms" / "gpci.csv", index=False, lineterminator="\n")
     return {"rvu_rows": len(rvus), "gpci_rows": len(gpci)}
 
