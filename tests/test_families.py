@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from flatclosure import datapkg, families
@@ -41,3 +43,13 @@ def test_a_group_with_two_colours_is_refused_naming_row_and_field() -> None:
 def test_a_family_without_a_group_carries_no_colour() -> None:
     with pytest.raises(DataError, match="row 2, field 'chart_group'"):
         families._check_group([Family("a", "A", "", "", False, "#0072B2")], {"a": 2})
+
+
+def test_a_family_no_catalog_code_belongs_to_is_refused(data_copy: Path) -> None:
+    codes = data_copy / "catalog" / "codes.csv"
+    codes.write_text("".join(line for line in codes.read_text(encoding="utf-8").splitlines(True)
+                             if ",office_visit," not in line), encoding="utf-8")
+    # office_visit is the 7th family: line 8 of families.csv (header is line 1)
+    with pytest.raises(DataError, match=r"families.csv, row 8, field 'family': office_visit has no "
+                                        r"rows in catalog-codes"):
+        datapkg.load("catalog-families", data_copy)
