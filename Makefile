@@ -41,10 +41,8 @@ app: $(VENV)/.lab-installed
 	$(BIN)/voila notebooks --port=$(PORT) --Voila.ip=$(HOST) --preheat_kernel=True --pool_size=1 \
 		--VoilaConfiguration.extension_denylist='["jupyterlab-plotly"]'
 
-## test: lint, type-check, notebook hygiene, then every test (unit, data, notebooks, browser)
-test: $(VENV)/.dev-installed
-	$(BIN)/ruff check flatclosure tests benchmarks
-	$(BIN)/mypy
+## test: the lint step, notebook hygiene, then every test (unit, data, notebooks, browser)
+test: lint
 	$(BIN)/nbstripout --verify notebooks/*.ipynb
 	$(BIN)/pytest
 
@@ -52,9 +50,13 @@ test: $(VENV)/.dev-installed
 fuzz: $(VENV)/.dev-installed
 	FLATCLOSURE_FUZZ=deep $(BIN)/pytest -q tests/test_fuzz_cli.py tests/test_fuzz_scenarios.py
 
+## lint: ruff (with complexity rules), mypy (package and tests), the layer contract
+## (import-linter, [tool.importlinter] in pyproject.toml) and the module and function sizes
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check flatclosure tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo --no-cache
+	$(BIN)/python scripts/check_sizes.py
 
 ## bench: print timings (import, pricing, claims, pool sweep, scenarios, notebooks, browser)
 bench: $(VENV)/.dev-installed

@@ -32,7 +32,9 @@ import csv
 import hashlib
 import re
 import sys
+from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -95,76 +97,91 @@ def _pad_digits(value: str, width: int) -> str:
     return value.zfill(width) if value.isdigit() and len(value) < width else value
 
 
-def detect_rvu_layout(rows: list[list[str]]) -> str:
+class RvuLayout(StrEnum):
+    """The relative value file layouts (each value as the build manifest names it)."""
+
+    CMS = "cms"
+    ARKRVU = "arkrvu"
+    RVU_ONLY = "rvu-only"
+    EMPTY = "empty"
+    UNKNOWN = "unknown"
+
+    @property
+    def label(self) -> str:
+        """What a file in this layout looks like, in words."""
+        return _LAYOUT_LABELS[self]
+
+
+_LAYOUT_LABELS = {
+    RvuLayout.CMS: "a CMS PPRRVU CSV (a header row starting 'HCPCS,MOD,DESCRIPTION')",
+    RvuLayout.ARKRVU: "an arkrvu table (source_release, hcpcs, ...)",
+    RvuLayout.RVU_ONLY: "an RVU-only table (hcpcs, description, work_rvu, pe_rvu_nonfac, pe_rvu_fac, "
+                        "mp_rvu)",
+    RvuLayout.EMPTY: "an empty file",
+    RvuLayout.UNKNOWN: "none of the layouts read",
+}
+
+
+def detect_rvu_layout(rows: list[list[str]]) -> RvuLayout:
     if not rows:
-        return "empty"
+        return RvuLayout.EMPTY
     head = [c.strip() for c in rows[0]]
     if head and head[0] == "source_release" and set(_ARKRVU) <= set(head):
-        return "arkrvu"
+        return RvuLayout.ARKRVU
     if set(_RVU_ONLY) <= set(head) and "status_code" not in head:
-        return "rvu-only"
+        return RvuLayout.RVU_ONLY
     for row in rows[:20]:
         if row and row[0].strip().upper() == "HCPCS":
-            return "cms"
-    return "unknown"
+            return RvuLayout.CMS
+    return RvuLayout.UNKNOWN
 
 
-def read_pprrvu(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Parse one relative value file into RVU_COLUMNS (all text), with what its header says."""
-    rows = _rows(path)
-    layout = detect_rvu_layout(rows)
-    meta = {"layout": layout, "title": "", "released": ""}
-    if layout == "cms":
-        header_at = next(i for i, r in enumerate(rows[:20]) if r and r[0].strip().upper() == "HCPCS")
-        for r in rows[:header_at]:
-            for cell in r:
-                m = re.search(r"RELEASED\s+(\d{2})/(\d{2})/(\d{4})", cell)
-                if m:
-                    meta["released"] = f"{m.group(3)}-{m.group(1)}-{m.group(2)}"
-                elif "Relative Value File" in cell:
-                    meta["title"] = cell.strip()
-        width = max(len(r) for r in rows[header_at - 3: header_at + 1])
-        names = []
-        for col in range(width):
-            parts = [r[col] for r in rows[header_at - 3: header_at + 1] if col < len(r)]
-            names.append(_key(" ".join(parts)))
-        index = {}
-        for col, name in enumerate(names):
-            # the OPPS payment-amount columns repeat words; the first match of each header wins
-            if name in _CMS_HEADERS and _CMS_HEADERS[name] not in index:
-                index[_CMS_HEADERS[name]] = col
-        missing = [f for f in RVU_COLUMNS if f not in index]
-        if missing:
-            raise DataError(str(path), f"CMS layout without the column(s) {', '.join(missing)}",
-                            row=header_at + 1, field=missing[0])
-        body = []
-        for r in rows[header_at + 1:]:
-            if not r or not r[0].strip() or r[0].strip() == "\x1a":
-                continue
-            body.append([r[index[f]].strip() if index[f] < len(r) else "" for f in RVU_COLUMNS])
-        table = pd.DataFrame(body, columns=RVU_COLUMNS)
-        first_line = header_at + 2
-    elif layout in ("arkrvu", "rvu-only"):
-        mapping = _ARKRVU if layout == "arkrvu" else _RVU_ONLY
-        head = [c.strip() for c in rows[0]]
-        cols = {mapping[h]: i for i, h in enumerate(head) if h in mapping}
-        body = []
-        for r in rows[1:]:
-            if not r or not r[0].strip():
-                continue
-            body.append([r[cols[f]].strip() if f in cols else "" for f in RVU_COLUMNS])
-        table = pd.DataFrame(body, columns=RVU_COLUMNS)
-        first_line = 2
-    else:
-        raise DataError(
-            str(path),
-            "unknown relative value file layout: expected a CMS PPRRVU CSV (a header row starting "
-            "'HCPCS,MOD,DESCRIPTION'), an arkrvu table (source_release, hcpcs, ...) or an RVU-only "
-            "table (hcpcs, description, work_rvu, pe_rvu_nonfac, pe_rvu_fac, mp_rvu)",
-            row=1,
-        )
-    table["hcpcs"] = table["hcpcs"].map(lambda v: _pad_digits(v, 5))
-    table["glob_days"] = table["glob_days"].map(lambda v: _pad_digits(v, 3))
+def _cms_header(rows: list[list[str]], header_at: int, meta: dict[str, str]) -> None:
+    """The release date and title the lines above a CMS header state, into ``meta``."""
+    for r in rows[:header_at]:
+        for cell in r:
+            m = re.search(r"RELEASED\s+(\d{2})/(\d{2})/(\d{4})", cell)
+            if m:
+                meta["released"] = f"{m.group(3)}-{m.group(1)}-{m.group(2)}"
+            elif "Relative Value File" in cell:
+                meta["title"] = cell.strip()
+
+
+def _cms_body(path: Path, rows: list[list[str]], meta: dict[str, str]) -> tuple[pd.DataFrame, int]:
+    """A CMS PPRRVU file: its four header lines name the columns; the rows follow."""
+    header_at = next(i for i, r in enumerate(rows[:20]) if r and r[0].strip().upper() == "HCPCS")
+    _cms_header(rows, header_at, meta)
+    width = max(len(r) for r in rows[header_at - 3: header_at + 1])
+    names = []
+    for col in range(width):
+        parts = [r[col] for r in rows[header_at - 3: header_at + 1] if col < len(r)]
+        names.append(_key(" ".join(parts)))
+    index = {}
+    for col, name in enumerate(names):
+        # the OPPS payment-amount columns repeat words; the first match of each header wins
+        if name in _CMS_HEADERS and _CMS_HEADERS[name] not in index:
+            index[_CMS_HEADERS[name]] = col
+    missing = [f for f in RVU_COLUMNS if f not in index]
+    if missing:
+        raise DataError(str(path), f"CMS layout without the column(s) {', '.join(missing)}",
+                        row=header_at + 1, field=missing[0])
+    body = [[r[index[f]].strip() if index[f] < len(r) else "" for f in RVU_COLUMNS]
+            for r in rows[header_at + 1:] if r and r[0].strip() and r[0].strip() != "\x1a"]
+    return pd.DataFrame(body, columns=RVU_COLUMNS), header_at + 2
+
+
+def _named_body(rows: list[list[str]], layout: RvuLayout) -> tuple[pd.DataFrame, int]:
+    """An arkrvu or RVU-only table: one header line of known names."""
+    mapping = _ARKRVU if layout == RvuLayout.ARKRVU else _RVU_ONLY
+    head = [c.strip() for c in rows[0]]
+    cols = {mapping[h]: i for i, h in enumerate(head) if h in mapping}
+    body = [[r[cols[f]].strip() if f in cols else "" for f in RVU_COLUMNS]
+            for r in rows[1:] if r and r[0].strip()]
+    return pd.DataFrame(body, columns=RVU_COLUMNS), 2
+
+
+def _numbers_as_text(path: Path, table: pd.DataFrame, first_line: int) -> None:
+    """Each numeric column checked and written back as plain text (4 decimals at most)."""
     for f in NUMERIC:
         values = pd.to_numeric(table[f].where(table[f] != ""), errors="coerce")
         bad = values.isna() & (table[f] != "")
@@ -173,6 +190,24 @@ def read_pprrvu(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
             raise DataError(str(path), f"not a number: {table[f].iloc[i]!r}", row=first_line + i,
                             field=f)
         table[f] = values.map(lambda v: "" if pd.isna(v) else f"{v:.4f}".rstrip("0").rstrip("."))
+
+
+def read_pprrvu(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Parse one relative value file into RVU_COLUMNS (all text), with what its header says."""
+    rows = _rows(path)
+    layout = detect_rvu_layout(rows)
+    meta = {"layout": str(layout), "title": "", "released": ""}
+    if layout == RvuLayout.CMS:
+        table, first_line = _cms_body(path, rows, meta)
+    elif layout in (RvuLayout.ARKRVU, RvuLayout.RVU_ONLY):
+        table, first_line = _named_body(rows, layout)
+    else:
+        read = [RvuLayout.CMS.label, RvuLayout.ARKRVU.label]
+        raise DataError(str(path), f"unknown relative value file layout: expected {', '.join(read)} "
+                                   f"or {RvuLayout.RVU_ONLY.label}", row=1)
+    table["hcpcs"] = table["hcpcs"].map(lambda v: _pad_digits(v, 5))
+    table["glob_days"] = table["glob_days"].map(lambda v: _pad_digits(v, 3))
+    _numbers_as_text(path, table, first_line)
     return table, meta
 
 
@@ -226,26 +261,31 @@ def read_gpci(path: Path) -> pd.DataFrame:
     return table
 
 
-def build(source: Path, out: Path) -> dict[str, int]:
-    """Regenerate data/cms/rvus.csv and data/cms/gpci.csv from the raw files in ``source``."""
-    releases = datapkg.load("cms-rvu-releases", out)
-    codes = set(datapkg.load("catalog-codes", out)["code"])
-    frames = {}
-    for rel in releases.itertuples():
-        path = source / rel.source_file
-        if not path.exists():
-            raise DataError(str(path), f"release {rel.release_id}: source file not found")
-        if rel.sha256 and sha256(path) != rel.sha256:
-            raise DataError(str(path), f"release {rel.release_id}: sha256 differs from the manifest "
-                            "(a different download? update data/cms/releases.csv)")
-        table, meta = read_pprrvu(path)
-        if meta["layout"] != rel.layout:
-            raise DataError(str(path), f"layout is {meta['layout']}, manifest says {rel.layout}")
-        table = table[(table["mod"] == "") & table["hcpcs"].isin(codes)].copy()
-        table = table.drop_duplicates(subset="hcpcs", keep="last")
-        table.insert(0, "release_id", rel.release_id)
-        table["indicators_from"] = rel.release_id
-        frames[rel.release_id] = table
+def _checked_source(path: Path, what: str, expected_sha256: str, mismatch: str = "") -> Path:
+    """A raw file the manifest names: present, and the download it lists where it gives a hash."""
+    if not path.exists():
+        raise DataError(str(path), f"{what}: source file not found")
+    if expected_sha256 and sha256(path) != expected_sha256:
+        raise DataError(str(path), f"{what}: sha256 differs from the manifest{mismatch}")
+    return path
+
+
+def _release_rows(rel: Any, source: Path, codes: set[str]) -> pd.DataFrame:
+    """One release's rows for the catalog's codes (no modifier rows), as the manifest lists it."""
+    path = _checked_source(source / rel.source_file, f"release {rel.release_id}", rel.sha256,
+                           " (a different download? update data/cms/releases.csv)")
+    table, meta = read_pprrvu(path)
+    if meta["layout"] != rel.layout:
+        raise DataError(str(path), f"layout is {meta['layout']}, manifest says {rel.layout}")
+    table = table[(table["mod"] == "") & table["hcpcs"].isin(codes)].copy()
+    table = table.drop_duplicates(subset="hcpcs", keep="last")
+    table.insert(0, "release_id", rel.release_id)
+    table["indicators_from"] = rel.release_id
+    return table
+
+
+def _borrow_indicators(releases: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> None:
+    """A release whose file carries no indicators takes them from the release the manifest names."""
     for rel in releases.itertuples():
         if rel.indicators_from and rel.indicators_from != rel.release_id:
             donor = frames[rel.indicators_from].set_index("hcpcs")
@@ -254,20 +294,23 @@ def build(source: Path, out: Path) -> dict[str, int]:
                 table[f] = donor[f].reindex(table.index).fillna("")
             table["indicators_from"] = rel.indicators_from
             frames[rel.release_id] = table.reset_index()[frames[rel.release_id].columns]
+
+
+def _build_rvus(source: Path, out: Path) -> pd.DataFrame:
+    releases = datapkg.load("cms-rvu-releases", out)
+    codes = set(datapkg.load("catalog-codes", out)["code"])
+    frames = {rel.release_id: _release_rows(rel, source, codes) for rel in releases.itertuples()}
+    _borrow_indicators(releases, frames)
     rvus = pd.concat(frames.values(), ignore_index=True).drop(columns="mod")
     rvus = rvus.sort_values(["release_id", "hcpcs"], key=lambda s: s.map(
         {r: i for i, r in enumerate(releases["release_id"])}) if s.name == "release_id" else s)
-    rvus = rvus.rename(columns={"hcpcs": "code"})
-    rvus.to_csv(out / "cms" / "rvus.csv", index=False, lineterminator="\n")
+    return rvus.rename(columns={"hcpcs": "code"})
 
-    gpci_sources = datapkg.load("cms-gpci-releases", out)
+
+def _build_gpci(source: Path, out: Path) -> pd.DataFrame:
     parts = []
-    for g in gpci_sources.itertuples():
-        path = source / g.source_file
-        if not path.exists():
-            raise DataError(str(path), f"GPCI {g.year}: source file not found")
-        if g.sha256 and sha256(path) != g.sha256:
-            raise DataError(str(path), f"GPCI {g.year}: sha256 differs from the manifest")
+    for g in datapkg.load("cms-gpci-releases", out).itertuples():
+        path = _checked_source(source / g.source_file, f"GPCI {g.year}", g.sha256)
         table = read_gpci(path)
         table.insert(0, "year", str(g.year))
         parts.append(table)
@@ -277,6 +320,14 @@ def build(source: Path, out: Path) -> dict[str, int]:
         ["mac", "locality"])["state"]
     fill = pd.MultiIndex.from_frame(gpci[["mac", "locality"]]).map(lambda k: known.get(k, ""))
     gpci["state"] = gpci["state"].where(gpci["state"] != "", pd.Series(fill, index=gpci.index))
+    return gpci
+
+
+def build(source: Path, out: Path) -> dict[str, int]:
+    """Regenerate data/cms/rvus.csv and data/cms/gpci.csv from the raw files in ``source``."""
+    rvus = _build_rvus(source, out)
+    rvus.to_csv(out / "cms" / "rvus.csv", index=False, lineterminator="\n")
+    gpci = _build_gpci(source, out)
     gpci.to_csv(out / "cms" / "gpci.csv", index=False, lineterminator="\n")
     return {"rvu_rows": len(rvus), "gpci_rows": len(gpci)}
 

@@ -110,10 +110,8 @@ def _bad_row(mask: pd.Series) -> int:
     return int(mask.to_numpy().nonzero()[0][0]) + 2
 
 
-def validate_table(raw: pd.DataFrame, schema: dict[str, Any], path: str) -> pd.DataFrame:
-    """Check an all-string table against a Table Schema and return it with typed columns."""
-    fields = schema["fields"]
-    expected = [f["name"] for f in fields]
+def _check_columns(raw: pd.DataFrame, expected: list[str], path: str) -> None:
+    """The header holds exactly the schema's fields."""
     got = list(raw.columns)
     missing = [n for n in expected if n not in got]
     if missing:
@@ -121,87 +119,104 @@ def validate_table(raw: pd.DataFrame, schema: dict[str, Any], path: str) -> pd.D
     extra = [n for n in got if n not in expected]
     if extra:
         raise DataError(path, "column not in the schema", row=1, field=extra[0])
+
+
+def _first(col: pd.Series, bad: pd.Series) -> Any:
+    return col[bad].iloc[0]
+
+
+def _number(col: pd.Series, empty: pd.Series, f: dict[str, Any], path: str) -> pd.Series:
+    """A number or integer field within its minimum and maximum."""
+    name, ftype, cons = f["name"], f.get("type", "string"), f.get("constraints", {})
+    values = pd.to_numeric(col.where(~empty), errors="coerce")
+    bad = values.isna() & ~empty
+    if bad.any():
+        raise DataError(path, f"not a {ftype}: {_first(col, bad)!r}", row=_bad_row(bad), field=name)
+    if ftype == "integer":
+        frac = (values % 1 != 0) & ~empty
+        if frac.any():
+            raise DataError(path, "not a whole number", row=_bad_row(frac), field=name)
+    for bound, outside, words in (("minimum", values.lt, "below"), ("maximum", values.gt, "above")):
+        if bound in cons:
+            off = outside(cons[bound])
+            if off.any():
+                raise DataError(path, f"{_first(values, off)} is {words} the {bound} {cons[bound]}",
+                                row=_bad_row(off), field=name)
+    return values.astype("Int64") if ftype == "integer" else values.astype(float)
+
+
+def _date(col: pd.Series, empty: pd.Series, f: dict[str, Any], path: str) -> pd.Series:
+    """A date written YYYY-MM-DD (empty stays None)."""
+    values = pd.to_datetime(col.where(~empty), format="%Y-%m-%d", errors="coerce")
+    bad = values.isna() & ~empty
+    if bad.any():
+        raise DataError(path, f"not a date YYYY-MM-DD: {_first(col, bad)!r}", row=_bad_row(bad),
+                        field=f["name"])
+    return values.dt.date.where(~empty, None)
+
+
+def _boolean(col: pd.Series, empty: pd.Series, f: dict[str, Any], path: str) -> pd.Series:
+    """true/false, 1/0 or yes/no (empty is false)."""
+    low = col.str.lower()
+    bad = ~low.isin(_TRUE | _FALSE)
+    if bad.any():
+        raise DataError(path, f"not true/false: {_first(col, bad)!r}", row=_bad_row(bad), field=f["name"])
+    return low.isin(_TRUE)
+
+
+def _string(col: pd.Series, empty: pd.Series, f: dict[str, Any], path: str) -> pd.Series:
+    """A string in its enum and matching its pattern, where the schema gives them."""
+    name, cons = f["name"], f.get("constraints", {})
+    if "enum" in cons:
+        allowed = set(cons["enum"]) | ({""} if not cons.get("required") else set())
+        bad = ~col.isin(allowed)
+        if bad.any():
+            raise DataError(path, f"unknown value {_first(col, bad)!r} (allowed: {', '.join(cons['enum'])})",
+                            row=_bad_row(bad), field=name)
+    if "pattern" in cons:
+        rx = re.compile(cons["pattern"])
+        bad = ~col.map(lambda s, rx=rx: s == "" or bool(rx.fullmatch(s)))
+        if bad.any():
+            raise DataError(path, f"{_first(col, bad)!r} does not match {cons['pattern']}",
+                            row=_bad_row(bad), field=name)
+    return col
+
+
+# The check and conversion of each Table Schema type (any other type is checked as a string).
+_FIELD_CHECKS = {"number": _number, "integer": _number, "date": _date, "boolean": _boolean}
+
+
+def _check_key(table: pd.DataFrame, schema: dict[str, Any], path: str) -> None:
+    """No two rows share the primary key."""
+    key = schema.get("primaryKey")
+    if not key:
+        return
+    key = [key] if isinstance(key, str) else list(key)
+    dup = table.duplicated(subset=key, keep="first")
+    if dup.any():
+        first = table.loc[dup, key].iloc[0].tolist()
+        raise DataError(path, f"duplicate key {dict(zip(key, first, strict=True))}",
+                        row=_bad_row(dup), field=key[-1])
+
+
+def validate_table(raw: pd.DataFrame, schema: dict[str, Any], path: str) -> pd.DataFrame:
+    """Check an all-string table against a Table Schema and return it with typed columns.
+
+    The checks, in order: the columns, then field by field a required value and its type's check
+    (``_FIELD_CHECKS``), then the primary key; the first problem is raised.
+    """
+    fields = schema["fields"]
+    _check_columns(raw, [f["name"] for f in fields], path)
     out = {}
     for f in fields:
-        name, ftype = f["name"], f.get("type", "string")
-        col = raw[name].astype(str).str.strip()
-        cons = f.get("constraints", {})
+        col = raw[f["name"]].astype(str).str.strip()
         empty = col == ""
-        if cons.get("required") and empty.any():
-            raise DataError(path, "a value is required", row=_bad_row(empty), field=name)
-        if ftype in ("number", "integer"):
-            values = pd.to_numeric(col.where(~empty), errors="coerce")
-            bad = values.isna() & ~empty
-            if bad.any():
-                i = _bad_row(bad)
-                raise DataError(path, f"not a {ftype}: {col[bad].iloc[0]!r}", row=i, field=name)
-            if ftype == "integer":
-                frac = (values % 1 != 0) & ~empty
-                if frac.any():
-                    raise DataError(path, "not a whole number", row=_bad_row(frac), field=name)
-            if "minimum" in cons:
-                low = values < cons["minimum"]
-                if low.any():
-                    raise DataError(
-                        path,
-                        f"{values[low].iloc[0]} is below the minimum {cons['minimum']}",
-                        row=_bad_row(low), field=name,
-                    )
-            if "maximum" in cons:
-                high = values > cons["maximum"]
-                if high.any():
-                    raise DataError(
-                        path,
-                        f"{values[high].iloc[0]} is above the maximum {cons['maximum']}",
-                        row=_bad_row(high), field=name,
-                    )
-            out[name] = values.astype("Int64") if ftype == "integer" else values.astype(float)
-            continue
-        if ftype == "date":
-            values = pd.to_datetime(col.where(~empty), format="%Y-%m-%d", errors="coerce")
-            bad = values.isna() & ~empty
-            if bad.any():
-                raise DataError(
-                    path, f"not a date YYYY-MM-DD: {col[bad].iloc[0]!r}", row=_bad_row(bad), field=name
-                )
-            out[name] = values.dt.date.where(~empty, None)
-            continue
-        if ftype == "boolean":
-            low = col.str.lower()
-            bad = ~low.isin(_TRUE | _FALSE)
-            if bad.any():
-                raise DataError(path, f"not true/false: {col[bad].iloc[0]!r}", row=_bad_row(bad), field=name)
-            out[name] = low.isin(_TRUE)
-            continue
-        if "enum" in cons:
-            allowed = set(cons["enum"]) | ({""} if not cons.get("required") else set())
-            bad = ~col.isin(allowed)
-            if bad.any():
-                raise DataError(
-                    path,
-                    f"unknown value {col[bad].iloc[0]!r} (allowed: {', '.join(cons['enum'])})",
-                    row=_bad_row(bad), field=name,
-                )
-        if "pattern" in cons:
-            rx = re.compile(cons["pattern"])
-            bad = ~col.map(lambda s, rx=rx: s == "" or bool(rx.fullmatch(s)))
-            if bad.any():
-                raise DataError(
-                    path, f"{col[bad].iloc[0]!r} does not match {cons['pattern']}",
-                    row=_bad_row(bad), field=name,
-                )
-        out[name] = col
+        if f.get("constraints", {}).get("required") and empty.any():
+            raise DataError(path, "a value is required", row=_bad_row(empty), field=f["name"])
+        check = _FIELD_CHECKS.get(f.get("type", "string"), _string)
+        out[f["name"]] = check(col, empty, f, path)
     table = pd.DataFrame(out, index=raw.index)
-    key = schema.get("primaryKey")
-    if key:
-        key = [key] if isinstance(key, str) else list(key)
-        dup = table.duplicated(subset=key, keep="first")
-        if dup.any():
-            first = table.loc[dup, key].iloc[0].tolist()
-            raise DataError(
-                path, f"duplicate key {dict(zip(key, first, strict=True))}",
-                row=_bad_row(dup), field=key[-1],
-            )
+    _check_key(table, schema, path)
     return table.reset_index(drop=True)
 
 

@@ -18,8 +18,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from .families import gap_groups, group_colours, group_short_names
 from .present.formatting import fmt_money, fmt_pct, fmt_rvu, missing
-from .tables import GAP_GROUPS
+from .scenarios import SCENARIO_GROUPS
 
 FigureSpec = dict[str, Any]
 
@@ -30,8 +31,9 @@ OKABE_ITO: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072
 SERIES_COLOURS: tuple[str, ...] = tuple(OKABE_ITO[i] for i in (4, 5, 2, 0, 6, 1, 7, 3))
 # One colour per group in every chart (01's value gap, 03's scenarios): flat closure blue, as in
 # 00's and 02's claim charts, mastectomy vermillion, breast-mound reconstruction green.
-GROUP_COLOURS: dict[str, str] = {"Flat closure": OKABE_ITO[4], "Mastectomy": OKABE_ITO[5],
-                                 "Breast-mound reconstruction": OKABE_ITO[2]}
+# The colours are data (data/catalog/families.csv, flatclosure.families).
+GAP_GROUPS: dict[str, tuple[str, ...]] = gap_groups()
+GROUP_COLOURS: dict[str, str] = {g: group_colours()[g] for g in GAP_GROUPS}
 LINE_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 MONEY_AXIS = "$,.0f"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
@@ -57,11 +59,6 @@ def _floats(values: Any) -> list[float | None]:
     return [None if v is None or v != v else float(v) for v in values]
 
 
-def _short_group(group: str) -> str:
-    return {"Flat closure": "flat closure", "Mastectomy": "mastectomy",
-            "Breast-mound reconstruction": "reconstruction"}.get(group, group)
-
-
 def value_gap_spec(gap: pd.DataFrame, year: int) -> FigureSpec:
     """Horizontal bars, one per code: national facility payment (left) and work RVU (right).
 
@@ -71,7 +68,7 @@ def value_gap_spec(gap: pd.DataFrame, year: int) -> FigureSpec:
     data: list[dict[str, Any]] = []
     for group in GAP_GROUPS:
         part = gap[gap["group"] == group]
-        y = [f"{c} ({_short_group(group)})" for c in part["code"]]
+        y = [f"{c} ({group_short_names().get(group, group)})" for c in part["code"]]
         colour = GROUP_COLOURS[group]
         data.append({
             "type": "bar", "orientation": "h", "x": _floats(part["price"]), "y": y, "name": group,
@@ -84,7 +81,7 @@ def value_gap_spec(gap: pd.DataFrame, year: int) -> FigureSpec:
             "type": "bar", "orientation": "h", "x": _floats(part["work_rvu"]), "y": y,
             "name": group, "legendgroup": group, "showlegend": False,
             "marker": {"color": colour}, "xaxis": "x2", "yaxis": "y2",
-            "text": [f"{v:.2f}" for v in part["work_rvu"]], "textposition": "auto",
+            "text": [fmt_rvu(v) for v in part["work_rvu"]], "textposition": "auto",
             "hovertemplate": "%{y}: %{x:.2f} work RVU<extra></extra>",
         })
     layout = base_layout(
@@ -155,7 +152,7 @@ def seed_spec(seed: pd.DataFrame, year: int, published: str = "2020") -> FigureS
     data = [
         {"type": "bar", "x": x, "y": _floats(shown["quoted_work_rvu"]),
          "name": f"advocates' page ({published})", "marker": {"color": OKABE_ITO[0]},
-         "text": [f"{v:.2f}" for v in shown["quoted_work_rvu"]], "textposition": "outside",
+         "text": [fmt_rvu(v) for v in shown["quoted_work_rvu"]], "textposition": "outside",
          "hovertemplate": "%{x}: %{y:.2f} work RVU as published<extra></extra>"},
         {"type": "bar", "x": x, "y": _floats(shown["work_rvu"]), "name": f"CMS {year}",
          "marker": {"color": OKABE_ITO[4]}, "text": [fmt_rvu(v) for v in shown["work_rvu"]],
@@ -196,24 +193,12 @@ def value_gap_figure(gap: pd.DataFrame, year: int) -> go.Figure:
     return go.Figure(value_gap_spec(gap, year))
 
 
-def trend_figure(trend: pd.DataFrame, year: int, what: str = "") -> go.Figure:
-    return go.Figure(trend_spec(trend, year, what))
-
-
-def seed_figure(seed: pd.DataFrame, year: int, published: str = "2020") -> go.Figure:
-    return go.Figure(seed_spec(seed, year, published))
-
-
-def claim_figure(lines: pd.DataFrame, title: str) -> go.Figure:
-    return go.Figure(claim_spec(lines, title))
-
-
 # -- scenario comparison (flatclosure.scenarios.compare tables) --------------------------------
-SCENARIO_GROUP_COLOURS: dict[str, str] = {
-    "Mastectomy": GROUP_COLOURS["Mastectomy"], "Flat closure": GROUP_COLOURS["Flat closure"],
-    "Fallback": OKABE_ITO[0], "New code": OKABE_ITO[6],
-    "Breast-mound reconstruction": GROUP_COLOURS["Breast-mound reconstruction"],
-}
+# A proposed new code belongs to no catalog family, so its colour is the one group colour not in
+# data/catalog/families.csv; the others are the families' groups. Trace order: SCENARIO_GROUPS.
+NEW_CODE_COLOUR = OKABE_ITO[6]
+SCENARIO_GROUP_COLOURS: dict[str, str] = {g: group_colours().get(g, NEW_CODE_COLOUR)
+                                          for g in SCENARIO_GROUPS}
 ILLUSTRATIVE_MARK = " *"
 
 
@@ -486,7 +471,3 @@ def protocol_alternatives_spec(alternatives: pd.DataFrame, title: str) -> Figure
                "visible": shown},
     )
     return {"data": data, "layout": layout}
-
-
-def protocol_alternatives_figure(alternatives: pd.DataFrame, title: str) -> go.Figure:
-    return go.Figure(protocol_alternatives_spec(alternatives, title))

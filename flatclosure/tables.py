@@ -15,24 +15,14 @@ import pandas as pd
 from . import datapkg
 from .catalog import Catalog, load_catalog
 from .errors import InputError
+from .families import family_labels, gap_groups
 from .fees import check_setting, fee_schedule
 from .seed import advocates_figures
 
-FAMILY_LABELS: dict[str, str] = {
-    "tissue_rearrangement": "Tissue rearrangement",
-    "complex_repair": "Complex repair",
-    "fat_grafting": "Fat grafting",
-    "fallback": "Fallbacks (unlisted, excess skin, liposuction)",
-    "mastectomy": "Mastectomy",
-    "reconstruction": "Breast reconstruction",
-    "office_visit": "Office visit (for comparison)",
-}
+# The family taxonomy lives in data/catalog/families.csv (flatclosure.families), read once here.
+FAMILY_LABELS: dict[str, str] = family_labels()
 # The three sides of the value gap: which catalog families each one holds.
-GAP_GROUPS: dict[str, tuple[str, ...]] = {
-    "Flat closure": ("tissue_rearrangement", "complex_repair", "fat_grafting"),
-    "Mastectomy": ("mastectomy",),
-    "Breast-mound reconstruction": ("reconstruction",),
-}
+GAP_GROUPS: dict[str, tuple[str, ...]] = gap_groups()
 PRICE_COLUMNS = ["year", "date", "release_id", "code", "family", "role", "description", "status",
                  "glob_days", "work_rvu", "pe_rvu", "mp_rvu", "total_rvu", "payable",
                  "conversion_factor", "price"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from flatclosure import datapkg
 from flatclosure.errors import DataError
 
 
-def _rewrite(path: Path, edit) -> None:  # type: ignore[no-untyped-def]
+def _rewrite(path: Path, edit: Callable[[list[list[str]]], object]) -> None:
     with open(path, newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     edit(rows)

@@ -68,7 +68,7 @@ def test_price_matrix_equals_scalar_prices() -> None:
 
 def test_rounding_is_half_up_once() -> None:
     assert round_cents(2.675) == 2.68 and round_cents(-2.675) == -2.68
-    assert list(round_cents(np.array([0.005, 1.004999]))) == [0.01, 1.0]
+    assert list(np.asarray(round_cents(np.array([0.005, 1.004999])))) == [0.01, 1.0]
 
 
 def test_bad_setting() -> None:

@@ -12,10 +12,15 @@ import io
 import re
 
 import openpyxl
+import pandas as pd
 import pytest
 
-from flatclosure import report, scenarios
+from flatclosure import scenarios
+from flatclosure.outputs import report
 from flatclosure.scenarios import Scenario
+
+# the scenarios of one comparison and its table
+Exported = tuple[list[Scenario], pd.DataFrame]
 
 HOSTILE_TITLE = "</script><script>alert(1)</script>"
 FORMULAS = ["=HYPERLINK(\"http://example.invalid\",\"click\")", "+1+1", "-2+3", "@SUM(A1)",
@@ -36,7 +41,7 @@ def formula_titled(text: str) -> Scenario:
 
 
 @pytest.fixture(scope="module")
-def exported() -> tuple[list[Scenario], object]:
+def exported() -> Exported:
     chosen = [hostile()] + [formula_titled(f) for f in FORMULAS if f.strip()]
     return chosen, scenarios.compare(chosen, years=[2025], localities=[None])
 
@@ -49,7 +54,7 @@ def test_script_json_cannot_close_a_script_or_break_a_line() -> None:
                     '\\u0026\\u2028\\u2029\\u003c!--"}')
 
 
-def test_html_report_has_no_script_but_its_own(exported) -> None:  # type: ignore[no-untyped-def]
+def test_html_report_has_no_script_but_its_own(exported: Exported) -> None:
     chosen, table = exported
     page = report.report_html(table, chosen)
     # every <script> opened is the report's own: plotly.js and one per figure
@@ -60,7 +65,7 @@ def test_html_report_has_no_script_but_its_own(exported) -> None:  # type: ignor
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown as text
 
 
-def test_csv_cells_starting_with_a_formula_character_are_text(exported) -> None:  # type: ignore[no-untyped-def]
+def test_csv_cells_starting_with_a_formula_character_are_text(exported: Exported) -> None:
     _, table = exported
     rows = list(csv.reader(io.StringIO(report.csv_bytes(table).decode())))
     titles = [r[rows[0].index("title")] for r in rows[1:]]
@@ -71,7 +76,7 @@ def test_csv_cells_starting_with_a_formula_character_are_text(exported) -> None:
     assert "'@SUM(A1)" in titles and "'+1+1" in titles and "'-2+3" in titles
 
 
-def test_excel_has_no_formula_cell(exported) -> None:  # type: ignore[no-untyped-def]
+def test_excel_has_no_formula_cell(exported: Exported) -> None:
     chosen, table = exported
     book = openpyxl.load_workbook(io.BytesIO(report.xlsx_bytes(table, chosen)))
     cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from flatclosure.catalog import AMA_NOTICE
-from flatclosure.report import report_html, write_csv, write_html, write_xlsx
+from flatclosure.outputs.report import report_html, write_csv, write_html, write_xlsx
 from flatclosure.scenarios import compare, presets
 
 SCENARIOS = [s for s in presets() if s.name in (

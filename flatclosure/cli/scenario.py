@@ -96,7 +96,9 @@ def run_scenarios(args: argparse.Namespace) -> int:
     scenarios = resolve(args.files)
     table = compare(scenarios, parse_years(args.years), parse_localities(args.localities),
                     args.baseline)
-    from ..report import write_csv, write_html, write_xlsx
+    # imported here, not at the top: the report draws its figures with plotly, which takes ~4.5 s
+    # to import, and every command (price, claim, ...) loads this module
+    from ..outputs.report import write_csv, write_html, write_xlsx
 
     if args.csv:
         write_csv(table, args.csv)

@@ -17,8 +17,9 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import fileio, limits, report, scenarios
+from .. import fileio, limits, scenarios
 from ..errors import FlatclosureError, InputError, clip
+from ..outputs import report
 from ..scenarios import Scenario, ScenarioError
 from .common import CONTROL_STYLE, STYLE, ErrorPanel, labelled, note
 
@@ -95,7 +96,7 @@ def add_scenario(known: dict[str, Scenario], s: Scenario) -> bool:
 
 def export_bytes(table: pd.DataFrame, chosen: Sequence[Scenario], kind: str,
                  baseline: str | None = None) -> tuple[str, bytes]:
-    """The comparison as CSV, Excel or an HTML report (``flatclosure.report``): name and bytes."""
+    """The comparison as CSV, Excel or an HTML report (``flatclosure.outputs.report``): name and bytes."""
     if kind not in EXPORT_FILES:
         raise InputError("export", f"{clip(repr(kind))} is not one of {', '.join(EXPORT_FILES)}")
     if kind == "csv":

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Dialog
 
-from flatclosure.report import write_html
+from flatclosure.outputs.report import write_html
 from flatclosure.scenarios import compare, presets
 
 from .browser import shots_dir
@@ -51,7 +52,12 @@ def test_hostile_scenario_text_never_runs_in_the_report(page: Any, tmp_path: Pat
     table = compare([hostile], years=[2024, 2025], localities=[None])
     path = write_html(table, [hostile], tmp_path / "hostile.html")
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def record_and_dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", record_and_dismiss)
     page.goto(path.as_uri())
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2",
                            timeout=60_000)

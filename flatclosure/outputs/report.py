@@ -21,11 +21,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
+from plotly.offline import get_plotlyjs
 
-from . import datapkg
-from .catalog import AMA_NOTICE, load_catalog
-from .fileio import write_atomically
-from .scenarios import Scenario
+from .. import datapkg
+from ..catalog import AMA_NOTICE, load_catalog
+from ..figures import scenario_bars_spec, scenario_gap_spec, scenario_trend_spec
+from ..fileio import write_atomically
+from ..present.formatting import fmt_money, missing
+from ..scenarios import Scenario
 
 ILLUSTRATIVE_MARK = "*"
 EXPORT_COLUMNS = ["scenario", "title", "group", "year", "date", "locality", "locality_name", "setting",
@@ -121,9 +124,12 @@ def write_xlsx(table: pd.DataFrame, scenarios: Sequence[Scenario], path: Path) -
     return write_atomically(Path(path), xlsx_bytes(table, scenarios), "Excel file")
 
 
-def _cell(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
+def _cell(value: object, money: bool = False) -> str:
+    """A table cell: n/a where there is no figure (the report lists why), money as fmt_money."""
+    if missing(value):
         return "n/a"
+    if money:
+        return fmt_money(value)
     if isinstance(value, float):
         return f"{value:,.2f}"
     return html.escape(str(value))
@@ -135,10 +141,7 @@ def _html_table(frame: pd.DataFrame, css: str, money: Sequence[str] = ()) -> str
     for rec in frame.to_dict(orient="records"):
         cells = []
         for c in frame.columns:
-            v = rec[c]
-            text = _cell(v)
-            if c in money and text != "n/a":
-                text = "$" + text
+            text = _cell(rec[c], money=c in money)
             cells.append(f'<td data-col="{html.escape(str(c))}">{text}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
@@ -167,8 +170,6 @@ def write_html(table: pd.DataFrame, scenarios: Sequence[Scenario], path: Path,
 
 def _figure_divs(table: pd.DataFrame, baseline: str | None) -> list[str]:
     """One <div> and one script per figure; the figure data goes through ``script_json``."""
-    from .figures import scenario_bars_spec, scenario_gap_spec, scenario_trend_spec
-
     years = sorted(set(int(y) for y in table["year"]))
     complete = [y for y in years if table.loc[table["year"] == y, "total"].notna().all()]
     year = (complete or years)[-1]  # the latest year with a figure everywhere
@@ -185,8 +186,6 @@ def _figure_divs(table: pd.DataFrame, baseline: str | None) -> list[str]:
 def report_html(table: pd.DataFrame, scenarios: Sequence[Scenario], baseline: str | None = None,
                 title: str = "Flat closure reimbursement scenarios") -> str:
     """A self-contained HTML report: figures, tables, scenarios, data vintage, sources, notice."""
-    from plotly.offline import get_plotlyjs
-
     fig_divs = _figure_divs(table, baseline)
     illustrative = [s for s in scenarios if s.illustrative]
     ill_html = "".join(
