@@ -29,7 +29,7 @@ INIT = """(() => {
     : (d instanceof ArrayBuffer && d.byteLength < 400000) ? dec.decode(d) : "";
   const rec = (dir, d) => {
     const s = text(d);
-    const found = dir === "out" ? s.matchAll(/"(_js2py_[A-Za-z]+|value|index)"\\s*:/g) : [];
+    const found = dir === "out" ? s.matchAll(/"(_js2py_\\w+|value|index)"\\s*:/g) : [];
     const keys = [...new Set([...found].map(m => m[1]))];
     const meta = /"msg_type"\\s*:\\s*"comm_msg"/.test(s) ? "comm" : "";
     window.__ws.push({t: performance.now(), dir, bytes: s.length, keys, meta,

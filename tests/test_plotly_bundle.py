@@ -1,16 +1,21 @@
-"""plotly's widget bundle served by the Jupyter server: the copy, the loader, the fallback."""
+"""plotly's widget bundle served by the Jupyter server: the copy, the loader, the fallback; figure
+messages sent after the handler's totals and tables."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from pathlib import Path
+from typing import Any
 
+import ipywidgets as widgets
 import plotly.graph_objects as go
 import pytest
+from comm import DummyComm
 
 from flatclosure import plotly_bundle
 from flatclosure.plotly_bundle import PLOTLY_BUNDLE, FigureWidget, bundle_file_name, install_bundle
-from flatclosure.widgets.common import figure_widget
+from flatclosure.widgets.common import figure_widget, update_figure
 
 
 def test_install_copies_the_bundle_under_its_digest_and_drops_stale_copies(tmp_path: Path) -> None:
@@ -48,3 +53,70 @@ def test_figure_widget_is_plotlys_and_sends_the_bundle_when_asked() -> None:
     assert fig._esm == FigureWidget._esm
     fig._send_inline_bundle(None, {"type": plotly_bundle.NEED_BUNDLE}, [])
     assert fig._esm == PLOTLY_BUNDLE.read_text(encoding="utf-8")
+
+
+class Recorder(DummyComm):
+    """A comm that keeps what a widget sends, in one log shared by several widgets."""
+
+    def __init__(self, log: list[tuple[str, dict[str, Any]]], name: str) -> None:
+        super().__init__()
+        self.log, self.name = log, name
+
+    def publish_msg(self, msg_type: str, data: Any = None, metadata: Any = None,
+                    buffers: Any = None, **keys: Any) -> None:
+        if msg_type == "comm_msg":
+            self.log.append((self.name, data["state"]))
+
+
+def _bars(y: list[float]) -> dict[str, Any]:
+    return {"data": [{"type": "bar", "x": ["a", "b"], "y": y}], "layout": {"title": {"text": "t"}}}
+
+
+def _recorded() -> tuple[list[tuple[str, dict[str, Any]]], FigureWidget, widgets.HTML]:
+    log: list[tuple[str, dict[str, Any]]] = []
+    fig = figure_widget(_bars([1, 2]))
+    total = widgets.HTML()
+    fig.comm, total.comm = Recorder(log, "figure"), Recorder(log, "total")
+    return log, fig, total
+
+
+def test_a_figure_change_reaches_the_page_after_the_totals_of_the_same_handler() -> None:
+    log, fig, total = _recorded()
+
+    async def handler() -> list[str]:
+        update_figure(fig, _bars([3, 4]))
+        assert fig.data[0].y == (3, 4)  # Python state at once
+        total.value = "Total: $7.00"
+        sent_in_handler = [name for name, _ in log]
+        await asyncio.sleep(0)  # the kernel goes back to its event loop
+        return sent_in_handler
+
+    assert asyncio.run(handler()) == ["total"]
+    assert [name for name, _ in log] == ["total", "figure", "figure"]
+    # the edit ids and the update in one message, then plotly's reset of the update key
+    update, reset = log[1][1], log[2][1]
+    assert set(update) == {"_last_trace_edit_id", "_last_layout_edit_id", "_py2js_update"}
+    assert update["_py2js_update"]["style_data"]["y"] == [[3, 4]]
+    assert reset == {"_py2js_update": None}
+
+
+def test_without_an_event_loop_a_figure_change_is_sent_at_once() -> None:
+    log, fig, total = _recorded()
+    update_figure(fig, _bars([5, 6]))
+    total.value = "Total: $11.00"
+    assert [name for name, _ in log] == ["figure", "figure", "total"]
+    assert log[0][1]["_py2js_update"]["style_data"]["y"] == [[5, 6]]
+
+
+def test_held_changes_go_before_a_later_direct_change_of_the_same_figure() -> None:
+    log, fig, _ = _recorded()
+
+    async def handler() -> None:
+        update_figure(fig, _bars([7, 8]))
+        fig.layout.title.text = "direct"  # not through update_figure: sent at once, after the held
+
+    asyncio.run(handler())
+    kinds = [next(iter(state)) for _, state in log]
+    assert kinds[:2] == ["_last_trace_edit_id", "_py2js_update"]
+    assert log[0][1]["_py2js_update"]["style_data"]["y"] == [[7, 8]]
+    assert any(s.get("_py2js_relayout") for _, s in log[2:])
