@@ -1,10 +1,11 @@
-"""plotly's widget bundle served by the Jupyter server: the copy, the loader, the fallback; figure
-messages sent after the handler's totals and tables."""
+"""The workbook's FigureWidget: the partial plotly.js served by the Jupyter server, the lean view, the
+fallback to plotly's inline widget, and figure messages sent after the handler's totals."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,33 +15,70 @@ import pytest
 from comm import DummyComm
 
 from flatclosure import plotly_bundle
-from flatclosure.plotly_bundle import PLOTLY_BUNDLE, FigureWidget, bundle_file_name, install_bundle
+from flatclosure.plotly_bundle import (
+    PLOTLY_BUNDLE,
+    PLOTLY_JS,
+    PLOTLY_JS_SHA256,
+    TRACE_TYPES,
+    FigureWidget,
+    bundle_file_name,
+    install_bundle,
+)
 from flatclosure.widgets.common import figure_widget, update_figure
 
 
-def test_install_copies_the_bundle_under_its_digest_and_drops_stale_copies(tmp_path: Path) -> None:
-    stale = tmp_path / "share/jupyter/labextensions/flatclosure-plotly/static/widgetbundle.0000.js"
-    stale.parent.mkdir(parents=True)
-    stale.write_text("old plotly")
+def test_the_partial_plotly_js_is_the_published_file_with_the_trace_types_the_figures_use() -> None:
+    data = PLOTLY_JS.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == PLOTLY_JS_SHA256
+    assert b"plotly.js (cartesian - minified) v4.1.1" in data[:200]
+    registered = set(re.findall(rb'moduleType:"trace",name:"(\w+)"', data))
+    assert {t.decode() for t in registered} == set(TRACE_TYPES)
+    assert len(data) < PLOTLY_BUNDLE.stat().st_size / 3  # 1.5 MB instead of plotly's 5 MB
+
+
+def test_every_workbook_figure_draws_with_the_partial_bundle() -> None:
+    from flatclosure.widgets import catalog_view, pool_view, protocol_view, scenario_view
+    from flatclosure.widgets.surgery import surgery_panel
+
+    used = set()
+    for view in (surgery_panel(), catalog_view(), protocol_view(), scenario_view(), pool_view()):
+        for fig in vars(view).values():
+            if isinstance(fig, go.FigureWidget):
+                used |= {trace.type for trace in fig.data}
+    assert used == {"bar", "scatter", "heatmap"}
+    assert used <= set(TRACE_TYPES)
+
+
+def test_install_copies_the_partial_bundle_under_its_digest_and_drops_stale_copies(
+        tmp_path: Path) -> None:
+    static = tmp_path / "share/jupyter/labextensions/flatclosure-plotly/static"
+    static.mkdir(parents=True)
+    stale = [static / "widgetbundle.0000.js", static / "plotly-cartesian.0000.js"]
+    for path in stale:
+        path.write_text("old plotly")
     copy = install_bundle(tmp_path)
-    digest = hashlib.sha256(PLOTLY_BUNDLE.read_bytes()).hexdigest()[:16]
-    assert copy == stale.parent / f"widgetbundle.{digest}.js"
-    assert copy.read_bytes() == PLOTLY_BUNDLE.read_bytes()
-    assert not stale.exists()
+    assert copy == static / f"plotly-cartesian.{PLOTLY_JS_SHA256[:16]}.js"
+    assert copy.read_bytes() == PLOTLY_JS.read_bytes()
+    assert not any(path.exists() for path in stale)
     assert not (copy.parent / "package.json").exists()  # a plain directory, no lab extension
     assert install_bundle(tmp_path) == copy  # again: nothing to do
 
 
-def test_loader_when_served_inline_bundle_otherwise(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lean_view_when_served_plotlys_inline_widget_otherwise(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     install_bundle(tmp_path)
     import jupyter_core.paths
 
     monkeypatch.setattr(jupyter_core.paths, "jupyter_path",
                         lambda sub: [str(tmp_path / "share/jupyter" / sub)])
-    loader = plotly_bundle._esm()
-    assert len(loader) < 2000 and f'"flatclosure-plotly/{bundle_file_name()}"' in loader
-    assert "fullLabextensionsUrl" in loader and "export default" in loader
+    view = plotly_bundle._esm()
+    assert len(view) < 8000 and f'"flatclosure-plotly/{bundle_file_name()}"' in view
+    assert f'"{plotly_bundle.NEED_BUNDLE}"' in view and "%(" not in view
+    assert "fullLabextensionsUrl" in view and "export default" in view
+    # the view applies the kernel's messages and sends none of plotly's computed defaults back
+    for message in ("_py2js_restyle", "_py2js_relayout", "_py2js_update", "_py2js_addTraces"):
+        assert f'"{message}"' in view
+    assert "_js2py" not in view and "save_changes" not in view
     monkeypatch.setattr(jupyter_core.paths, "jupyter_path", lambda sub: [str(tmp_path / "none")])
     assert plotly_bundle._esm() == PLOTLY_BUNDLE.read_text(encoding="utf-8")
 
