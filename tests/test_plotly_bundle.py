@@ -158,3 +158,28 @@ def test_held_changes_go_before_a_later_direct_change_of_the_same_figure() -> No
     assert kinds[:2] == ["_last_trace_edit_id", "_py2js_update"]
     assert log[0][1]["_py2js_update"]["style_data"]["y"] == [[7, 8]]
     assert any(s.get("_py2js_relayout") for _, s in log[2:])
+
+
+def test_update_figure_sends_only_what_changed_and_nothing_when_nothing_did() -> None:
+    log, fig, _ = _recorded()
+    two = {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2], "name": "flat"},
+                    {"type": "scatter", "x": ["a", "b"], "y": [5, 5], "name": "line"}],
+           "layout": {"title": {"text": "t"}}}
+    fig = figure_widget(two)
+    fig.comm = Recorder(log, "figure")
+    update_figure(fig, two)
+    assert log == []  # the same spec: no message, no redraw
+    changed = {"data": [two["data"][0], {**two["data"][1], "y": [6, 7]}], "layout": two["layout"]}
+    update_figure(fig, changed)
+    update = log[0][1]["_py2js_update"]
+    assert update["style_data"] == {"y": [[6, 7]]} and update["style_traces"] == [1]
+    assert update["layout_data"] == {}
+    assert fig.data[1].y == (6, 7) and fig.data[0].y == (1, 2)
+
+
+def test_update_figure_rewrites_what_was_changed_behind_its_back() -> None:
+    fig = figure_widget(_bars([1, 2]))
+    fig.data[0].y = (9, 9)  # not through update_figure
+    fig.layout.title.text = "other"
+    update_figure(fig, _bars([1, 2]))
+    assert fig.data[0].y == (1, 2) and fig.layout.title.text == "t"

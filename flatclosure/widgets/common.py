@@ -254,7 +254,13 @@ def figure_widget(spec: FigureSpec) -> go.FigureWidget:
     fig = FigureWidget(spec)
     fig._fc_layout = copy.deepcopy(spec["layout"])
     fig._fc_data = [dict(trace) for trace in spec["data"]]
+    fig._fc_edits = _edits(fig)
     return fig
+
+
+def _edits(fig: go.FigureWidget) -> tuple[int, int]:
+    """plotly's count of the figure's edits: a change not made by update_figure moves it."""
+    return (fig._last_trace_edit_id, fig._last_layout_edit_id)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -277,9 +283,11 @@ def update_figure(target: go.FigureWidget, spec: FigureSpec) -> None:
     data, layout = spec["data"], spec["layout"]
     if len(target.data) != len(data):
         raise ValueError(f"figure has {len(target.data)} traces, the update has {len(data)}")
-    last: dict[str, Any] = getattr(target, "_fc_layout", {})
+    # compare with the last spec only while nothing else has changed the figure since
+    same_figure = getattr(target, "_fc_edits", None) == _edits(target)
+    last: dict[str, Any] = target._fc_layout if same_figure else {}
     changed = {k: v for k, v in layout.items() if k != "template" and not _same(last.get(k), v)}
-    shown: list[dict[str, Any]] = getattr(target, "_fc_data", [{} for _ in data])
+    shown: list[dict[str, Any]] = target._fc_data if same_figure else [{} for _ in data]
     fresh = [{k: v for k, v in new.items() if k != "type" and not (k in old and _same(old[k], v))}
              for old, new in zip(shown, data, strict=True)]
     if changed or any(fresh):
@@ -292,6 +300,7 @@ def update_figure(target: go.FigureWidget, spec: FigureSpec) -> None:
                 target.layout.update(changed, overwrite=True)
     target._fc_layout = copy.deepcopy(layout)
     target._fc_data = [dict(trace) for trace in data]
+    target._fc_edits = _edits(target)
 
 
 def set_applies(control: widgets.Widget, applies: bool) -> None:
