@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import ipywidgets as widgets
 import plotly.graph_objects as go
@@ -25,6 +27,8 @@ from flatclosure.plotly_bundle import (
     install_bundle,
 )
 from flatclosure.widgets.common import figure_widget, update_figure
+
+T = TypeVar("T")
 
 
 def test_the_partial_plotly_js_is_the_published_file_with_the_trace_types_the_figures_use() -> None:
@@ -110,6 +114,13 @@ def _bars(y: list[float]) -> dict[str, Any]:
     return {"data": [{"type": "bar", "x": ["a", "b"], "y": y}], "layout": {"title": {"text": "t"}}}
 
 
+def _alone(fn: Callable[[], T]) -> T:
+    """Run ``fn`` in a thread of its own: no event loop runs there unless ``fn`` starts one (the
+    browser tests' Playwright keeps one running in the main thread)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn).result()
+
+
 def _recorded() -> tuple[list[tuple[str, dict[str, Any]]], FigureWidget, widgets.HTML]:
     log: list[tuple[str, dict[str, Any]]] = []
     fig = figure_widget(_bars([1, 2]))
@@ -129,7 +140,7 @@ def test_a_figure_change_reaches_the_page_after_the_totals_of_the_same_handler()
         await asyncio.sleep(0)  # the kernel goes back to its event loop
         return sent_in_handler
 
-    assert asyncio.run(handler()) == ["total"]
+    assert _alone(lambda: asyncio.run(handler())) == ["total"]
     assert [name for name, _ in log] == ["total", "figure", "figure"]
     # the edit ids and the update in one message, then plotly's reset of the update key
     update, reset = log[1][1], log[2][1]
@@ -140,8 +151,12 @@ def test_a_figure_change_reaches_the_page_after_the_totals_of_the_same_handler()
 
 def test_without_an_event_loop_a_figure_change_is_sent_at_once() -> None:
     log, fig, total = _recorded()
-    update_figure(fig, _bars([5, 6]))
-    total.value = "Total: $11.00"
+
+    def handler() -> None:
+        update_figure(fig, _bars([5, 6]))
+        total.value = "Total: $11.00"
+
+    _alone(handler)
     assert [name for name, _ in log] == ["figure", "figure", "total"]
     assert log[0][1]["_py2js_update"]["style_data"]["y"] == [[5, 6]]
 
@@ -153,7 +168,7 @@ def test_held_changes_go_before_a_later_direct_change_of_the_same_figure() -> No
         update_figure(fig, _bars([7, 8]))
         fig.layout.title.text = "direct"  # not through update_figure: sent at once, after the held
 
-    asyncio.run(handler())
+    _alone(lambda: asyncio.run(handler()))
     kinds = [next(iter(state)) for _, state in log]
     assert kinds[:2] == ["_last_trace_edit_id", "_py2js_update"]
     assert log[0][1]["_py2js_update"]["style_data"]["y"] == [[7, 8]]
@@ -167,10 +182,10 @@ def test_update_figure_sends_only_what_changed_and_nothing_when_nothing_did() ->
            "layout": {"title": {"text": "t"}}}
     fig = figure_widget(two)
     fig.comm = Recorder(log, "figure")
-    update_figure(fig, two)
+    _alone(lambda: update_figure(fig, two))
     assert log == []  # the same spec: no message, no redraw
     changed = {"data": [two["data"][0], {**two["data"][1], "y": [6, 7]}], "layout": two["layout"]}
-    update_figure(fig, changed)
+    _alone(lambda: update_figure(fig, changed))
     update = log[0][1]["_py2js_update"]
     assert update["style_data"] == {"y": [[6, 7]]} and update["style_traces"] == [1]
     assert update["layout_data"] == {}
