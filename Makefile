@@ -58,9 +58,11 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/lint-imports --no-logo --no-cache
 	$(BIN)/python scripts/check_sizes.py
 
-## bench: print timings (import, pricing, claims, pool sweep, scenarios, notebooks, browser)
+## bench: print timings (engine, pool, scenarios, notebooks, Voila in chromium against a static
+## floor page, each browser figure as a ratio to the floor); QUICK=1 for a short run
+## (or: .venv/bin/python benchmarks/bench_workbook.py --quick for the workbook part only)
 bench: $(VENV)/.dev-installed
-	$(BIN)/python benchmarks/run.py --cms $(CMS)
+	$(BIN)/python benchmarks/run.py --cms $(CMS) $(if $(QUICK),--quick,)
 
 ## data: rebuild the CMS extracts in data/cms from the raw CMS files in $(CMS)
 data: $(VENV)/.lab-installed

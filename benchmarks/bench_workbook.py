@@ -1,70 +1,71 @@
-"""Timings of the workbook: each notebook executed headless, and the Voila app in a real browser.
+"""Timings of the workbook against a floor, in one run (issue 15): not a test, it prints figures.
 
-    python benchmarks/bench_workbook.py        (or: python benchmarks/run.py --only workbook)
+    python benchmarks/bench_workbook.py [--quick]   (or: python benchmarks/run.py --only workbook)
 
-* notebook execution: nbclient, kernel start to last cell, each notebook (median of 3);
-* Voila, with kernels kept warm (``--preheat_kernel=True --pool_size=1``, as ``make app``), from
-  navigation start, measured in the page with ``performance.now()`` by a MutationObserver: to a
-  usable page (the controls, the codes and the Medicare total shown) and to the chart drawn (its
-  axis labels in the DOM), each reported on its own: the numbers come with the kernel's widget
-  state, the chart once plotly's front end has been evaluated (about 1 s more on two cores). Page
-  views in a browser that has the app's files cached (median of 5; each in a new tab, which
-  evaluates every script again) and, apart, first views in a fresh browser profile (median of 3);
-* Voila interaction: from a control change to the updated figure in the DOM, measured in the page
-  with ``performance.now()`` around a click until a MutationObserver sees the plotly chart show the
-  new state; 20 changes each, median and 95th percentile.
-
-Needs Debian's chromium at /usr/bin/chromium for the browser part.
+* each notebook executed headless (nbclient, kernel start to last cell);
+* each view's refresh inside one Python process (engine and widget code, no front end);
+* in Voila (``make app``'s command, warm kernels) driven by Debian's chromium: for each notebook,
+  control -> number (the notebook's total or table changed in the DOM) and control -> chart (the
+  first and the last plotly chart emitted its draw event), median and p95 of ``--changes`` changes;
+  when the kernel said "idle" for the last time after a change, and what the page sent back after
+  its own change (plotly's "echo"); page usable (a control and the number shown) and chart drawn,
+  from navigation start, with a filled browser cache (warm) and a fresh profile (cold);
+* the floor, in the same browser: a static page whose select rewrites a number. Each browser
+  figure is printed with its ratio to the floor's.
 """
 
 from __future__ import annotations
 
+import argparse
+import http.server
+import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 NOTEBOOKS = ROOT / "notebooks"
-CHANGES = 20
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
 
-# Click a control, then resolve when the n-th plotly chart shows `expect` in its y-axis labels
-# (or title); returns the milliseconds from just before the click.
-TIME_CHANGE = """async ([selector, expect, plotIndex, where]) => {
-  const plot = document.querySelectorAll('.js-plotly-plot')[plotIndex];
-  const shown = () => {
-    const el = plot.querySelector(where);
-    return el && el.textContent.includes(expect);
-  };
-  const button = document.querySelector(selector);
-  return await new Promise((resolve) => {
-    const t0 = performance.now();
-    const obs = new MutationObserver(() => {
-      if (shown()) { obs.disconnect(); resolve(performance.now() - t0); }
-    });
-    obs.observe(plot, {subtree: true, childList: true, characterData: true, attributes: true});
-    button.click();
-  });
-}"""
+from page_probes import FLOOR_HTML, INIT, MILESTONES_DONE, TIME_CHANGE  # noqa: E402
 
-# Run in the page before its own scripts: record when it becomes usable (the controls, the codes
-# and the Medicare total shown) and when the chart is drawn (axis labels in the DOM).
-MILESTONES = """(() => {
-  window.__times = {};
-  const seen = (name, ok) => {
-    if (ok && !(name in window.__times)) window.__times[name] = performance.now();
-  };
-  const check = () => {
-    const totals = [...document.querySelectorAll('.fc-total')].map(e => e.textContent);
-    seen('usable', document.querySelector('.widget-toggle-button')
-         && totals.some(t => t.includes('Codes:')) && totals.some(t => t.includes('Medicare allowed')));
-    seen('chart', document.querySelector('.js-plotly-plot .yaxislayer-above text'));
-  };
-  new MutationObserver(check).observe(document, {subtree: true, childList: true, characterData: true});
-})()"""
-DONE = "() => window.__times && 'usable' in window.__times && 'chart' in window.__times"
+
+@dataclass(frozen=True)
+class Probe:
+    """How one notebook is exercised: the labelled control row and the two options alternated
+    (button or option index), and its number: a CSS selector and a text the element contains."""
+
+    notebook: str
+    label: str
+    options: tuple[int, int]
+    number: tuple[str, str]
+
+
+PROBES = (
+    Probe("00_start_here.ipynb", "Setting", (1, 0), (".fc-total", "whole claim")),
+    Probe("01_code_catalog.ipynb", "Year", (-2, -3), ("table.fc-table", "")),
+    Probe("02_coding_protocol.ipynb", "Setting", (1, 0), (".fc-total", "whole claim")),
+    Probe("03_reimbursement_scenarios.ipynb", "Setting", (2, 1), ("table.fc-table", "")),
+    Probe("04_finite_rvu_pool.ipynb", "Setting", (1, 0), ("table.fc-table", "")),
+)
+FLOOR = Probe("floor", "Setting", (1, 0), (".fc-total", "whole claim"))
+
+
+@dataclass
+class Row:
+    """One printed figure: seconds, and the floor figure it is compared with (if any)."""
+
+    label: str
+    seconds: float
+    floor: float | None = None
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -74,144 +75,222 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[k]
 
 
-def notebook_times(repeat: int = 3) -> list[tuple[str, float]]:
+def load() -> str:
+    return os.getloadavg().__repr__()
+
+
+def notebook_times(repeat: int) -> list[Row]:
     import nbformat
     from nbclient import NotebookClient
 
-    out = []
+    rows = []
     for path in sorted(NOTEBOOKS.glob("*.ipynb")):
         runs = []
         for _ in range(repeat):
             nb = nbformat.read(path, as_version=4)
-            client = NotebookClient(nb, timeout=120, kernel_name="python3",
+            client = NotebookClient(nb, timeout=180, kernel_name="python3",
                                     resources={"metadata": {"path": str(NOTEBOOKS)}})
             t0 = time.perf_counter()
-            # the kernel's stderr only says it runs over TCP without encryption (loopback here)
-            client.execute(stderr=subprocess.DEVNULL)
+            client.execute(stderr=subprocess.DEVNULL)  # stderr: only "TCP without encryption"
             runs.append(time.perf_counter() - t0)
-        out.append((f"execute {path.name} (nbclient, kernel start to last cell; target < 3 s)",
-                     statistics.median(runs)))
-    return out
+        rows.append(Row(f"execute {path.name} (nbclient, median of {repeat}; target < 2.5 s)",
+                        statistics.median(runs)))
+    return rows
 
 
-def _toggle_selector(page: Any, label: str, text: str) -> str:
-    """A CSS selector for the toggle button ``text`` in the row labelled ``label``."""
-    index = page.evaluate("""([label, text]) => {
-        const rows = [...document.querySelectorAll('.widget-hbox')].filter(
-            r => r.querySelector('.fc-label')?.textContent === label);
-        const buttons = [...document.querySelectorAll('.widget-toggle-button')];
-        const b = [...rows[0].querySelectorAll('.widget-toggle-button')].find(
-            e => e.textContent.trim() === text);
-        b.setAttribute('data-bench', label + ':' + text);
-        return buttons.indexOf(b);
-    }""", [label, text])
-    assert index >= 0, (label, text)
-    return f'[data-bench="{label}:{text}"]'
+def refresh_times(repeat: int) -> list[Row]:
+    """Each view's refresh in this process: engine and widget code with no front end attached."""
+    from timing import median_seconds
+
+    from flatclosure.widgets import catalog_view, pool_view, protocol_view, scenario_view
+    from flatclosure.widgets.surgery import surgery_panel
+
+    rows = []
+    for name, build in (("00 surgery panel", surgery_panel), ("01 catalog", catalog_view),
+                        ("02 protocol", protocol_view), ("03 scenarios", scenario_view),
+                        ("04 pool", pool_view)):
+        view = build()
+        rows.append(Row(f"{name}: refresh() in the kernel, same inputs, median of {repeat}",
+                        median_seconds(view.refresh, repeat)))
+    return rows
 
 
-def _interactions(page: Any, first: tuple[str, str, str], second: tuple[str, str, str],
-                  plot: int, where: str) -> list[float]:
-    """Alternate two (label, button, expected text) changes CHANGES times; ms per change."""
-    times = []
-    for i in range(CHANGES):
-        label, text, expect = first if i % 2 == 0 else second
-        sel = _toggle_selector(page, label, text)
-        times.append(page.evaluate(TIME_CHANGE, [sel, expect, plot, where]))
-        page.wait_for_timeout(150)
-    return times
+def _serve_floor() -> tuple[http.server.ThreadingHTTPServer, str]:
+    body = FLOOR_HTML.encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
-def _page_view(page: Any, url: str) -> dict[str, float]:
-    """Seconds from navigation start to each milestone of one page view."""
-    page.set_default_timeout(120_000)
-    page.add_init_script(MILESTONES)
+def page_view(ctx: Any, url: str, probe: Probe, chart: bool) -> dict[str, float]:
+    """Seconds from navigation start to 'usable' and 'chart' in a new tab of ``ctx``."""
+    page = ctx.new_page()
+    page.set_default_timeout(180_000)
+    page.add_init_script(f"window.__number = {list(probe.number)!r};" + INIT)
     page.goto(url, wait_until="commit")
-    page.wait_for_function(DONE, polling=50)
+    page.wait_for_function(MILESTONES_DONE, arg=chart, polling=20)
     times: dict[str, float] = page.evaluate("window.__times")
+    page.close()
     return {k: v / 1000 for k, v in times.items()}
 
 
-def browser_times() -> list[tuple[str, float]]:
-    if not Path("/usr/bin/chromium").exists():
-        print("(skipped the browser timings: /usr/bin/chromium not found)")
-        return []
-    sys.path.insert(0, str(ROOT))
+def changes(page: Any, probe: Probe, n: int) -> list[dict[str, Any]]:
+    """Alternate the probe's two options n times; one result dict per change (ms)."""
+    out = []
+    for i in range(n + 1):
+        index = probe.options[i % 2]
+        res = page.evaluate(TIME_CHANGE, [probe.label, _index(page, probe, index),
+                                          probe.number[0], probe.number[1], 400, 8000])
+        if i:  # the first change only wakes the page's code paths
+            out.append(res)
+        page.wait_for_timeout(100)
+    return out
+
+
+def _index(page: Any, probe: Probe, index: int) -> int:
+    if index >= 0:
+        return index
+    count = page.evaluate("""(label) => {
+        const lab = [...document.querySelectorAll('.fc-label')].find(e => e.textContent.trim() === label);
+        return lab.closest('.widget-hbox').querySelectorAll('.widget-toggle-button, option').length;
+    }""", probe.label)
+    return int(count) + index
+
+
+def summarise(name: str, results: list[dict[str, Any]], floor: list[float]) -> list[Row]:
+    def stats(values: list[float], what: str, fl: list[float] | None) -> list[Row]:
+        if not values:
+            return [Row(f"{name}: {what}: never seen", float("nan"))]
+        med, p95 = statistics.median(values) / 1000, percentile(values, 95) / 1000
+        fm = statistics.median(fl) / 1000 if fl else None
+        fp = percentile(fl, 95) / 1000 if fl else None
+        return [Row(f"{name}: {what}, median of {len(values)}", med, fm),
+                Row(f"{name}: {what}, p95 of {len(values)}", p95, fp)]
+
+    number = [r["number"] for r in results if r["number"] is not None]
+    drawn = [[c for c in r["charts"] if c is not None] for r in results]
+    first = [min(c) for c in drawn if c]
+    last = [max(c) for c in drawn if c]
+    idle = [r["idle"] for r in results if r["idle"] is not None]
+    rows = stats(number, "control -> number", floor)
+    rows += stats(first, "control -> first chart drawn", floor)
+    if any(len(c) > 1 for c in drawn):
+        rows += stats(last, f"control -> all charts drawn (up to {max(map(len, drawn))})", floor)
+    rows += stats(idle, "control -> kernel idle for the last time (echo included)", None)
+    echo = Counter(k for r in results for k in r["echo"])
+    timed_out = sum(r["timedOut"] for r in results)
+    sent = sum(echo.values()) / max(1, len(results))
+    print(f"   {name}: {sent:.1f} messages sent back per change after the change itself "
+          f"({dict(echo) or 'none'}); timed out: {timed_out}; load {load()}")
+    return rows
+
+
+def browser_times(n: int, warm_views: int, cold_views: int) -> list[Row]:
     from playwright.sync_api import sync_playwright
 
     from tests.e2e.browser import launch
     from tests.e2e.conftest import _free_port, serve, voila_command
 
-    out: list[tuple[str, float]] = []
+    rows: list[Row] = []
+    floor_server, floor_url = _serve_floor()
     port = _free_port()
     server = serve(voila_command(port, preheat=True), "/voila/static/voila.js", port)
     url = next(server)
     try:
         with sync_playwright() as p:
             browser, ctx = launch(p)
-            page = ctx.new_page()
-            page.set_default_timeout(120_000)
-            start = f"{url}/voila/render/00_start_here.ipynb"
-            time.sleep(4)  # the pool heats a kernel for each notebook
-            cold = []
-            for _ in range(3):
-                time.sleep(8)  # let the pool heat the next kernel
-                fresh_browser, fresh = launch(p)
-                cold.append(_page_view(fresh.new_page(), start))
-                fresh.close()
-                fresh_browser.close()
-            warm = []
-            for _ in range(6):  # the first view only fills the browser's cache
-                time.sleep(8)
-                view = ctx.new_page()
-                warm.append(_page_view(view, start))
-                view.close()
-            warm = warm[1:]
-            for name, label in (("usable", "usable page (controls, codes, total)"),
-                                ("chart", "chart drawn")):
-                out.append((f"Voila 00_start_here: navigation to {label}, warm kernel, browser cache "
-                            f"filled (median of {len(warm)}; target for usable < 1.5 s)",
-                            statistics.median(v[name] for v in warm)))
-                out.append((f"Voila 00_start_here: navigation to {label}, warm kernel, first view in "
-                            f"a fresh browser (median of {len(cold)})",
-                            statistics.median(v[name] for v in cold)))
-            time.sleep(8)
-            page.goto(start)
-            page.wait_for_selector(".js-plotly-plot .yaxislayer-above text")
-            # interaction: tissue rearrangement no/yes changes the codes drawn on the claim chart
-            ms = _interactions(page, ("Tissue rearranged?", "no", "13101-RT"),
-                               ("Tissue rearranged?", "yes", "14301-RT"), 0, ".yaxislayer-above")
-            out.append((f"Voila 00 control change -> updated figure, median of {CHANGES} "
-                        "(target < 50 ms)", statistics.median(ms) / 1000))
-            out.append((f"Voila 00 control change -> updated figure, p95 of {CHANGES} "
-                        "(target < 100 ms)", percentile(ms, 95) / 1000))
-            # notebook 01: the year toggles redraw the value-gap chart (title holds the year)
-            page.goto(f"{url}/voila/render/01_code_catalog.ipynb")
-            page.locator(".js-plotly-plot .gtitle", has_text="The value gap").first.wait_for()
-            # time changes once the page has drawn all three charts, not while it still draws them
-            page.wait_for_function("""() => {
-                const plots = [...document.querySelectorAll('.js-plotly-plot')];
-                return plots.length >= 3 && plots.every(p => p.querySelector('.main-svg'));
-            }""")
-            page.wait_for_timeout(500)
-            ms = _interactions(page, ("Year", "2019", "The value gap, 2019"),
-                               ("Year", "2025", "The value gap, 2025"), 0, ".gtitle")
-            out.append((f"Voila 01 year change -> updated value-gap figure, median of {CHANGES}",
-                        statistics.median(ms) / 1000))
-            out.append((f"Voila 01 year change -> updated value-gap figure, p95 of {CHANGES}",
-                        percentile(ms, 95) / 1000))
+            # the floor: page views and changes in the same browser
+            f_warm = [page_view(ctx, floor_url, FLOOR, False)["usable"] for _ in range(warm_views)]
+            fpage = ctx.new_page()
+            fpage.add_init_script(INIT)
+            fpage.goto(floor_url)
+            f_changes = [r["number"] for r in changes(fpage, FLOOR, n)]
+            fpage.close()
+            f_med = statistics.median(f_changes)
+            rows.append(Row(f"floor: select -> number, median of {n}", f_med / 1000))
+            rows.append(Row(f"floor: select -> number, p95 of {n}", percentile(f_changes, 95) / 1000))
+            rows.append(Row("floor: navigation -> number shown", statistics.median(f_warm)))
+            time.sleep(20)  # the pool executes every notebook once to heat a kernel for each
+            rows += _page_views(p, ctx, url, warm_views, cold_views, statistics.median(f_warm))
+            for probe in PROBES:
+                time.sleep(6)  # the pool heats the next kernel of the page views above
+                page = ctx.new_page()
+                page.set_default_timeout(180_000)
+                page.add_init_script(f"window.__number = {list(probe.number)!r};" + INIT)
+                page.goto(f"{url}/voila/render/{probe.notebook}")
+                page.wait_for_function(MILESTONES_DONE, arg=True, polling=50)
+                page.wait_for_timeout(1500)  # every chart drawn once, kernel idle
+                rows += summarise(probe.notebook[:2], changes(page, probe, n), f_changes)
+                page.close()
             ctx.close()
             browser.close()
     finally:
         server.close()
-    return out
+        floor_server.shutdown()
+    return rows
 
 
-def bench() -> list[tuple[str, float]]:
-    """(label, seconds) of every workbook timing."""
-    return notebook_times() + browser_times()
+def _page_views(p: Any, ctx: Any, url: str, warm_views: int, cold_views: int,
+                floor: float) -> list[Row]:
+    from tests.e2e.browser import launch
+
+    rows = []
+    start = PROBES[0]
+    target = f"{url}/voila/render/{start.notebook}"
+    cold = []
+    for _ in range(cold_views):
+        fresh_browser, fresh = launch(p)
+        cold.append(page_view(fresh, target, start, True))
+        fresh.close()
+        fresh_browser.close()
+        time.sleep(8)  # let the pool heat the next kernel
+    warm = []
+    for _ in range(warm_views + 1):  # the first view only fills the browser's cache
+        warm.append(page_view(ctx, target, start, True))
+        time.sleep(8)
+    warm = warm[1:]
+    for key, what in (("usable", "page usable"), ("chart", "chart drawn")):
+        rows.append(Row(f"00 {what}, warm kernel, browser cache filled (median of {len(warm)}; "
+                        f"target {'1.2' if key == 'usable' else '2'} s)",
+                        statistics.median(v[key] for v in warm), floor))
+        rows.append(Row(f"00 {what}, warm kernel, fresh browser profile (median of {len(cold)})",
+                        statistics.median(v[key] for v in cold), floor))
+    print(f"   page views done; load {load()}")
+    return rows
+
+
+def bench(quick: bool = False) -> list[Row]:
+    """Every workbook figure of one run (``quick``: fewer repeats, for a look, not a report)."""
+    print(f"   load at start {load()}")
+    rows = refresh_times(5 if quick else 20)
+    rows += notebook_times(1 if quick else 3)
+    if not Path("/usr/bin/chromium").exists():
+        print("(skipped the browser timings: /usr/bin/chromium not found)")
+        return rows
+    return rows + browser_times(n=8 if quick else 20, warm_views=2 if quick else 5,
+                                cold_views=1 if quick else 3)
+
+
+def show(rows: list[Row]) -> None:
+    for r in rows:
+        value = f"{r.seconds * 1000:9.1f} ms" if r.seconds < 1 else f"{r.seconds:9.2f} s "
+        ratio = f"{r.seconds / r.floor:8.1f} x floor" if r.floor else " " * 14
+        print(f"{value} {ratio}  {r.label}")
 
 
 if __name__ == "__main__":
-    for label, seconds in bench():
-        shown = f"{seconds * 1000:10.1f} ms" if seconds < 1 else f"{seconds:10.2f} s "
-        print(f"{shown}  {label}")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    show(bench(parser.parse_args().quick))

@@ -1,14 +1,17 @@
 """Print timings of the engine, the pool, the protocol and the workbook (not a test).
 
-    python benchmarks/run.py [--cms ../shared/data/cms] [--only engine,pool,...]
+    python benchmarks/run.py [--cms ../shared/data/cms] [--only engine,pool,...] [--quick]
 
-Each figure is the median of several runs unless it says otherwise.
+Each figure is the median of several runs unless it says otherwise; browser figures are printed
+with their ratio to the floor measured in the same run (benchmarks/bench_workbook.py). ``--quick``
+runs the workbook part with fewer repeats (a look, not a report).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import statistics
 import subprocess
 import sys
@@ -19,6 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import bench_workbook  # noqa: E402
 from timing import median_seconds  # noqa: E402
 
 
@@ -82,19 +86,24 @@ def main() -> int:
     parser.add_argument("--cms", type=Path, default=HERE.parent.parent / "shared" / "data" / "cms")
     parser.add_argument("--only", default="",
                         help="comma list of: engine, pool, protocol, scenarios, workbook")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats in the workbook part")
     args = parser.parse_args()
     suites: dict[str, Callable[[], list[tuple[str, float]]]] = {"engine": lambda: engine(args.cms)}
-    for name in ("pool", "protocol", "scenarios", "workbook"):
-        if (HERE / f"bench_{name}.py").exists():
-            suites[name] = importlib.import_module(f"bench_{name}").bench
-    wanted = [s for s in args.only.split(",") if s] or list(suites)
+    for name in ("pool", "protocol", "scenarios"):
+        suites[name] = importlib.import_module(f"bench_{name}").bench
+    wanted = [s for s in args.only.split(",") if s] or [*suites, "workbook"]
+    print(f"load average at start: {os.getloadavg()}")
     for name in wanted:
         print(f"== {name}")
+        if name == "workbook":
+            bench_workbook.show(bench_workbook.bench(args.quick))
+            continue
         for label, value in suites[name]():
             unit = "x" if label.endswith("(x)") else "s"
             shown = f"{value:10.1f} x" if unit == "x" else (
                 f"{value * 1000:10.2f} ms" if value < 1 else f"{value:10.2f} s ")
             print(f"{shown}  {label}")
+    print(f"load average at end: {os.getloadavg()}")
     return 0
 
 

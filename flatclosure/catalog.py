@@ -137,24 +137,37 @@ class Catalog:
         self._localities_cache: dict[int, pd.DataFrame] = {}
         self._gpci_cache: dict[tuple[str, int], tuple[float, float, float]] = {}
         self._bands_cache: dict[str, SizeBands] = {}
+        self._info_cache: dict[str, CodeInfo] = {}
+        self._year_dates = {int(r.year): r.effective_from for r in self.releases.itertuples()}
+        self._years = sorted(self._year_dates)
+        self._gpci_years = sorted({int(y) for y in self.gpci_table["year"]})
+        self._families = {f: tuple(t.index) for f, t in self.codes.groupby("family", sort=False)}
+        self._tables: dict[str, pd.DataFrame] = {}
+        self._names: dict[tuple[str, int], str] = {}
+        # results of pure functions of this catalog and their arguments, e.g. priced tables
+        # (fees.fee_schedule); each user copies what it gets, so nothing cached is ever changed
+        self.memo: dict[tuple[object, ...], object] = {}
 
     # -- codes -------------------------------------------------------------------------------
     def info(self, code: str) -> CodeInfo:
         code = str(code).strip()
+        if code in self._info_cache:
+            return self._info_cache[code]
         if code not in self.codes.index:
             raise UnknownCodeError(
                 f"unknown code {code!r}: the catalog holds {', '.join(self.codes.index)}"
             )
         r = self.codes.loc[code]
         num = lambda v: None if pd.isna(v) else float(v)  # noqa: E731
-        return CodeInfo(
+        self._info_cache[code] = CodeInfo(
             code=code, family=r["family"], role=r["role"], description=r["description"],
             primary_codes=tuple(r["primary_codes"].split()), size_unit=r["size_unit"],
             size_min=num(r["size_min"]), size_max=num(r["size_max"]), size_step=num(r["size_step"]),
         )
+        return self._info_cache[code]
 
     def family(self, family: str) -> list[str]:
-        return list(self.codes.index[self.codes["family"] == family])
+        return list(self._families.get(family, ()))
 
     def size_bands(self, family: str) -> SizeBands:
         """The sized family's bands (``data/catalog/codes.csv``), checked to meet end to end."""
@@ -213,17 +226,17 @@ class Catalog:
         return self._release(hit.iloc[0])
 
     def years(self) -> list[int]:
-        return sorted({int(y) for y in self.releases["year"]})
+        return list(self._years)
 
     def date_for_year(self, year: int) -> dt.date:
-        """The date a whole-year question is answered on: the start of that year's latest release."""
-        hit = self.releases[self.releases["year"] == int(year)]
-        if hit.empty:
+        """The date a whole-year question is answered on: the start of that year's latest release
+        (releases are listed in date order, so the last row of a year wins)."""
+        if int(year) not in self._year_dates:
             raise NoDataForDateError(
                 f"no release held for {year}: years available are "
                 f"{', '.join(map(str, self.years()))}"
             )
-        return hit.iloc[-1]["effective_from"]
+        return self._year_dates[int(year)]
 
     # -- values ------------------------------------------------------------------------------
     def values(self, code: str, on: dt.date | str) -> CodeValues:
@@ -255,9 +268,12 @@ class Catalog:
     def table(self, on: dt.date | str) -> pd.DataFrame:
         """Every catalog code's values in the release in force on a date, with family and role."""
         rel = self.release_on(on)
-        t = self._by_release[rel.release_id].reset_index()
-        return t.merge(self.codes[["family", "role", "description"]], left_on="code",
-                       right_index=True, how="left")
+        if rel.release_id not in self._tables:
+            t = self._by_release[rel.release_id].reset_index()
+            self._tables[rel.release_id] = t.merge(
+                self.codes[["family", "role", "description"]], left_on="code", right_index=True,
+                how="left")
+        return self._tables[rel.release_id].copy()
 
     def history(self, codes: list[str] | None = None) -> pd.DataFrame:
         """Every release's values of the given codes (all by default), with release dates."""
@@ -292,7 +308,7 @@ class Catalog:
         return self._gpci_warnings.get(int(year), "")
 
     def gpci_years(self) -> list[int]:
-        return sorted({int(y) for y in self.gpci_table["year"]})
+        return list(self._gpci_years)
 
     def default_year(self) -> int:
         """The year every entry point opens on: the latest year that can be priced in full.
@@ -346,10 +362,12 @@ class Catalog:
         if locality is None or str(locality).strip().lower() in ("", "national"):
             return "National (all GPCIs 1.000)"
         key = normalise_locality(str(locality))
-        self.gpci(key, year)  # raises the readable error for an unknown locality
-        t = self.localities(year).set_index("locality_id")
-        r = t.loc[key]
-        return f"{r['locality_name'].title()}, {r['state']}".strip(", ")
+        if (key, int(year)) not in self._names:
+            self.gpci(key, year)  # raises the readable error for an unknown locality
+            t = self.localities(year).set_index("locality_id")
+            r = t.loc[key]
+            self._names[(key, int(year))] = f"{r['locality_name'].title()}, {r['state']}".strip(", ")
+        return self._names[(key, int(year))]
 
 
 def normalise_locality(text: str) -> str:

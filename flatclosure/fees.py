@@ -93,10 +93,25 @@ class Price:
 def fee_schedule(codes: list[str], on: dt.date | str, setting: str = "facility",
                  locality: str | None = None, qualifying_apm: bool = False,
                  catalog: Catalog | None = None) -> pd.DataFrame:
-    """Fee schedule of several codes as a frame, one row per code (in the order given)."""
+    """Fee schedule of several codes as a frame, one row per code (in the order given).
+
+    The priced table depends only on its arguments and the catalog, which never changes after
+    loading: it is computed once per (codes, date, setting, locality, APM track) and kept in
+    ``catalog.memo``; every caller gets its own copy (a view's refresh then costs a copy).
+    """
     cat = catalog or load_catalog()
     day = as_date(on)
     setting = check_setting(setting)
+    key = ("fee_schedule", tuple(str(c) for c in codes), day, setting, locality, qualifying_apm)
+    if key not in cat.memo:
+        cat.memo[key] = _fee_schedule(list(key[1]), day, setting, locality, qualifying_apm, cat)
+    frame = cat.memo[key]
+    assert isinstance(frame, pd.DataFrame)
+    return frame.copy()
+
+
+def _fee_schedule(codes: list[str], day: dt.date, setting: str, locality: str | None,
+                  qualifying_apm: bool, cat: Catalog) -> pd.DataFrame:
     rows = [cat.values(c, day) for c in codes]
     frame = pd.DataFrame([asdict(v) for v in rows])
     year = day.year
@@ -117,7 +132,18 @@ def fee_schedule(codes: list[str], on: dt.date | str, setting: str = "facility",
 
 def price(code: str, on: dt.date | str, setting: str = "facility", locality: str | None = None,
           qualifying_apm: bool = False, catalog: Catalog | None = None) -> Price:
-    """The fee schedule amount of one code."""
+    """The fee schedule amount of one code (computed once per arguments, like fee_schedule)."""
+    cat = catalog or load_catalog()
+    key = ("price", str(code), as_date(on), check_setting(setting), locality, qualifying_apm)
+    if key not in cat.memo:
+        cat.memo[key] = _price(code, on, setting, locality, qualifying_apm, cat)
+    found = cat.memo[key]
+    assert isinstance(found, Price)
+    return found
+
+
+def _price(code: str, on: dt.date | str, setting: str, locality: str | None,
+           qualifying_apm: bool, catalog: Catalog) -> Price:
     r = fee_schedule([code], on, setting, locality, qualifying_apm, catalog).iloc[0]
     amount = None if pd.isna(r["amount"]) else float(r["amount"])
     return Price(

@@ -1,74 +1,74 @@
-"""plotly's FigureWidget with its front end fetched by URL, so browsers cache it.
+"""plotly's FigureWidget with a lean front end on a partial plotly.js, fetched by URL and cached.
 
 ``go.FigureWidget`` is an anywidget whose ``_esm`` is plotly's whole widget bundle
-(``plotly/package_data/widgetbundle.js``, about 5 MB). anywidget sends ``_esm`` with the widget's
-state over the kernel websocket and imports it from a ``blob:`` URL, so every Voila page view
-moved 5 MB per figure (hidden ones too) and compiled it again: measured on the 2-core machine,
-00_start_here's chart came 1.2-1.3 s after its controls (benchmarks/bench_workbook.py).
+(``plotly/package_data/widgetbundle.js``, 5 MB: all 49 trace types). anywidget sends ``_esm``
+with the widget's state over the kernel websocket, so every Voila page view moved 5 MB per figure
+and compiled it again; served from the Jupyter server it was still 5 MB to evaluate before any
+chart drew (measured with ``benchmarks/bench_workbook.py``, issue 15).
 
-Here ``_esm`` is a small loader that imports the same bundle from the Jupyter server instead. The
-bundle is copied (``python -m flatclosure.plotly_bundle``, run by ``make`` and
+Here ``_esm`` is ``static/figure_view.js`` (4 kB): a view that draws with plotly.js's partial
+"cartesian" bundle (1.5 MB: bar, scatter, heatmap, the types ``flatclosure.figures`` uses, and a
+few more, ``TRACE_TYPES``) and applies the kernel's messages with plotly.js's own ``restyle``,
+``relayout`` and ``update``. The model and the Python side are plotly's own, so figures are built
+and updated exactly as before. Unlike plotly's view it sends nothing back after a redraw: plotly's
+sent its computed defaults (``_js2py_traceDeltas``, ``_js2py_widget_layoutDelta``, 2-6 kB per
+change), which the kernel validated and echoed, busy until 150-340 ms after a change (the
+workbook never reads those defaults; a user's zoom stays in the page).
+
+The partial bundle is copied (``python -m flatclosure.plotly_bundle``, run by ``make`` and
 ``binder/postBuild``) into ``<prefix>/share/jupyter/labextensions/flatclosure-plotly/static/``
-under a name holding its SHA-256, so an upgraded plotly never meets a stale copy. JupyterLab
-(``/lab/extensions/``) and Voila, standalone or ``voila/render`` in a server
-(``/voila/labextensions/``), serve every labextensions directory; the page's own
-``jupyter-config-data`` says where (``fullLabextensionsUrl``, base URL included: Binder's
-``/user/<name>/`` too). Without a ``package.json`` the directory is no JupyterLab extension. The
-model and view are plotly's own, so in-place and batched updates work unchanged.
+under a name holding its SHA-256. JupyterLab (``/lab/extensions/``) and Voila, standalone or
+``voila/render`` in a server (``/voila/labextensions/``), serve every labextensions directory;
+the page's own ``jupyter-config-data`` says where (``fullLabextensionsUrl``, base URL included:
+Binder's ``/user/<name>/`` too). Without a ``package.json`` the directory is no extension.
 
 When the copy is missing from the kernel's environment, ``FigureWidget`` keeps plotly's inline
-bundle; when the page cannot import the URL (a server from another environment), the loader asks
-the kernel, which then sends the inline bundle as before.
+bundle and view; when the page cannot load the URL (a server from another environment), the view
+asks the kernel, which then sends the inline bundle as before.
+
+``FigureWidget.sent_after`` holds a figure's messages until the kernel has handled the current
+message, so every total and table a refresh writes reaches the page before any chart.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import plotly
 import plotly.graph_objects as go
+from ipywidgets.widgets.widget import _remove_buffers
 
 PLOTLY_BUNDLE = Path(plotly.__file__).parent / "package_data" / "widgetbundle.js"
+STATIC = Path(__file__).parent / "static"
+# plotly.js's partial "cartesian" bundle, as published on npm (plotly.js-cartesian-dist-min 4.1.1,
+# MIT, LICENSE-plotly.js beside it; refresh: npm pack plotly.js-cartesian-dist-min@VERSION): the
+# same plotly.js as plotly 7.1's widget bundle, with the trace types below instead of all 49.
+PLOTLY_JS = STATIC / "plotly-cartesian-4.1.1.min.js"
+PLOTLY_JS_SHA256 = "79542150855a52c567260e3137095dbe2b744e6d702a5cabe67da246942fba7a"
+TRACE_TYPES = ("bar", "box", "contour", "heatmap", "histogram", "histogram2d",
+               "histogram2dcontour", "image", "pie", "scatter", "scatterternary", "violin")
+VIEW = STATIC / "figure_view.js"
 ASSET_DIR = "flatclosure-plotly"  # under a labextensions directory; no package.json, no extension
 NEED_BUNDLE = "flatclosure:need-bundle"
-
-LOADER = """// flatclosure: plotly's widget bundle, imported from the Jupyter server (cached by the browser)
-const FILE = "%(file)s";
-function bundleUrl() {
-  const el = document.getElementById("jupyter-config-data");
-  const cfg = el ? JSON.parse(el.textContent) : {};
-  const base = cfg.fullLabextensionsUrl || (cfg.baseUrl || "/") + "lab/extensions";
-  return new URL(base.replace(/\\/$/, "") + "/" + FILE, document.baseURI).href;
-}
-export default async () => {
-  try {
-    const widget = (await import(bundleUrl())).default;
-    return typeof widget === "function" ? await widget() : widget;
-  } catch (error) {
-    console.warn("flatclosure: plotly bundle not served here, asking the kernel", error);
-    return {
-      initialize({ model }) { model.send({ type: "%(need)s" }); },
-      render({ el }) { el.textContent = "Loading the chart..."; },
-    };
-  }
-};
-"""
 
 
 @cache
 def bundle_file_name() -> str:
-    """The served copy's name: ``static/widgetbundle.<first 16 hex of SHA-256>.js``."""
-    digest = hashlib.sha256(PLOTLY_BUNDLE.read_bytes()).hexdigest()[:16]
-    return f"static/widgetbundle.{digest}.js"
+    """The served copy's name: ``static/plotly-cartesian.<first 16 hex of SHA-256>.js``."""
+    digest = hashlib.sha256(PLOTLY_JS.read_bytes()).hexdigest()[:16]
+    return f"static/plotly-cartesian.{digest}.js"
 
 
 def served_bundle() -> Path | None:
-    """The copy of this plotly's bundle in a labextensions directory of this environment."""
+    """The copy of the partial plotly.js in a labextensions directory of this environment."""
     try:
         from jupyter_core.paths import jupyter_path  # with every Jupyter server; not a kernel's need
     except ImportError:
@@ -81,16 +81,17 @@ def served_bundle() -> Path | None:
 
 
 def install_bundle(prefix: str | Path = sys.prefix) -> Path:
-    """Copy plotly's bundle into ``<prefix>/share/jupyter/labextensions/flatclosure-plotly``,
-    replacing copies of other plotly versions; return the copy's path."""
+    """Copy the partial plotly.js into ``<prefix>/share/jupyter/labextensions/flatclosure-plotly``,
+    replacing copies of other versions (and of plotly's whole widget bundle, served before);
+    return the copy's path."""
     target = Path(prefix) / "share" / "jupyter" / "labextensions" / ASSET_DIR / bundle_file_name()
     target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob("widgetbundle.*.js"):
+    for stale in [*target.parent.glob("widgetbundle.*.js"), *target.parent.glob("plotly-*.js")]:
         if stale != target:
             stale.unlink()
     if not target.is_file():
         tmp = target.with_suffix(".part")
-        shutil.copyfile(PLOTLY_BUNDLE, tmp)
+        shutil.copyfile(PLOTLY_JS, tmp)
         tmp.replace(target)
     return target
 
@@ -98,18 +99,75 @@ def install_bundle(prefix: str | Path = sys.prefix) -> Path:
 def _esm() -> str:
     if served_bundle() is None:
         return PLOTLY_BUNDLE.read_text(encoding="utf-8")
-    return LOADER % {"file": f"{ASSET_DIR}/{bundle_file_name()}", "need": NEED_BUNDLE}
+    view = VIEW.read_text(encoding="utf-8")
+    return view.replace("%(file)s", f"{ASSET_DIR}/{bundle_file_name()}").replace(
+        "%(need)s", NEED_BUNDLE)
+
+
+# Figure messages held until the kernel has handled the current message: (figure, msg, buffers).
+_HELD: list[tuple[FigureWidget, dict[str, Any], list[Any]]] = []
+
+
+def send_held() -> None:
+    """Send every held figure message, in the order the figures changed; a figure's consecutive
+    messages with distinct keys (edit ids, then the update) go as one."""
+    held = list(_HELD)
+    _HELD.clear()
+    merged: list[tuple[FigureWidget, dict[str, Any], list[Any]]] = []
+    for fig, msg, buffers in held:
+        if merged and merged[-1][0] is fig and not set(merged[-1][1]["state"]) & set(msg["state"]):
+            last = merged[-1][1]
+            last["state"].update(msg["state"])
+            last["buffer_paths"] = last["buffer_paths"] + msg["buffer_paths"]
+            merged[-1][2].extend(buffers)
+        else:
+            merged.append((fig, msg, list(buffers)))
+    for fig, msg, buffers in merged:
+        fig._send(msg, buffers=buffers)
 
 
 class FigureWidget(go.FigureWidget):
     """``go.FigureWidget`` whose front end is fetched from the server when it serves plotly's
-    bundle (see the module docstring); otherwise exactly plotly's widget."""
+    bundle, and whose changes can be sent after the handler that made them (module docstring);
+    otherwise exactly plotly's widget."""
 
     _esm = _esm()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._fc_holding = False
         super().__init__(*args, **kwargs)
         self.on_msg(self._send_inline_bundle)
+
+    @contextmanager
+    def sent_after(self) -> Iterator[None]:
+        """Change the figure now; send the change to the page once the kernel has handled the
+        current message (an asyncio callback), or at once where no event loop runs (plain Python,
+        where nothing is sent). Python state is updated at once either way."""
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        self._fc_holding = True
+        try:
+            yield
+        finally:
+            self._fc_holding = False
+            if loop is None:
+                send_held()
+            elif _HELD:
+                loop.call_soon(send_held)
+
+    def send_state(self, key: Any = None) -> None:
+        if not getattr(self, "_fc_holding", False):
+            if _HELD:
+                send_held()  # what was held goes first: the page sees changes in their order
+            super().send_state(key)
+            return
+        state = self.get_state(key=key)
+        if state:
+            state, buffer_paths, buffers = _remove_buffers(state)
+            _HELD.append((self, {"method": "update", "state": state,
+                                 "buffer_paths": buffer_paths}, buffers))
 
     def _send_inline_bundle(self, _: Any, content: Any, buffers: Any) -> None:
         if isinstance(content, dict) and content.get("type") == NEED_BUNDLE:

@@ -57,11 +57,16 @@ def test_scenarios_follow_the_payer_and_the_year(voila_url: str, page: Any) -> N
                                       has_text=f"HCCI national average ×{average:.2f}").click(),
                  lambda t: expect(first).to_have_text(want[0][1], timeout=t))
     assert shown_rows(page) == want
-    bars = page.evaluate("""() => {
+    bars_of = """() => {
         const p = [...document.querySelectorAll('.js-plotly-plot')].find(
             e => (e.layout?.title?.text || '').startsWith('What each scenario pays'));
         return p.data[0].y;
-    }""")
+    }"""
+    # the chart is redrawn after the table is shown (numbers first, issue 15): wait for it
+    first_total = float(want[0][1].lstrip("$").replace(",", ""))
+    page.wait_for_function(f"(t) => Math.abs(({bars_of})()[0] - t) < 0.005", arg=first_total,
+                           timeout=30_000)
+    bars = page.evaluate(bars_of)
     assert [money(v) for v in bars] == [t for _, t in want]
 
     # the year of the bars and the table
