@@ -71,5 +71,6 @@ def test_impossible_size_shows_a_message(panel) -> None:
     assert lines(panel) == ["13100-RT", "13100-LT-59"]
     panel.length.min = 0.5
     panel.length.value = 0.5
-    assert panel.errors.showing and "repair_length_cm" in panel.errors.message
+    # the message names the control to change by its label, not the engine's field name
+    assert panel.errors.showing and "Repair length per side (cm)" in panel.errors.message
     assert panel.result is None

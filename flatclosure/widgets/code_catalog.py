@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from .. import figures, tables
 from ..catalog import Catalog, load_catalog
 from ..present.formatting import fmt_money, fmt_rvu, fmt_text
+from .binding import Binding
 from .common import (
     CODE_COLUMN,
     CONTROL_STYLE,
@@ -26,6 +27,7 @@ from .common import (
     scrolling,
     update_figure,
 )
+from .urlstate import UrlState
 
 ALL = "all"
 CODE_COLUMNS = [
@@ -107,6 +109,8 @@ class CatalogView:
     widget: widgets.VBox
     catalog: Catalog
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    binding: Binding | None = None
+    url: UrlState | None = None
     # the data resources shown, for the notebook's footer
     resources: tuple[str, ...] = ("cms-rvus", "cms-conversion-factors", "catalog-codes",
                                   "seed-figures")
@@ -116,9 +120,15 @@ class CatalogView:
 
     def refresh(self, *_: Any) -> None:
         """Recompute the tables for the current controls and update every output in place."""
-        year, family = int(self.year.value), str(self.family.value)
-        with self.errors.catching():
-            self._show(catalog_frames(year, family, self.catalog), year, family)
+        if self.binding is not None:
+            self.binding.refresh()
+
+    def compute(self, values: dict[str, Any]) -> tuple[dict[str, pd.DataFrame], int, str]:
+        year, family = int(values["year"]), str(values["family"])
+        return catalog_frames(year, family, self.catalog), year, family
+
+    def render(self, out: tuple[dict[str, pd.DataFrame], int, str]) -> None:
+        self._show(*out)
 
     def _show(self, frames: dict[str, pd.DataFrame], year: int, family: str) -> None:
         label = dict((v, k) for k, v in family_options())[family]
@@ -145,8 +155,10 @@ def _trend_what(family: str) -> str:
 
 
 def catalog_view(year: int | None = None, family: str = ALL,
-                 catalog: Catalog | None = None) -> CatalogView:
-    """Build notebook 01's view: year and family controls over a table and three figures."""
+                 catalog: Catalog | None = None, query: str = "") -> CatalogView:
+    """Build notebook 01's view: year and family controls over a table and three figures.
+
+    ``query`` is the page's query string (``urlstate.page_query()`` in the app)."""
     cat = catalog or load_catalog()
     years = cat.years()
     # the same default as 00, 02, 03 and 04: the latest year with a GPCI file
@@ -169,8 +181,13 @@ def catalog_view(year: int | None = None, family: str = ALL,
         seed_table=widgets.HTML(), errors=ErrorPanel(), widget=widgets.VBox(), catalog=cat,
         frames=frames,
     )
+    controls = {"year": year_control, "family": family_control}
+    view.binding = Binding(controls, view.compute, view.render, errors=view.errors,
+                           outputs=[view.caption, view.table, view.gap_figure, view.trend_figure,
+                                    view.trend_table, view.seed_figure, view.seed_table])
+    view.url = UrlState(controls, view.binding)
     view.widget.children = [
-        widgets.VBox([labelled("Year", year_control), family_control]),
+        widgets.VBox([labelled("Year", year_control), family_control]), view.url.widget,
         view.errors.widget,
         heading("The codes"), view.caption, scrolling(view.table),
         heading("The value gap"),
@@ -183,9 +200,9 @@ def catalog_view(year: int | None = None, family: str = ALL,
                           "the advocates quote. The dotted line marks the chosen year.")),
         view.trend_figure, scrolling(view.trend_table),
         heading("The advocates' published figures beside the chosen year"),
-        view.seed_figure, view.seed_table,
+        view.seed_figure, scrolling(view.seed_table),
     ]
     view._show(frames, year, family)
-    year_control.observe(view.refresh, names="value")
-    family_control.observe(view.refresh, names="value")
+    if query:
+        view.url.apply(query)
     return view

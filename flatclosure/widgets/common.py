@@ -288,6 +288,7 @@ def labelled(text: str, control: widgets.Widget) -> widgets.HBox:
     (ToggleButtons put their own description above the buttons)."""
     label = widgets.HTML(f'<div class="fc-label">{html.escape(text)}</div>',
                          layout=widgets.Layout(width=LABEL_WIDTH, min_width=LABEL_WIDTH))
+    control._fc_label = text  # how messages name the control (binding.control_label)
     return widgets.HBox([label, control])
 
 
