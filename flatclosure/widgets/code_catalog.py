@@ -27,9 +27,13 @@ from .common import (
     scrolling,
     update_figure,
 )
+from .glossary import terms_line
 from .urlstate import UrlState
 
 ALL = "all"
+# the glossary terms the view's tables and charts use (hover help under the code table)
+TERMS = ("RVU", "work RVU", "PE RVU", "MP RVU", "CF", "release id", "global days", "facility",
+         "status C", "status R", "GPCI", "unlisted code")
 CODE_COLUMNS = [
     CODE_COLUMN,
     DESCRIPTION_COLUMN,
@@ -189,7 +193,8 @@ def catalog_view(year: int | None = None, family: str = ALL,
     view.widget.children = [
         widgets.VBox([labelled("Year", year_control), family_control]), view.url.widget,
         view.errors.widget,
-        heading("The codes"), view.caption, scrolling(view.table),
+        heading("The codes"), view.caption, widgets.HTML(terms_line(TERMS)),
+        scrolling(view.table),
         heading("The value gap"),
         widgets.HTML(note("Primary codes with a national facility payment; add-on codes (paid per "
                           "extra increment) and the unlisted code 19499 (priced by each payer) are "

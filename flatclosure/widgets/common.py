@@ -21,6 +21,7 @@ from ..catalog import AMA_NOTICE, Catalog, load_catalog, normalise_locality
 from ..errors import FlatclosureError
 from ..figures import FigureSpec
 from ..plotly_bundle import FigureWidget
+from ..present.citations import citation_text
 from ..present.formatting import (
     NUMERIC_FORMATS,
     Formatter,
@@ -99,7 +100,8 @@ def data_vintage(resources: Sequence[str] = FOOTER_RESOURCES) -> str:
 
 
 def footer_text(resources: Sequence[str] = FOOTER_RESOURCES) -> str:
-    return f"{AMA_NOTICE} Data: {data_vintage(resources)}."
+    return (f"{AMA_NOTICE} Data: {data_vintage(resources)}. "
+            f"Sources: {citation_text(resources)}.")
 
 
 def footer(resources: Sequence[str] = FOOTER_RESOURCES) -> widgets.HTML:

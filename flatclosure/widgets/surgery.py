@@ -36,6 +36,7 @@ from .common import (
     set_applies,
     update_figure,
 )
+from .glossary import terms_line
 from .urlstate import Codec, UrlState, UrlValueError
 
 # How a bilateral closure is reported is UNCONFIRMED (shared domain notes, section 4.1): each
@@ -101,6 +102,9 @@ def result_frame(result: ProtocolResult, catalog: Catalog | None = None) -> pd.D
     return frame
 
 
+# the glossary terms the panel uses (hover help under its controls)
+TERMS = ("ASC", "facility", "locality", "GPCI", "CF", "modifier", "multiple procedure",
+         "bilateral indicator", "NCCI", "UNCONFIRMED")
 # The error fields of the protocol's input (InputError.field) -> the panel control to change.
 ERROR_FIELDS = {"date": "year", "setting": "setting", "locality": "locality",
                 "mastectomy_code": "claim", "stage": "claim", "sides": "sides",
@@ -227,7 +231,8 @@ def surgery_panel(year: int | None = None, catalog: Catalog | None = None,
                 labelled("Tissue rearranged?", panel.tissue_rearrangement), panel.area,
                 panel.length]
     panel.widget.children = [
-        widgets.VBox(controls), panel.url.widget, panel.errors.widget, panel.codes, panel.total,
+        widgets.VBox(controls), widgets.HTML(terms_line(TERMS)), panel.url.widget,
+        panel.errors.widget, panel.codes, panel.total,
         panel.figure, scrolling(panel.table),
         widgets.HTML(note("The codes come from the coding protocol; 02_coding_protocol shows "
                           "every attribute, the rationale, the paperwork and the alternatives.")),
