@@ -167,13 +167,19 @@ def catalog_view(year: int | None = None, family: str = ALL,
     years = cat.years()
     # the same default as 00, 02, 03 and 04: the latest year with a GPCI file
     year = cat.default_year() if year is None else int(year)
-    frames = catalog_frames(year, family, cat)
     year_control = widgets.ToggleButtons(
         options=[(str(y), y) for y in years], value=year, style={"button_width": "58px"},
         tooltips=[f"prices of {y}" for y in years])
     family_control = widgets.Dropdown(options=family_options(), value=family,
                                       description="Code family", style=CONTROL_STYLE,
                                       layout=widgets.Layout(width="460px"))
+    controls = {"year": year_control, "family": family_control}
+    # the link's values first: a figure's updates sent before its page has shown it are lost
+    url = UrlState(controls)
+    if query:
+        url.apply(query)
+    year, family = int(year_control.value), str(family_control.value)
+    frames = catalog_frames(year, family, cat)
     view = CatalogView(
         year=year_control, family=family_control, caption=widgets.HTML(), table=widgets.HTML(),
         gap_figure=figure_widget(figures.value_gap_spec(frames["gap"], year)),
@@ -183,15 +189,14 @@ def catalog_view(year: int | None = None, family: str = ALL,
         seed_figure=figure_widget(figures.seed_spec(frames["seed"], year,
                                                         tables.seed_published())),
         seed_table=widgets.HTML(), errors=ErrorPanel(), widget=widgets.VBox(), catalog=cat,
-        frames=frames,
+        frames=frames, url=url,
     )
-    controls = {"year": year_control, "family": family_control}
     view.binding = Binding(controls, view.compute, view.render, errors=view.errors,
                            outputs=[view.caption, view.table, view.gap_figure, view.trend_figure,
                                     view.trend_table, view.seed_figure, view.seed_table])
-    view.url = UrlState(controls, view.binding)
+    url.binding = view.binding
     view.widget.children = [
-        widgets.VBox([labelled("Year", year_control), family_control]), view.url.widget,
+        widgets.VBox([labelled("Year", year_control), family_control]), url.widget,
         view.errors.widget,
         heading("The codes"), view.caption, widgets.HTML(terms_line(TERMS)),
         scrolling(view.table),
@@ -208,6 +213,4 @@ def catalog_view(year: int | None = None, family: str = ALL,
         view.seed_figure, scrolling(view.seed_table),
     ]
     view._show(frames, year, family)
-    if query:
-        view.url.apply(query)
     return view

@@ -46,6 +46,7 @@ STYLE = """
 .fc-table td.num, .fc-table th.num { text-align: right; font-variant-numeric: tabular-nums;
   white-space: nowrap; }
 .fc-table tr:nth-child(even) td { background: #f6f6f6; }
+.fc-table td:first-child { white-space: nowrap; }  /* a code or claim line never breaks */
 .fc-table caption { caption-side: top; text-align: left; font-weight: 600; padding: 4px 0; }
 .fc-note { color: #444; font-size: 13px; margin: 2px 0 6px; line-height: 1.4; }
 .fc-total { font-size: 18px; font-weight: 600; margin: 6px 0; line-height: 1.4; }

@@ -102,6 +102,7 @@ def result_frame(result: ProtocolResult, catalog: Catalog | None = None) -> pd.D
     return frame
 
 
+CHART_TITLE = "Allowed per claim line"
 # the glossary terms the panel uses (hover help under its controls)
 TERMS = ("ASC", "facility", "locality", "GPCI", "CF", "modifier", "multiple procedure",
          "bilateral indicator", "NCCI", "UNCONFIRMED")
@@ -194,7 +195,7 @@ class SurgeryPanel:
         # prose columns wrap narrower, so every column fits JupyterLab beside its file browser
         self.table.value = html_table(frame, LINE_COLUMNS, caption="The claim, line by line",
                                       css_class="fc-table fc-fit")
-        update_figure(self.figure, figures.claim_spec(frame, "Allowed per claim line"))
+        update_figure(self.figure, figures.claim_spec(frame, CHART_TITLE))
 
 
 def locality_codec(picker: LocalityPicker) -> Codec:
@@ -221,11 +222,20 @@ def surgery_panel(year: int | None = None, catalog: Catalog | None = None,
     year = cat.default_year() if year is None else int(year)
     first = Surgery(year)
     panel = _build_panel(first, cat)
+    panel.url = UrlState(panel.controls(), codecs={"locality": locality_codec(panel.locality)})
+    if query:
+        # the link's values before the chart is drawn: a figure's updates sent before its page
+        # has shown it are lost
+        panel.url.apply(query)
+        panel.prepare()
+        try:
+            panel.figure = figure_widget(figures.claim_spec(panel.compute()[2], CHART_TITLE))
+        except FlatclosureError:
+            pass  # the binding's first refresh below shows the error
     panel.binding = Binding(panel.controls(), panel.compute, panel.render, errors=panel.errors,
                             outputs=[panel.codes, panel.total, panel.figure, panel.table],
                             fields=ERROR_FIELDS, before=panel.prepare)
-    panel.url = UrlState(panel.controls(), panel.binding,
-                         codecs={"locality": locality_codec(panel.locality)})
+    panel.url.binding = panel.binding
     controls = [panel.year, labelled("Setting", panel.setting), panel.locality.widget,
                 panel.claim, labelled("Sides", panel.sides), panel.bilateral,
                 labelled("Tissue rearranged?", panel.tissue_rearrangement), panel.area,
@@ -238,8 +248,6 @@ def surgery_panel(year: int | None = None, catalog: Catalog | None = None,
                           "every attribute, the rationale, the paperwork and the alternatives.")),
     ]
     panel.refresh()
-    if query:
-        panel.url.apply(query)
     return panel
 
 
@@ -277,6 +285,6 @@ def _build_panel(first: Surgery, cat: Catalog) -> SurgeryPanel:
                                    style=CONTROL_STYLE, layout=wide),
         codes=widgets.HTML(), total=widgets.HTML(), table=widgets.HTML(),
         figure=figure_widget(figures.claim_spec(result_frame(result, cat),
-                                                    "Allowed per claim line")),
+                                                    CHART_TITLE)),
         errors=ErrorPanel(), widget=widgets.VBox(), catalog=cat,
     )

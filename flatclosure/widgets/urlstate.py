@@ -171,10 +171,11 @@ class UrlState:
     def show_link(self) -> None:
         """The link to this view as it is now: relative, so it holds under any server address."""
         href = html.escape("?" + self.query())
+        # window.URL: inside an inline handler a bare URL is document.URL, a string
         self.link.value = (
             f'{COPY_STYLE}<div class="fc-link"><button type="button" class="fc-copy" '
             f'title="Copy a link that opens this page with these choices" '
-            f"onclick=\"navigator.clipboard.writeText(new URL(this.dataset.href, location.href)"
+            f"onclick=\"navigator.clipboard.writeText(new window.URL(this.dataset.href, location.href)"
             f".href).then(() => {{this.textContent = 'Link copied'}})\" "
             f'data-href="{href}">Copy link</button>'
             f'<a class="fc-permalink" href="{href}">Link to what you see</a></div>')
