@@ -19,7 +19,8 @@ from .common import STYLE
 
 GLOSSARY_STYLE = """<style>
 abbr.fc-term { text-decoration: underline dotted; cursor: help; }
-.fc-glossary dt { font-weight: 600; margin-top: 8px; }
+.fc-glossary, .fc-glossary dt, .fc-glossary dd { display: block; line-height: 1.45; }
+.fc-glossary dt { font-weight: 600; margin-top: 10px; }
 .fc-glossary dd { margin: 2px 0 4px 18px; max-width: 760px; }
 .fc-glossary .fc-source { color: #555; font-size: 12px; }
 </style>"""
