@@ -59,7 +59,8 @@ def open_view(page: Any, base: str, notebook: str, query: str = "") -> None:
 def test_start_page_answers_the_questions(app: tuple[str, Any], page: Any) -> None:
     base, _ = app
     page.goto(base + "/")  # the app opens on its start page, not on a list of files
-    expect(page).to_have_url(re.compile(r"/voila/render/index\.ipynb$"), timeout=30_000)
+    # the redirect commits once the page's warm kernel answers: slow while the pool first fills
+    expect(page).to_have_url(re.compile(r"/voila/render/index\.ipynb$"), timeout=150_000)
     rows = page.locator("table.fc-questions tr")
     expect(rows).to_have_count(5, timeout=120_000)
     cat = load_catalog()
