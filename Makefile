@@ -6,6 +6,7 @@ CMS    ?= ../shared/data/cms
 PORT   ?= 8888
 # the app listens on this machine only unless told otherwise (docs/deploying.md): make app HOST=0.0.0.0
 HOST   ?= 127.0.0.1
+LAB_DIR ?= lab-notebooks
 
 .PHONY: lab app test fuzz lint bench data binder-check clean
 
@@ -29,17 +30,20 @@ $(VENV)/.dev-installed: $(VENV)/.lab-installed requirements-dev.txt
 # as root (containers, CI machines) Jupyter refuses to start without --allow-root
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-## lab: start JupyterLab on the start notebook (token auth stays on; the URL with the token is printed)
+## lab: start JupyterLab on the start notebook (token auth stays on; the URL with the token is printed).
+## It serves a working copy, $(LAB_DIR)/ (gitignored), refreshed from notebooks/ at each start by
+## scripts/lab.py, so saved outputs never dirty the tracked notebooks (nor break `make test`); a
+## notebook you edited there is never overwritten: a newer tracked version is put beside it.
 lab: $(VENV)/.lab-installed
-	$(BIN)/jupyter lab --port=$(PORT) $(ROOT_FLAG) --ServerApp.root_dir=notebooks \
-		--LabApp.default_url=/lab/tree/00_start_here.ipynb
+	$(BIN)/python scripts/lab.py --workdir=$(LAB_DIR) -- --port=$(PORT) $(ROOT_FLAG)
 
-## app: the workbook as a clean app (Voila), listing every notebook; one warm kernel per notebook
-## (preheat) so a page does not wait for its notebook to run; without jupyterlab-plotly's renderer
-## (the app's charts are FigureWidgets; it costs a 4.8 MB script per page view)
+## app: the workbook as a clean app (Voila) opening on its start page (notebooks/index.ipynb), on
+## $(HOST) (127.0.0.1 by default; HOST=0.0.0.0 to serve others). Its settings are in voila.json,
+## read here, by Binder's Voila and by the browser tests: one warm kernel per notebook (preheat),
+## kernels of closed pages shut down after 5 idle minutes (Voila's own shutdown request is refused:
+## voila issue #1458), and no jupyterlab-plotly renderer (a 4.8 MB script per page view).
 app: $(VENV)/.lab-installed
-	$(BIN)/voila notebooks --port=$(PORT) --Voila.ip=$(HOST) --preheat_kernel=True --pool_size=1 \
-		--VoilaConfiguration.extension_denylist='["jupyterlab-plotly"]'
+	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks --port=$(PORT) --Voila.ip=$(HOST)
 
 ## test: the lint step, notebook hygiene, then every test (unit, data, notebooks, browser)
 test: lint

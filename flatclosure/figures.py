@@ -153,10 +153,11 @@ def seed_spec(seed: pd.DataFrame, year: int, published: str = "2020") -> FigureS
         {"type": "bar", "x": x, "y": _floats(shown["quoted_work_rvu"]),
          "name": f"advocates' page ({published})", "marker": {"color": OKABE_ITO[0]},
          "text": [fmt_rvu(v) for v in shown["quoted_work_rvu"]], "textposition": "outside",
+         "textangle": -90,  # upright labels of paired bars ran together ("15.0015.00")
          "hovertemplate": "%{x}: %{y:.2f} work RVU as published<extra></extra>"},
         {"type": "bar", "x": x, "y": _floats(shown["work_rvu"]), "name": f"CMS {year}",
          "marker": {"color": OKABE_ITO[4]}, "text": [fmt_rvu(v) for v in shown["work_rvu"]],
-         "textposition": "outside",
+         "textposition": "outside", "textangle": -90,
          "hovertemplate": f"%{{x}}: %{{y:.2f}} work RVU in {year}<extra></extra>"},
     ]
     top = max([1.0, *shown["quoted_work_rvu"], *shown["work_rvu"].fillna(0)])
@@ -164,7 +165,7 @@ def seed_spec(seed: pd.DataFrame, year: int, published: str = "2020") -> FigureS
         f"Work RVUs as the advocates published them, beside {year}'s", height=400,
         barmode="group",
         xaxis={"title": {"text": "code family as the advocates write it (the code it matches)"}},
-        yaxis={"title": {"text": "work RVU (relative value units)"}, "range": [0, top * 1.18]},
+        yaxis={"title": {"text": "work RVU (relative value units)"}, "range": [0, top * 1.3]},
     )
     return {"data": data, "layout": layout}
 

@@ -76,5 +76,6 @@ def test_impossible_size_shows_a_message(panel) -> None:
     assert not panel.errors.showing  # 1.2 cm summed: the smallest complex repair (13100)
     assert lines(panel) == ["13100"]
     panel.length.value = 0.5  # 1.0 cm summed: not above 13100's 1 cm
-    assert panel.errors.showing and "repair_length_cm" in panel.errors.message
+    # the message names the control to change by its label, not the engine's field name
+    assert panel.errors.showing and "Repair length per side (cm)" in panel.errors.message
     assert panel.result is None

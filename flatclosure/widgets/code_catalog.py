@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from .. import figures, tables
 from ..catalog import Catalog, load_catalog
 from ..present.formatting import fmt_money, fmt_rvu, fmt_text
+from .binding import Binding
 from .common import (
     CODE_COLUMN,
     CONTROL_STYLE,
@@ -26,8 +27,13 @@ from .common import (
     scrolling,
     update_figure,
 )
+from .glossary import terms_line
+from .urlstate import UrlState
 
 ALL = "all"
+# the glossary terms the view's tables and charts use (hover help under the code table)
+TERMS = ("RVU", "work RVU", "PE RVU", "MP RVU", "CF", "release id", "global days", "facility",
+         "status C", "status R", "GPCI", "unlisted code")
 CODE_COLUMNS = [
     CODE_COLUMN,
     DESCRIPTION_COLUMN,
@@ -107,6 +113,8 @@ class CatalogView:
     widget: widgets.VBox
     catalog: Catalog
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    binding: Binding | None = None
+    url: UrlState | None = None
     # the data resources shown, for the notebook's footer
     resources: tuple[str, ...] = ("cms-rvus", "cms-conversion-factors", "catalog-codes",
                                   "seed-figures")
@@ -116,9 +124,15 @@ class CatalogView:
 
     def refresh(self, *_: Any) -> None:
         """Recompute the tables for the current controls and update every output in place."""
-        year, family = int(self.year.value), str(self.family.value)
-        with self.errors.catching():
-            self._show(catalog_frames(year, family, self.catalog), year, family)
+        if self.binding is not None:
+            self.binding.refresh()
+
+    def compute(self, values: dict[str, Any]) -> tuple[dict[str, pd.DataFrame], int, str]:
+        year, family = int(values["year"]), str(values["family"])
+        return catalog_frames(year, family, self.catalog), year, family
+
+    def render(self, out: tuple[dict[str, pd.DataFrame], int, str]) -> None:
+        self._show(*out)
 
     def _show(self, frames: dict[str, pd.DataFrame], year: int, family: str) -> None:
         label = dict((v, k) for k, v in family_options())[family]
@@ -145,19 +159,27 @@ def _trend_what(family: str) -> str:
 
 
 def catalog_view(year: int | None = None, family: str = ALL,
-                 catalog: Catalog | None = None) -> CatalogView:
-    """Build notebook 01's view: year and family controls over a table and three figures."""
+                 catalog: Catalog | None = None, query: str = "") -> CatalogView:
+    """Build notebook 01's view: year and family controls over a table and three figures.
+
+    ``query`` is the page's query string (``urlstate.page_query()`` in the app)."""
     cat = catalog or load_catalog()
     years = cat.years()
     # the same default as 00, 02, 03 and 04: the latest year with a GPCI file
     year = cat.default_year() if year is None else int(year)
-    frames = catalog_frames(year, family, cat)
     year_control = widgets.ToggleButtons(
         options=[(str(y), y) for y in years], value=year, style={"button_width": "58px"},
         tooltips=[f"prices of {y}" for y in years])
     family_control = widgets.Dropdown(options=family_options(), value=family,
                                       description="Code family", style=CONTROL_STYLE,
                                       layout=widgets.Layout(width="460px"))
+    controls = {"year": year_control, "family": family_control}
+    # the link's values first: a figure's updates sent before its page has shown it are lost
+    url = UrlState(controls)
+    if query:
+        url.apply(query)
+    year, family = int(year_control.value), str(family_control.value)
+    frames = catalog_frames(year, family, cat)
     view = CatalogView(
         year=year_control, family=family_control, caption=widgets.HTML(), table=widgets.HTML(),
         gap_figure=figure_widget(figures.value_gap_spec(frames["gap"], year)),
@@ -167,12 +189,17 @@ def catalog_view(year: int | None = None, family: str = ALL,
         seed_figure=figure_widget(figures.seed_spec(frames["seed"], year,
                                                         tables.seed_published())),
         seed_table=widgets.HTML(), errors=ErrorPanel(), widget=widgets.VBox(), catalog=cat,
-        frames=frames,
+        frames=frames, url=url,
     )
+    view.binding = Binding(controls, view.compute, view.render, errors=view.errors,
+                           outputs=[view.caption, view.table, view.gap_figure, view.trend_figure,
+                                    view.trend_table, view.seed_figure, view.seed_table])
+    url.binding = view.binding
     view.widget.children = [
-        widgets.VBox([labelled("Year", year_control), family_control]),
+        widgets.VBox([labelled("Year", year_control), family_control]), url.widget,
         view.errors.widget,
-        heading("The codes"), view.caption, scrolling(view.table),
+        heading("The codes"), view.caption, widgets.HTML(terms_line(TERMS)),
+        scrolling(view.table),
         heading("The value gap"),
         widgets.HTML(note("Primary codes with a national facility payment; add-on codes (paid per "
                           "extra increment) and the unlisted code 19499 (priced by each payer) are "
@@ -183,9 +210,7 @@ def catalog_view(year: int | None = None, family: str = ALL,
                           "the advocates quote. The dotted line marks the chosen year.")),
         view.trend_figure, scrolling(view.trend_table),
         heading("The advocates' published figures beside the chosen year"),
-        view.seed_figure, view.seed_table,
+        view.seed_figure, scrolling(view.seed_table),
     ]
     view._show(frames, year, family)
-    year_control.observe(view.refresh, names="value")
-    family_control.observe(view.refresh, names="value")
     return view

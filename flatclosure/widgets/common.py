@@ -21,6 +21,7 @@ from ..catalog import AMA_NOTICE, Catalog, load_catalog, normalise_locality
 from ..errors import FlatclosureError
 from ..figures import FigureSpec
 from ..plotly_bundle import FigureWidget
+from ..present.citations import citation_text
 from ..present.formatting import (
     NUMERIC_FORMATS,
     Formatter,
@@ -45,6 +46,7 @@ STYLE = """
 .fc-table td.num, .fc-table th.num { text-align: right; font-variant-numeric: tabular-nums;
   white-space: nowrap; }
 .fc-table tr:nth-child(even) td { background: #f6f6f6; }
+.fc-table td:first-child { white-space: nowrap; }  /* a code or claim line never breaks */
 .fc-table caption { caption-side: top; text-align: left; font-weight: 600; padding: 4px 0; }
 .fc-note { color: #444; font-size: 13px; margin: 2px 0 6px; line-height: 1.4; }
 .fc-total { font-size: 18px; font-weight: 600; margin: 6px 0; line-height: 1.4; }
@@ -99,7 +101,8 @@ def data_vintage(resources: Sequence[str] = FOOTER_RESOURCES) -> str:
 
 
 def footer_text(resources: Sequence[str] = FOOTER_RESOURCES) -> str:
-    return f"{AMA_NOTICE} Data: {data_vintage(resources)}."
+    return (f"{AMA_NOTICE} Data: {data_vintage(resources)}. "
+            f"Sources: {citation_text(resources)}.")
 
 
 def footer(resources: Sequence[str] = FOOTER_RESOURCES) -> widgets.HTML:
@@ -318,6 +321,7 @@ def labelled(text: str, control: widgets.Widget) -> widgets.HBox:
     (ToggleButtons put their own description above the buttons)."""
     label = widgets.HTML(f'<div class="fc-label">{html.escape(text)}</div>',
                          layout=widgets.Layout(width=LABEL_WIDTH, min_width=LABEL_WIDTH))
+    control._fc_label = text  # how messages name the control (binding.control_label)
     return widgets.HBox([label, control])
 
 

@@ -15,14 +15,17 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import figures
-from ..catalog import Catalog, load_catalog
+from ..catalog import Catalog, load_catalog, normalise_locality
 from ..claims import PricingContext
+from ..errors import FlatclosureError
 from ..labels import SECOND_SIDE
 from ..present.formatting import fmt_money, fmt_prose, fmt_text
 from ..protocol import Procedure, ProtocolResult, default_rules, recommend
+from .binding import Binding
 from .common import (
     CONTROL_STYLE,
     DESCRIPTION_COLUMN,
+    NATIONAL_LABEL,
     STYLE,
     ErrorPanel,
     LocalityPicker,
@@ -34,6 +37,8 @@ from .common import (
     set_applies,
     update_figure,
 )
+from .glossary import terms_line
+from .urlstate import Codec, UrlState, UrlValueError
 
 # How the second side of a per-defect code is marked is a payer convention (shared domain notes,
 # section 4.1): each choice (labels.SECOND_SIDE) is offered, and the panel shows what it pays.
@@ -107,9 +112,22 @@ def result_frame(result: ProtocolResult, catalog: Catalog | None = None) -> pd.D
     return frame
 
 
+CHART_TITLE = "Allowed per claim line"
+# the glossary terms the panel uses (hover help under its controls)
+TERMS = ("ASC", "facility", "locality", "GPCI", "CF", "modifier", "multiple procedure",
+         "bilateral indicator", "NCCI", "UNCONFIRMED")
+# The error fields of the protocol's input (InputError.field) -> the panel control to change.
+ERROR_FIELDS = {"date": "year", "setting": "setting", "locality": "locality",
+                "mastectomy_code": "claim", "stage": "claim", "sides": "sides",
+                "second_side": "bilateral", "rearrangement": "tissue_rearrangement",
+                "layered_closure": "repair", "extensive_undermining": "repair",
+                "defect_area_cm2": "area", "repair_length_cm": "length"}
+
+
 @dataclass
 class SurgeryPanel:
-    """Notebook 00's controls and outputs; ``result`` is the last priced claim."""
+    """Notebook 00's controls and outputs; ``result`` is the last priced claim (None while the
+    controls describe an impossible claim: the outputs are then greyed as stale)."""
 
     year: widgets.Dropdown
     setting: widgets.ToggleButtons
@@ -128,10 +146,23 @@ class SurgeryPanel:
     errors: ErrorPanel
     widget: widgets.VBox
     catalog: Catalog
-    result: ProtocolResult | None = None
+    binding: Binding | None = None
+    url: UrlState | None = None
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+    @property
+    def result(self) -> ProtocolResult | None:
+        return None if self.binding is None or self.binding.result is None \
+            else self.binding.result[1]
+
+    def controls(self) -> dict[str, widgets.Widget]:
+        """The panel's controls by the names its links use."""
+        return {"year": self.year, "setting": self.setting, "locality": self.locality.combobox,
+                "claim": self.claim, "sides": self.sides, "bilateral": self.bilateral,
+                "tissue_rearrangement": self.tissue_rearrangement, "repair": self.repair,
+                "area": self.area, "length": self.length}
 
     def surgery(self) -> Surgery:
         return Surgery(int(self.year.value), str(self.setting.value), self.locality.locality,
@@ -140,7 +171,12 @@ class SurgeryPanel:
                        str(self.bilateral.value), str(self.claim.value), str(self.repair.value))
 
     def refresh(self, *_: Any) -> None:
-        """Re-price on any control change; an impossible combination shows a message."""
+        """Re-price for the controls as they are (the binding does it on every change)."""
+        if self.binding is not None:
+            self.binding.refresh()
+
+    def prepare(self, _: Any = None) -> None:
+        """Controls that follow other controls, set before pricing."""
         # the area sizes a tissue rearrangement, the length a complex repair: only one applies
         set_applies(self.area, bool(self.tissue_rearrangement.value))
         set_applies(self.length, not self.tissue_rearrangement.value)
@@ -148,45 +184,97 @@ class SurgeryPanel:
         self.bilateral.disabled = self.sides.value != "both"
         if self.locality.year != int(self.year.value):
             self.locality.set_year(int(self.year.value))
-        with self.errors.catching():
-            s = self.surgery()
-            result = price_surgery(s, self.catalog)
-            frame = result_frame(result, self.catalog)
-            claim = result.claim
-            where = (f"{s.year} ({claim.context.on.isoformat()}), {s.setting}, "
-                     f"{claim.locality_name}, conversion factor ${claim.conversion_factor:.4f} "
-                     "per RVU")
-            self.codes.value = STYLE + note(
-                "Codes: " + ", ".join(ln.line for ln in result.lines), "fc-total")
-            self.total.value = STYLE + (
-                f'<div class="fc-total">Medicare allowed, whole claim: {fmt_money(result.total)}'
-                f"</div>" + note(f"{where}. Denial risk of the claim: {result.denial_risk}.")
-                + "".join(note(f"Note: {w}") for w in result.warnings)
-                + "".join(note(f"Left off the claim: {b.code} ({b.side}): {b.reason}")
-                          for b in result.bundled))
-            # prose columns wrap narrower, so every column fits JupyterLab beside its file browser
-            self.table.value = html_table(frame, LINE_COLUMNS, caption="The claim, line by line",
-                                          css_class="fc-table fc-fit")
-            update_figure(self.figure, figures.claim_spec(frame, "Allowed per claim line"))
-            self.result = result
-        if self.errors.showing:
-            self.result = None
+
+    def compute(self, _: Any = None) -> tuple[Surgery, ProtocolResult, pd.DataFrame]:
+        """The surgery described, its priced claim and the claim's lines (may raise)."""
+        s = self.surgery()
+        result = price_surgery(s, self.catalog)
+        return s, result, result_frame(result, self.catalog)
+
+    def render(self, out: tuple[Surgery, ProtocolResult, pd.DataFrame]) -> None:
+        s, result, frame = out
+        claim = result.claim
+        where = (f"{s.year} ({claim.context.on.isoformat()}), {s.setting}, "
+                 f"{claim.locality_name}, conversion factor ${claim.conversion_factor:.4f} "
+                 "per RVU")
+        self.codes.value = STYLE + note(
+            "Codes: " + ", ".join(ln.line for ln in result.lines), "fc-total")
+        self.total.value = STYLE + (
+            f'<div class="fc-total">Medicare allowed, whole claim: {fmt_money(result.total)}'
+            f"</div>" + note(f"{where}. Denial risk of the claim: {result.denial_risk}.")
+            + "".join(note(f"Note: {w}") for w in result.warnings)
+            + "".join(note(f"Left off the claim: {b.code} ({b.side}): {b.reason}")
+                      for b in result.bundled))
+        # prose columns wrap narrower, so every column fits JupyterLab beside its file browser
+        self.table.value = html_table(frame, LINE_COLUMNS, caption="The claim, line by line",
+                                      css_class="fc-table fc-fit")
+        update_figure(self.figure, figures.claim_spec(frame, CHART_TITLE))
 
 
-def surgery_panel(year: int | None = None, catalog: Catalog | None = None) -> SurgeryPanel:
-    """Build notebook 00's panel: a few facts about the closure -> codes and payment."""
+def locality_codec(picker: LocalityPicker) -> Codec:
+    """A locality in a link is its MAC:LOCALITY id (or "national"), not the shown label."""
+
+    def read(text: str) -> str:
+        if text.lower() in ("", "national"):
+            return NATIONAL_LABEL
+        try:
+            return normalise_locality(text)  # the picker matches an id typed in any spelling
+        except FlatclosureError:
+            raise UrlValueError(f"locality={text!r} is not a MAC:LOCALITY id") from None
+
+    return Codec(lambda: picker.locality or "national", read)
+
+
+def surgery_panel(year: int | None = None, catalog: Catalog | None = None,
+                  query: str = "") -> SurgeryPanel:
+    """Build notebook 00's panel: a few facts about the closure -> codes and payment.
+
+    ``query`` is the page's query string (``urlstate.page_query()`` in the app): the controls it
+    names start from its values."""
     cat = catalog or load_catalog()
-    years = cat.years()
     year = cat.default_year() if year is None else int(year)
     first = Surgery(year)
+    panel = _build_panel(first, cat)
+    panel.url = UrlState(panel.controls(), codecs={"locality": locality_codec(panel.locality)})
+    if query:
+        # the link's values before the chart is drawn: a figure's updates sent before its page
+        # has shown it are lost
+        panel.url.apply(query)
+        panel.prepare()
+        try:
+            panel.figure = figure_widget(figures.claim_spec(panel.compute()[2], CHART_TITLE))
+        except FlatclosureError:
+            pass  # the binding's first refresh below shows the error
+    panel.binding = Binding(panel.controls(), panel.compute, panel.render, errors=panel.errors,
+                            outputs=[panel.codes, panel.total, panel.figure, panel.table],
+                            fields=ERROR_FIELDS, before=panel.prepare)
+    panel.url.binding = panel.binding
+    controls = [panel.year, labelled("Setting", panel.setting), panel.locality.widget,
+                panel.claim, labelled("Sides", panel.sides), panel.bilateral,
+                labelled("Tissue rearranged?", panel.tissue_rearrangement), panel.area,
+                panel.repair, panel.length]
+    panel.widget.children = [
+        widgets.VBox(controls), widgets.HTML(terms_line(TERMS)), panel.url.widget,
+        panel.errors.widget, panel.codes, panel.total,
+        panel.figure, scrolling(panel.table),
+        widgets.HTML(note("The codes come from the coding protocol; 02_coding_protocol shows "
+                          "every attribute, the rationale, the paperwork and the alternatives.")),
+    ]
+    panel.refresh()
+    return panel
+
+
+def _build_panel(first: Surgery, cat: Catalog) -> SurgeryPanel:
+    """The panel's widgets, unwired."""
+    years = cat.years()
     result = price_surgery(first, cat)
     wide = widgets.Layout(width="460px")
-    panel = SurgeryPanel(
-        year=widgets.Dropdown(options=[(str(y), y) for y in years], value=year,
+    return SurgeryPanel(
+        year=widgets.Dropdown(options=[(str(y), y) for y in years], value=first.year,
                               description="Year of surgery", style=CONTROL_STYLE, layout=wide),
         setting=widgets.ToggleButtons(options=[("hospital or ASC", "facility"),
                                                ("office", "office")], value=first.setting),
-        locality=LocalityPicker(year, cat),
+        locality=LocalityPicker(first.year, cat),
         claim=widgets.Dropdown(options=[(text, key) for key, text in CLAIMS.items()],
                                value=first.claim, description="On the claim",
                                style=CONTROL_STYLE, layout=widgets.Layout(width="600px")),
@@ -213,22 +301,6 @@ def surgery_panel(year: int | None = None, catalog: Catalog | None = None) -> Su
                                    style=CONTROL_STYLE, layout=wide),
         codes=widgets.HTML(), total=widgets.HTML(), table=widgets.HTML(),
         figure=figure_widget(figures.claim_spec(result_frame(result, cat),
-                                                    "Allowed per claim line")),
+                                                    CHART_TITLE)),
         errors=ErrorPanel(), widget=widgets.VBox(), catalog=cat,
     )
-    controls = [panel.year, labelled("Setting", panel.setting), panel.locality.widget,
-                panel.claim, labelled("Sides", panel.sides), panel.bilateral,
-                labelled("Tissue rearranged?", panel.tissue_rearrangement), panel.area,
-                panel.repair, panel.length]
-    panel.widget.children = [
-        widgets.VBox(controls), panel.errors.widget, panel.codes, panel.total, panel.figure,
-        scrolling(panel.table),
-        widgets.HTML(note("The codes come from the coding protocol; 02_coding_protocol shows "
-                          "every attribute, the rationale, the paperwork and the alternatives.")),
-    ]
-    panel.refresh()
-    for control in (panel.year, panel.setting, panel.claim, panel.sides, panel.bilateral,
-                    panel.tissue_rearrangement, panel.repair, panel.area, panel.length):
-        control.observe(panel.refresh, names="value")
-    panel.locality.observe(panel.refresh)
-    return panel

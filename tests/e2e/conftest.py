@@ -44,13 +44,23 @@ def _wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: floa
 
 def serve(cmd: list[str], probe: str, port: int) -> Iterator[str]:
     """Run a server on a scratch copy of notebooks/ in its own process group; yield its URL."""
+    for base, _ in serve_process(cmd, probe, port):
+        yield base
+
+
+def serve_process(cmd: list[str], probe: str, port: int,
+                  root: Path | None = None) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``serve``, yielding the server process too (its kernels are its children). The app's own
+    settings come along: voila.json in the served root, its template on JUPYTER_PATH."""
     tmp = Path(tempfile.mkdtemp(prefix="flatclosure-e2e-"))
     env = dict(os.environ, JUPYTER_CONFIG_DIR=f"{tmp}/config", JUPYTER_RUNTIME_DIR=f"{tmp}/runtime",
                JUPYTERLAB_WORKSPACES_DIR=f"{tmp}/workspaces",
-               JUPYTERLAB_SETTINGS_DIR=f"{tmp}/settings")
+               JUPYTERLAB_SETTINGS_DIR=f"{tmp}/settings",
+               JUPYTER_PATH=str(ROOT / "share" / "jupyter"))
     # a scratch copy: JupyterLab autosaves every 120 s and writes .ipynb_checkpoints
     shutil.copytree(ROOT / "notebooks", tmp / "root" / "notebooks",
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copyfile(ROOT / "voila.json", tmp / "root" / "voila.json")
     # hide JupyterLab's "official Jupyter news?" toast, which covers screenshots
     (tmp / "config" / "labconfig").mkdir(parents=True)
     (tmp / "config" / "labconfig" / "page_config.json").write_text(
@@ -58,11 +68,11 @@ def serve(cmd: list[str], probe: str, port: int) -> Iterator[str]:
     log_path = tmp / "server.log"
     base = f"http://127.0.0.1:{port}"
     log = open(log_path, "w")  # noqa: SIM115 - closed in the finally below
-    proc = subprocess.Popen(cmd, cwd=tmp / "root", env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(cmd, cwd=root or tmp / "root", env=env, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_http(base + probe, proc, log_path)
-        yield base
+        yield base, proc
     finally:
         os.killpg(proc.pid, signal.SIGTERM)  # its own process group only: server + kernels
         try:
@@ -82,11 +92,12 @@ def lab_command(port: int) -> list[str]:
 
 
 def voila_command(port: int, preheat: bool = False) -> list[str]:
-    """Voila as ``make app`` runs it (without jupyterlab-plotly's renderer, which the app does not
-    use and which costs a 4.8 MB script per page view)."""
+    """Voila as ``make app`` runs it, with the settings of voila.json (copied into the served root
+    by ``serve``); ``preheat=False`` turns the warm kernels off (a lighter server for tests that
+    open one page per notebook)."""
     cmd = [str(BIN / "voila"), "notebooks", "--no-browser", f"--port={port}",
-           "--Voila.ip=127.0.0.1", '--VoilaConfiguration.extension_denylist=["jupyterlab-plotly"]']
-    return cmd + (["--preheat_kernel=True", "--pool_size=1"] if preheat else [])
+           "--Voila.ip=127.0.0.1"]
+    return cmd + ([] if preheat else ["--VoilaConfiguration.preheat_kernel=False"])
 
 
 def need_chromium() -> None:
