@@ -68,7 +68,8 @@ def test_opens_with_the_three_paths_and_a_computed_verdict(view) -> None:
 def test_year_adjustment_and_the_em_check_are_on_screen(view) -> None:
     # 2025: BN 1.0002 (+0.02%) from the CF table; the new code's own share -0.0010%
     year = view.out["year"].value
-    assert "in 2025 CMS applied a budget-neutrality adjustment of 1.0002 (+0.02%)" in year
+    assert ("in 2025 the conversion factor carries a budget-neutrality adjustment of 1.0002 "
+            "(+0.02%; derived: our arithmetic") in year
     assert "$32.3465 → $32.3462 per RVU (−0.0010%)" in year
     assert "not a gate for one code" in year and "2018-2026" in year
     em = view.out["em"].value

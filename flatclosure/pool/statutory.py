@@ -145,9 +145,9 @@ def price_table(priced: pd.DataFrame, factor: float) -> pd.DataFrame:
     return codes
 
 
-def resolve_total(total_allowed: float | None) -> tuple[float, str]:
-    """The PFS total and where it comes from (the data package's default unless given)."""
-    params = pool_parameters()
+def resolve_total(total_allowed: float | None, on: dt.date) -> tuple[float, str]:
+    """The PFS total and where it comes from (the dated parameter in force unless given)."""
+    params = pool_parameters(on)
     if total_allowed is None:
         return params.total_allowed_usd, params.total_allowed_source
     total = amount("total_allowed", total_allowed, allow_none=False) or 0.0
@@ -233,8 +233,8 @@ def statutory(scenario: NewCode, total_allowed: float | None = None, locality: s
     at ``locality`` (national by default), the adjustment itself is computed nationally.
     """
     cat = catalog or load_catalog()
-    total, source = resolve_total(total_allowed)
     on: dt.date = scenario.on  # type: ignore[assignment]
+    total, source = resolve_total(total_allowed, on)
     priced, cf, release_id = priced_codes(cat, on, scenario.setting, locality, qualifying_apm)
     displaced, notes = displaced_rvu(scenario, priced, cat)  # raw RVUs: locality plays no part
     net = scenario.rvu - displaced
@@ -245,7 +245,7 @@ def statutory(scenario: NewCode, total_allowed: float | None = None, locality: s
         scenario=scenario, release_id=release_id, locality=locality,
         new_code_rvu=scenario.rvu, displaced_rvu=displaced, net_rvu_per_service=net,
         added_rvus=added_rvus, added_spending=float(round_cents(added)),
-        threshold=pool_parameters().threshold_usd, total_allowed=total,
+        threshold=pool_parameters(on).threshold_usd, total_allowed=total,
         total_allowed_source=source, budget_neutrality_factor=factor,
         conversion_factor_before=cf, conversion_factor_after=cf * factor,
         total_spending_after=float(round_cents((total + added) * factor)),

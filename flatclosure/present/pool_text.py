@@ -8,6 +8,7 @@ gate on one code (shared domain notes section 6).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandas as pd
@@ -52,9 +53,9 @@ def volume_words(volume: float, preset_volume: float) -> str:
 
 
 # -- the year's adjustment, then the code's share -------------------------------------------
-def year_test_words() -> str:
-    """What the $20M figure is: the year-wide test, always met in the years held."""
-    p = pool_parameters()
+def year_test_words(on: dt.date | str | None = None) -> str:
+    """What the statute's dollar figure is: the year-wide test, always met in the years held."""
+    p = pool_parameters(on)
     years = years_with_adjustment()
     span = f"{years[0]}-{years[-1]}" if years else "the years held"
     return (f"The {fmt_money(p.threshold_usd).removesuffix('.00')} figure in the statute is a test "
@@ -63,18 +64,27 @@ def year_test_words() -> str:
             "net spending is absorbed in that year's adjustment whatever its own size.")
 
 
+def bn_provenance(year: YearAdjustment) -> str:
+    """Whether a source states the year's adjustment or it is our arithmetic, said first."""
+    return ("stated by the source" if year.bn_stated else
+            "derived: our arithmetic from the published conversion factors; no source states it")
+
+
+def year_adjustment_words(year: YearAdjustment) -> str:
+    """The year's actual budget-neutrality adjustment, with whether a source states it."""
+    return (f"The year's adjustment: in {year.year} the conversion factor carries a "
+            f"budget-neutrality adjustment of {year.bn_adjustment:.4f} ({fmt_pct(year.bn_pct)}; "
+            f"{bn_provenance(year)}). Working: {year.bn_basis}. Sources: {year.source}.")
+
+
 def year_lines(year: YearAdjustment | None, added: float, factor: float) -> list[str]:
     """The year's actual adjustment beside this change's marginal share of it."""
-    own = (f"This change's own share: {fmt_money(added)} a year of net spending moves the CF by "
-           f"{fmt_pct_fine((factor - 1.0) * 100.0)} (CF x total / (total + added)).")
+    own = (f"This change's own share: {fmt_money(added)} a year of net spending moves the "
+           f"conversion factor by {fmt_pct_fine((factor - 1.0) * 100.0)} "
+           "(CF x total / (total + added)).")
     if year is None:
         return [year_test_words(), own]
-    return [
-        f"The year's adjustment: in {year.year} CMS applied a budget-neutrality adjustment of "
-        f"{year.bn_adjustment:.4f} ({fmt_pct(year.bn_pct)}) to the conversion factor "
-        f"({year.bn_basis}; {year.source}).",
-        own, year_test_words(),
-    ]
+    return [year_adjustment_words(year), own, year_test_words(f"{year.year}-01-01")]
 
 
 def statutory_lines(stat: StatutoryResult, preset_volume: float) -> list[str]:

@@ -71,7 +71,7 @@ def year_html(paths: PathsResult) -> str:
     first = paths.paths[1] if len(paths.paths) > 1 else paths.paths[0]
     return _notes(pool_text.year_lines(paths.year, first.added_spending,
                                        first.budget_neutrality_factor)[:1] + lines
-                  + [pool_text.year_test_words()])
+                  + [pool_text.year_test_words(paths.on)])
 
 
 def em_html() -> str:
