@@ -94,3 +94,42 @@ def test_paths_without_a_new_code_are_today_and_the_revaluation() -> None:
     # the office visit: 99213 office 2025, (1.30 + 1.35 + 0.10) x 32.3465 = 88.95 today
     assert r.path("today").office_visit_paid == 88.95
     assert r.year is not None and r.year.bn_adjustment == 1.0002
+
+
+def test_reconciliation_squares_spending_with_the_claims() -> None:
+    # 2025, national, preset: (a) 14301-RT + 14301-LT-59 = 26.25 RVU x 32.3465 x (1 + 0.5)
+    # = $1,273.65; (b) AFC01-50 = 28 x 32.3465 x 1.5 x factor 0.99998956 = $1,358.54 (+$84.89);
+    # 3,000 flat closures x $84.89 = $254,670.00 a year, against the engine's per-service
+    # (28.00 - 17.994) x 3,000 x 32.3465 = $970,977.24. (c) 14301 at 14.40 work: 28.00 RVU,
+    # same claim = $1,358.53 (+$84.88); x 3,000 = $254,640.00, against the engine's
+    # 6,000 lines x 1.75 x 32.3465 = $339,638.25 (second line counted at full value).
+    from flatclosure.present.pool_text import reconcile_words
+    from flatclosure.widgets.pool_inputs import default_inputs, pool_outcome
+
+    paths = pool_outcome(default_inputs()).paths
+    words = reconcile_words(paths)
+    assert "(b) pays +$84.89 per flat closure" in words and "gain +$254,670.00 a year" in words
+    assert "($970,977.24)" in words and "17.99 RVU" in words
+    assert "(c) pays +$84.88 per flat closure" in words and "gain +$254,640.00 a year" in words
+    assert "($339,638.25)" in words and "stops at 100%" not in words
+
+
+def test_reconciliation_says_when_the_revalued_code_has_too_few_services() -> None:
+    # 200,000 flat closures x 2 lines of 14301 = 400,000 > 29,000 illustrative 14301 services
+    import dataclasses
+
+    from flatclosure.present.pool_text import reconcile_words
+    from flatclosure.widgets.pool_inputs import default_inputs, pool_outcome
+
+    paths = pool_outcome(dataclasses.replace(default_inputs(), volume=200_000.0)).paths
+    assert ("200,000 flat closures bill 400,000 lines of 14301, more than the 29,000 services"
+            in reconcile_words(paths))
+
+
+def test_error_words_name_the_control_to_change() -> None:
+    from flatclosure.present.pool_text import error_words
+
+    assert error_words("added_spending: the change would remove the whole PFS pool") == (
+        "The change would remove the whole PFS pool. Change 'Flat closures a year' or 'All its "
+        "services a year' (lower), or 'Total PFS allowed, $bn' under More inputs (higher).")
+    assert error_words("mine.csv, row 2: bad") == "mine.csv, row 2: bad"  # not a pool field

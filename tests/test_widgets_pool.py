@@ -214,3 +214,26 @@ def test_the_family_lens_uses_the_presets_work_rvu(view) -> None:
     assert view.outcome.family.new_code_work_rvu == 15.0
     view.c.rvu.value = 56.0  # twice the total keeps the preset's work share, 15/28
     assert view.outcome.family.new_code_work_rvu == pytest.approx(30.0)
+
+
+def test_an_error_greys_the_results_and_names_the_control(view) -> None:
+    # $1bn in all, a 0-RVU code replacing a whole 14301 + 13101 + 15839 (+19499, no RVUs):
+    # 1,000,000 x -(26.25 + 7.40 + 22.44) x 32.3465 = -$1.81bn, more than the pool: refused
+    view.c.total_allowed.value = 1.0
+    view.c.rvu.value = 0.0
+    for s in view.c.shares.values():
+        s.value = 1.0
+    view.c.volume.value = 1_000_000
+    assert view.errors.showing and "whole PFS pool" in view.errors.message
+    assert "'Total PFS allowed, $bn' under More inputs" in view.errors.message
+    assert "fc-off" in view.out["verdict"]._dom_classes and "fc-off" in view.heatmap._dom_classes
+    view.c.total_allowed.value = 93.0
+    assert not view.errors.showing and "fc-off" not in view.out["paths"]._dom_classes
+
+
+def test_the_family_lens_without_an_answer_does_not_say_cannot_show(view) -> None:
+    view.c.volume.value = 200_000  # 1,272,000 net work RVUs > the breast family's 593,534
+    shown = view.family_errors.widget.value
+    assert "The family lens has no answer for these inputs" in shown
+    assert "Cannot show" not in shown and "Change &#x27;Flat closures a year&#x27;" in shown
+    assert "What the numbers say." in view.out["verdict"].value

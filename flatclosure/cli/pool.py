@@ -194,6 +194,7 @@ def _print(args: argparse.Namespace, stat: StatutoryResult | None, rev: Revaluat
         print()
         print(pool_text.paths_frame(paths).to_string())
         print(pool_text.verdict(paths))
+        print(pool_text.reconcile_words(paths))
     if fam is not None:
         print()
         _print_family(fam)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 
+from ..claims import ClaimLine
 from ..pool import (
     MASTECTOMY_CODE,
     OFFICE_VISIT_CODE,
@@ -24,11 +26,13 @@ from ..pool import (
     years_with_adjustment,
 )
 from ..pool.paths import PathOutcome, PathsResult
+from ..pool.revalue import RevaluationResult
 from ..pool.statutory import CF_STEP_SHARE, CF_STEP_USD, services_to_move_cf
 from .formatting import fmt_change, fmt_count, fmt_money, fmt_pct, fmt_rvu
 
 BILLION = 1e9
 FIRST_CODE = MASTECTOMY_CODE  # named first in words
+TENTH = f"{CF_STEP_SHARE:.1%}"  # "0.1%": the second break-even mark, said as it is computed
 SERVICE_RVUS = (10.0, 20.0, 30.0, 40.0, 60.0, 80.0)  # rows of the services-to-move table
 
 
@@ -108,9 +112,9 @@ def services_words(stat: StatutoryResult) -> str:
         return (f"At {fmt_rvu(stat.new_code_rvu)} RVU the new code costs what the services it "
                 "replaces cost: the CF does not move at any volume.")
     way = "down" if stat.net_rvu_per_service > 0 else "up"
-    return (f"Each service adds {fmt_rvu(stat.net_rvu_per_service)} RVU net: the CF moves {way} by "
-            f"one cent after {fmt_count(stat.services_per_cent)} services a year, and by 0.1% after "
-            f"{fmt_count(stat.services_per_tenth_pct)}.")
+    return (f"Each service adds {fmt_rvu(stat.net_rvu_per_service)} RVU net: the conversion factor "
+            f"moves {way} by one cent after {fmt_count(stat.services_per_cent)} services a year, "
+            f"and by {TENTH} after {fmt_count(stat.services_per_tenth_pct)}.")
 
 
 def cf_line(conversion_factor_before: float, conversion_factor_after: float) -> str:
@@ -162,6 +166,29 @@ def family_lines(fam: FamilyResult) -> list[str]:
     ]
 
 
+# -- errors in the view's words --------------------------------------------------------------
+# The engine's field names as the controls of notebook 04 (and the CLI's options) call them.
+CONTROL_NAMES = {
+    "added_spending": "'Flat closures a year' or 'All its services a year' (lower), or 'Total "
+                      "PFS allowed, $bn' under More inputs (higher)",
+    "total_allowed": "'Total PFS allowed, $bn' under More inputs",
+    "displaces": "the shares under More inputs",
+    "volume": "'Flat closures a year' (lower) or 'Family' (a larger family)",
+    "family": "'Family' or 'Family codes'",
+    "work_rvu": "'New code's total RVU'",
+    "rvu": "'New code's total RVU'", "total_rvu": "'New code's total RVU'",
+    "revalue": "'Code to revalue' or 'Its new work RVU'",
+}
+
+
+def error_words(message: str) -> str:
+    """An engine message ('field: problem') with the control to change named first."""
+    field, sep, problem = message.partition(": ")
+    if not sep or field not in CONTROL_NAMES:
+        return message
+    return f"{problem[:1].upper()}{problem[1:]}. Change {CONTROL_NAMES[field]}."
+
+
 # -- three paths -----------------------------------------------------------------------------
 PATH_ROWS = (
     ("flat_closure", "A flat closure is paid"),
@@ -191,8 +218,9 @@ def _cell(p: PathOutcome, row: str) -> str:
         return "; ".join(f"{w}: {fmt_change(d)} a year" for w, d in p.gains) or "nobody: no change"
     if row == "pays":
         return ("nobody: no change" if p.paid_by_everyone == 0 else
-                f"every service in the fee schedule, through the CF: {fmt_money(p.paid_by_everyone)}"
-                " a year in all (the CF cut takes back exactly the added spending)")
+                "every service in the fee schedule, through a lower conversion factor: "
+                f"{fmt_money(p.paid_by_everyone)} a year in all (the cut takes back exactly the "
+                "added spending)")
     return "; ".join(p.inputs)
 
 
@@ -222,6 +250,51 @@ def verdict(result: PathsResult) -> str:
     parts.append(f"On every path a mastectomy moves {size}: the money comes from every code "
                  "through the year's conversion-factor adjustment, not from mastectomy alone.")
     return " ".join(parts)
+
+
+def reconcile_words(result: PathsResult) -> str:
+    """How each path's added spending squares with the claims in the table, in dollars: the
+    engine prices one service of each code at its full RVUs (domain notes section 6), the claims
+    apply the payment rules (bilateral, second procedure) and today's billing of (a)."""
+    today, stat, rev = result.path("today"), result.new_code, result.revaluation
+    parts = []
+    if stat is not None:
+        p, n = result.path("new_code"), stat.scenario.volume
+        each = p.flat_closure_paid - today.flat_closure_paid
+        parts.append(
+            f"(b) pays {fmt_change(each)} per flat closure against the claim in (a), so "
+            f"{fmt_count(n)} flat closures gain {fmt_change(each * n)} a year; its added spending "
+            f"({fmt_money(stat.added_spending)}) is computed per service instead: "
+            f"{fmt_rvu(stat.new_code_rvu)} RVU, counted once although the claim may pay more "
+            f"(e.g. both sides), less the {fmt_rvu(stat.displaced_rvu)} RVU of services its "
+            "shares under 'More inputs' say it replaces, not the claim in (a).")
+    if rev is not None:
+        p = result.path("revalue")
+        each = p.flat_closure_paid - today.flat_closure_paid
+        n = stat.scenario.volume if stat is not None else 0.0
+        gain = f", so {fmt_count(n)} flat closures gain {fmt_change(each * n)} a year" if n else ""
+        parts.append(
+            f"(c) pays {fmt_change(each)} per flat closure{gain}; its flat-closure part "
+            f"({fmt_money(rev.to_flat_closures)}) counts every revalued line at its full value, "
+            "although the claim pays a second procedure at a reduced rate.")
+        parts += _too_few_services(rev, result.path("revalue").flat_closure_lines, n)
+    if not parts:
+        return ""
+    return "Reconciling the spending with the claims: " + " ".join(parts)
+
+
+def _too_few_services(rev: RevaluationResult, lines: Sequence[str], closures: float) -> list[str]:
+    """Where the flat closures bill more lines of a revalued code than all its services."""
+    codes = [ClaimLine.parse(x).code for x in lines]
+    out = []
+    for r in rev.rows.itertuples():
+        billed = closures * codes.count(r.code)
+        if billed > r.volume:
+            out.append(f"{fmt_count(closures)} flat closures bill {fmt_count(billed)} lines of "
+                       f"{r.code}, more than the {fmt_count(r.volume)} services of it a year "
+                       "given for (c), so its flat-closure share stops at 100%: raise 'All its "
+                       "services a year'.")
+    return out
 
 
 def _cost_words(new: PathOutcome, rev: PathOutcome) -> str:

@@ -9,6 +9,7 @@ Plain functions live in ``pool_inputs`` (inputs -> outcome) and ``pool_panels`` 
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,10 +18,12 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..catalog import Catalog, load_catalog
+from ..errors import FlatclosureError
 from ..pool import FAMILY_LABEL, STATUTORY_LABEL, PoolSweep, pool_limit, pool_parameters
+from ..present import pool_text
 from ..volumes import Volumes, illustrative_volumes, read_geo_service_upload
 from . import pool_panels as panels
-from .common import ErrorPanel, figure_widget, heading, note, scrolling, update_figure
+from .common import STYLE, ErrorPanel, figure_widget, heading, note, scrolling, update_figure
 from .pool_controls import Controls, build_controls
 from .pool_inputs import PoolInputs, PoolOutcome, default_inputs, pool_outcome, pool_sweep, preset
 
@@ -28,6 +31,18 @@ BILLION = 1e9
 DETAIL_TITLES = ("More inputs: what the new code replaces, setting, PFS total, volumes file",
                  "Statutory lens in detail: every code's price and the RVU x volume map",
                  "Family lens, code by code (UNCONFIRMED)")
+
+
+class LensPanel(ErrorPanel):
+    """The family lens's message: the UNCONFIRMED lens has no answer for valid inputs (e.g. a new
+    code bigger than the family), which is not an input refused, so it does not say so."""
+
+    def show(self, exc: FlatclosureError | str) -> None:
+        self.message = self.describe(exc)
+        self.widget.value = (f'{STYLE}<div class="fc-error" role="status"><b>The family lens has '
+                             f"no answer for these inputs</b> (the statutory figures above still "
+                             f"hold). {html.escape(self.message)}</div>")
+        self.widget.layout.display = None
 
 
 @dataclass
@@ -87,6 +102,12 @@ class PoolView:
         with self.errors.catching():
             inputs = self.inputs()
             self._show(pool_outcome(inputs, self.volumes, self.catalog, self._grid(inputs)))
+        self._grey(self.errors.showing)
+
+    def _grey(self, stale: bool) -> None:
+        """Grey out the last results while the message says which control to change."""
+        for w in (*self.out.values(), self.prices_figure, self.heatmap):
+            (w.add_class if stale else w.remove_class)("fc-off")
 
     def _show(self, out: PoolOutcome) -> None:
         self.outcome, o, stat = out, self.out, out.statutory
@@ -162,8 +183,10 @@ def pool_view(inputs: PoolInputs | None = None, volumes: Volumes | None = None,
     view = PoolView(
         c=c, out={n: widgets.HTML() for n in names},
         prices_figure=figure_widget(panels.prices_spec(first)),
-        heatmap=figure_widget(panels.heatmap_spec(first)), errors=ErrorPanel(),
-        family_errors=ErrorPanel(), details=widgets.Accordion(), widget=widgets.VBox(),
+        heatmap=figure_widget(panels.heatmap_spec(first)),
+        errors=ErrorPanel(describe=lambda e: pool_text.error_words(str(e))),
+        family_errors=LensPanel(describe=lambda e: pool_text.error_words(str(e))),
+        details=widgets.Accordion(), widget=widgets.VBox(),
         catalog=cat, volumes=vols, preset_volume=start.volume, work_share=inputs.work_share)
     view._grids[(inputs.year, inputs.setting, inputs.shares, inputs.total_allowed)] = first.sweep
     view.out["em"].value = panels.em_html()
@@ -190,7 +213,7 @@ def _layout(view: PoolView) -> None:
         heading("The year's adjustment, then each path's own share", 4), o["year"], o["em"],
     ]
     more = widgets.VBox([c.more_box, o["shares"], widgets.HTML(note(
-        f"Default {panels.pool_text.fmt_billions(params.total_allowed_usd)}: "
+        f"Default {pool_text.fmt_billions(params.total_allowed_usd)}: "
         f"{params.total_allowed_source}.")), o["volumes"], c.volumes_box])
     stat = widgets.VBox([widgets.HTML(note(STATUTORY_LABEL)), o["cf"], o["statutory"],
                          view.prices_figure, scrolling(o["prices"]),
