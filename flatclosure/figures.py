@@ -340,7 +340,10 @@ POOL_COLOURSCALE = [[0.0, OKABE_ITO[5]], [0.497, "#F9DCC6"], [0.5, "#FFFFFF"],
 
 
 def _pct_text(value: Any) -> str:
-    return "" if missing(value) else fmt_pct(value, decimals=1)
+    """A bar's change: one decimal, or four for a marginal share (−0.0010%, not "−0.0%")."""
+    if missing(value):
+        return ""
+    return fmt_pct(value, decimals=1 if value == 0 or abs(value) >= 0.05 else 4)
 
 
 # Room above the plot of a chart whose legend can wrap to one item a row in a narrow notebook
@@ -375,8 +378,9 @@ def pool_prices_spec(prices: pd.DataFrame, title: str) -> FigureSpec:
                                 strict=True)]
         data.append({
             "type": "bar", "orientation": "h", "x": _floats(prices[column]), "y": y, "name": name,
-            "marker": {"color": colour}, "text": text, "textposition": "inside",
-            "insidetextanchor": "end", "textfont": {"size": 11},
+            # "auto": inside a bar long enough, else after it (a short bar cut "$195.37" to "5.37")
+            "marker": {"color": colour}, "text": text, "textposition": "auto",
+            "insidetextanchor": "end", "textfont": {"size": 11}, "cliponaxis": False,
             "hovertemplate": f"%{{y}}: %{{text}}<br>{name}<extra></extra>",
         })
     top = _title_over_legend(title, legend_rows=len(POOL_SERIES))

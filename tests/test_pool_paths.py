@@ -133,3 +133,22 @@ def test_error_words_name_the_control_to_change() -> None:
         "The change would remove the whole PFS pool. Change 'Flat closures a year' or 'All its "
         "services a year' (lower), or 'Total PFS allowed, $bn' under More inputs (higher).")
     assert error_words("mine.csv, row 2: bad") == "mine.csv, row 2: bad"  # not a pool field
+
+
+def test_the_verdict_follows_the_numbers_at_the_extreme_corner() -> None:
+    # 80 RVU x 1,000,000 flat closures: (b) adds (80 - 17.994) x 1e6 x 32.3465 = $2,005,677,079
+    # a year; (c) still adds 1.75 x 29,000 x 32.3465 = $1,641,584.88 (all of it flat closures,
+    # the share stops at 100%): the verdict must not say "costs 0.0 times" or "0% ... other".
+    import dataclasses
+
+    from flatclosure.present.pool_text import verdict
+    from flatclosure.widgets.pool_inputs import default_inputs, pool_outcome
+
+    paths = pool_outcome(dataclasses.replace(default_inputs(), rvu=80.0, volume=1e6)).paths
+    assert paths.path("new_code").added_spending == 2_005_677_079.0
+    words = verdict(paths)
+    assert ("Here revaluing costs less than the new code ($1,641,584.88 against "
+            "$2,005,677,079.00 a year).") in words
+    assert "0.0 times" not in words and "0% of" not in words
+    assert "Revaluing costs 1.7 times what the new code costs: 79% of its spending" in verdict(
+        pool_outcome(default_inputs()).paths)

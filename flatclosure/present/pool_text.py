@@ -303,6 +303,11 @@ def _cost_words(new: PathOutcome, rev: PathOutcome) -> str:
         return ""
     ratio = rev.added_spending / new.added_spending
     other = rev.gains[-1][1] / rev.added_spending
-    return (f"Revaluing costs {ratio:,.1f} times what the new code costs: {other:.0%} of its "
-            "spending pays for other services billed with the same code, while the new code "
-            "pays only for flat closures.")
+    why = (f": {other:.0%} of its spending pays for other services billed with the same code, "
+           "while the new code pays only for flat closures" if other >= 0.005 else "")
+    if ratio >= 1.05:
+        return f"Revaluing costs {ratio:,.1f} times what the new code costs{why}."
+    if ratio > 1 / 1.05:
+        return f"Revaluing costs about what the new code costs{why}."
+    return (f"Here revaluing costs less than the new code ({fmt_money(rev.added_spending)} against "
+            f"{fmt_money(new.added_spending)} a year){why}.")
