@@ -110,7 +110,7 @@ def services_words(stat: StatutoryResult) -> str:
     """How many services a year before the CF moves by one cent, and by 0.1%."""
     if stat.services_per_cent is None or stat.services_per_tenth_pct is None:
         return (f"At {fmt_rvu(stat.new_code_rvu)} RVU the new code costs what the services it "
-                "replaces cost: the CF does not move at any volume.")
+                "replaces cost: the conversion factor does not move at any volume.")
     way = "down" if stat.net_rvu_per_service > 0 else "up"
     return (f"Each service adds {fmt_rvu(stat.net_rvu_per_service)} RVU net: the conversion factor "
             f"moves {way} by one cent after {fmt_count(stat.services_per_cent)} services a year, "
@@ -139,7 +139,8 @@ def services_frame(displaced_rvu: float, conversion_factor: float,
 def em_line(em: EmCheck) -> str:
     """The CY2021 office E/M revaluation reproduced by the same formula, with its source."""
     return (f"Check against a real event: the CY{em.year} office visit revaluation added about "
-            f"{em.added_share_of_pool:.2%} to the pool; CF x total / (total + added) takes "
+            f"{em.added_share_of_pool:.2%} to the pool (our arithmetic from the stated cut); "
+            "CF x total / (total + added) takes "
             f"{fmt_cf(em.cf_before)} to {fmt_cf(em.cf_after_model)} ({fmt_pct(em.change_pct_model)}), "
             f"as the final rule did: {fmt_cf(em.cf_after_reported)} (source: {em.source}).")
 

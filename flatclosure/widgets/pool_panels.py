@@ -35,7 +35,7 @@ PRICE_COLUMNS = [
 SERVICES_COLUMNS = [
     ("rvu", "New code's total RVU", fmt_rvu),
     ("net", "Net RVU per service (after what it replaces)", fmt_rvu),
-    ("one_cent", "Services a year before the CF moves one cent", fmt_count),
+    ("one_cent", "Services a year before the conversion factor moves one cent", fmt_count),
     ("tenth_pct", f"... before it moves by {pool_text.TENTH}", fmt_count),
     ("way", "Which way", fmt_text),
 ]

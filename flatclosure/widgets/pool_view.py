@@ -221,7 +221,8 @@ def _layout(view: PoolView) -> None:
                              "Each cell is the change of the conversion factor for a new code of "
                              "that total RVU and yearly volume, with the shares set above: its "
                              "marginal share of the year's adjustment, at any size. The dashed "
-                             "line is where the CF moves by one cent; the cross is your scenario.")),
+                             "line is where the conversion factor moves by one cent; the cross is your "
+                             "scenario.")),
                          view.heatmap, o["services"]])
     fam = widgets.VBox([widgets.HTML(note(FAMILY_LABEL)), c.family_box, view.family_errors.widget,
                         o["family"], scrolling(o["family_table"]), o["reasoning"]])
