@@ -361,6 +361,15 @@ def _title_over_legend(title: str, legend_rows: int) -> dict[str, Any]:
     }
 
 
+LABEL_ROOM = 1.4  # x range over the longest bar: room for "$1,171.55 (−2.1%)" after it
+
+
+def _top(prices: pd.DataFrame) -> float:
+    cols = [c for c, _, _ in POOL_SERIES if c in prices]
+    top = float(prices[cols].astype(float).max().max()) if len(prices) else 0.0
+    return top if top > 0 else 1.0  # NaN (nothing priced) compares False: 1.0
+
+
 def pool_prices_spec(prices: pd.DataFrame, title: str) -> FigureSpec:
     """What each code is paid today and after the new code under both lenses (horizontal bars).
 
@@ -378,8 +387,8 @@ def pool_prices_spec(prices: pd.DataFrame, title: str) -> FigureSpec:
                                 strict=True)]
         data.append({
             "type": "bar", "orientation": "h", "x": _floats(prices[column]), "y": y, "name": name,
-            # "auto": inside a bar long enough, else after it (a short bar cut "$195.37" to "5.37")
-            "marker": {"color": colour}, "text": text, "textposition": "auto",
+            # after the bar: inside a short bar "$195.37" was cut to "5.37"
+            "marker": {"color": colour}, "text": text, "textposition": "outside",
             "insidetextanchor": "end", "textfont": {"size": 11}, "cliponaxis": False,
             "hovertemplate": f"%{{y}}: %{{text}}<br>{name}<extra></extra>",
         })
@@ -390,7 +399,7 @@ def pool_prices_spec(prices: pd.DataFrame, title: str) -> FigureSpec:
         bargroupgap=0.04, margin={"l": 150, "r": 20, "t": top["top"], "b": 60},
         uniformtext={"minsize": 10, "mode": "show"},
         xaxis={"title": {"text": "national payment per procedure (US$)"},
-               "tickformat": MONEY_AXIS, "rangemode": "tozero"},
+               "tickformat": MONEY_AXIS, "range": [0.0, LABEL_ROOM * _top(prices)]},
         yaxis={"autorange": "reversed", "title": {"text": ""}},
     )
     layout["title"] = top["title"]
@@ -419,6 +428,7 @@ def pool_heatmap_spec(rvus: Any, volumes: Any, change_pct: Any, one_cent: Any,
          "hovertemplate": "%{x:.2f} RVU: one cent off the CF at %{y:,.0f} services"
                           "<extra></extra>"},
         {"type": "scatter", "mode": "markers", "x": [float(rvu)], "y": [float(volume)],
+         "cliponaxis": False,  # at the grid's corner (80 RVU, 1,000,000) it was cut in half
          "name": "your scenario", "marker": {"symbol": "x", "size": 14, "color": "#000000",
                                              "line": {"width": 2, "color": "#FFFFFF"}},
          "hovertemplate": "your scenario: %{x:.2f} RVU x %{y:,.0f} services<extra></extra>"},

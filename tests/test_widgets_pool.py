@@ -240,10 +240,11 @@ def test_the_family_lens_without_an_answer_does_not_say_cannot_show(view) -> Non
 
 
 def test_price_bars_keep_short_labels_whole_and_tiny_changes_visible(view) -> None:
-    # 13100 today $195.37: inside its short bar the label was cut to "5.37"; "auto" puts it after
+    # 13100 today $195.37: inside its short bar the label was cut to "5.37"; now it goes after
     # the bar. The statutory change is -0.0010% (factor 0.99998956): not rounded to "-0.0%".
     fig = view.prices_figure
-    assert all(t.textposition == "auto" and t.cliponaxis is False for t in fig.data)
+    assert all(t.textposition == "outside" and t.cliponaxis is False for t in fig.data)
+    assert fig.layout.xaxis.range == (0.0, 1.4 * 1196.82)  # 19306, the dearest bar, + label room
     after = dict(zip(fig.data[1].y, fig.data[1].text, strict=True))
     assert after["13100 (complex repair)"] == "$195.37 (−0.0010%)"
     family = dict(zip(fig.data[2].y, fig.data[2].text, strict=True))
