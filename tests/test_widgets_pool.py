@@ -236,6 +236,7 @@ def test_the_family_lens_without_an_answer_does_not_say_cannot_show(view) -> Non
     shown = view.family_errors.widget.value
     assert "The family lens has no answer for these inputs" in shown
     assert "Cannot show" not in shown and "Change &#x27;Flat closures a year&#x27;" in shown
+    assert "a dash under the family lens: the family lens has no answer" in view.out["prices"].value
     assert "What the numbers say." in view.out["verdict"].value
 
 

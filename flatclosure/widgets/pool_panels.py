@@ -106,9 +106,11 @@ def services_table(out: PoolOutcome) -> str:
 
 
 def prices_table(out: PoolOutcome) -> str:
+    dash = ("not a member" if out.family is not None else
+            "the family lens has no answer for these inputs (see its section)")
     return html_table(out.prices, PRICE_COLUMNS,
                       caption=f"Mastectomy and the flat-closure codes, national payment "
-                              f"({where(out)}); a dash under the family lens: not a member")
+                              f"({where(out)}); a dash under the family lens: {dash}")
 
 
 def family_table(fam: FamilyResult) -> str:
