@@ -134,7 +134,7 @@ def test_revalue_alone_and_year_context(capsys):
     assert main(["pool", "--revalue", "14301=13.65,1000", "--year", "2025", "--year-context"]) == 0
     text = capsys.readouterr().out
     # 1.00 x 1,000 x 32.3465 = $32,346.50 a year
-    assert "added spending: $32,346.50 a year" in text
+    assert "Added spending: $32,346.50 a year" in text
     assert ("in 2025 the conversion factor carries a budget-neutrality adjustment of 1.0002 "
             "(+0.02%; derived: our arithmetic") in text
     assert "This change's own share: $32,346.50 a year" in text

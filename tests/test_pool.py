@@ -14,7 +14,6 @@ from flatclosure.fees import round_cents
 from flatclosure.pool import (
     STATUTORY_LABEL,
     NewCode,
-    break_even_volume,
     budget_neutrality_factor,
     em_check,
     family_neutrality,
@@ -227,13 +226,6 @@ def test_sweep_matches_the_scalar_function():
     frame = sw.to_frame()
     assert len(frame) == 200 * 150
     assert frame["budget_neutrality_factor"].iloc[150 * 57 + 80] == sw.budget_neutrality_factor[57, 80]
-
-
-def test_break_even_volume_is_vectorised():
-    # a size comparison only: 20e6 / (10 x 32.3465) = 61,830.49; zero net RVU never reaches it
-    out = break_even_volume(np.array([10.0, -10.0, 0.0]), 32.3465, THRESHOLD)
-    assert out[0] == pytest.approx(61_830.4917, abs=1e-3) and out[1] == out[0]
-    assert out[2] == math.inf
 
 
 def test_services_to_move_cf_is_vectorised_and_needs_one_step():

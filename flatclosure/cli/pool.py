@@ -226,12 +226,8 @@ def _print_statutory(r: StatutoryResult) -> None:
 
 def _print_revaluation(r: RevaluationResult) -> None:
     print(r.label)
-    for row in r.rows.itertuples():
-        print(f"{row.code}: work RVU {fmt_rvu(row.work_rvu_before)} -> {fmt_rvu(row.work_rvu_after)}"
-              f" on {fmt_count(row.volume)} services a year ({row.volume_source}), "
-              f"{row.flat_closure_share:.1%} flat closures")
-    print(f"added spending: {fmt_money(r.added_spending)} a year (flat closures "
-          f"{fmt_money(r.to_flat_closures)}, other services {fmt_money(r.to_other_services)})")
+    for line in pool_text.revaluation_lines(r):
+        print(line)
     print(pool_text.cf_line(r.conversion_factor_before, r.conversion_factor_after))
     print(_price_rows(r.codes))
 

@@ -68,18 +68,6 @@ def services_to_move_cf(net_rvu_per_service: float | npt.ArrayLike, conversion_f
     return float(out) if out.ndim == 0 else out
 
 
-def break_even_volume(net_rvu_per_service: float | npt.ArrayLike, conversion_factor: float,
-                      threshold: float) -> Any:
-    """Yearly volume at which one code's own spending equals ``threshold`` (inf: never).
-
-    Only a size comparison: the statute's $20M test is on the year's changes together.
-    """
-    r = np.abs(np.asarray(net_rvu_per_service, dtype=float)) * conversion_factor
-    with np.errstate(divide="ignore", over="ignore"):
-        out = np.where(r > 0, threshold / np.where(r > 0, r, 1.0), np.inf)
-    return float(out) if out.ndim == 0 else out
-
-
 # -- catalog helpers -------------------------------------------------------------------------
 def priced_codes(cat: Catalog, on: dt.date, setting: str, locality: str | None,
                  qualifying_apm: bool) -> tuple[pd.DataFrame, float, str]:

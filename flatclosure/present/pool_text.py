@@ -117,6 +117,16 @@ def services_words(stat: StatutoryResult) -> str:
             f"and by {TENTH} after {fmt_count(stat.services_per_tenth_pct)}.")
 
 
+def revaluation_lines(rev: RevaluationResult) -> list[str]:
+    """A revaluation in sentences: each code's work RVU on all its services, then the spending."""
+    lines = [f"{r.code}: work RVU {fmt_rvu(r.work_rvu_before)} -> {fmt_rvu(r.work_rvu_after)} on "
+             f"all {fmt_count(r.volume)} services a year ({r.volume_source}), "
+             f"{r.flat_closure_share:.1%} of them flat closures" for r in rev.rows.itertuples()]
+    return [*lines, f"Added spending: {fmt_money(rev.added_spending)} a year (flat closures "
+                    f"{fmt_money(rev.to_flat_closures)}, other services "
+                    f"{fmt_money(rev.to_other_services)})."]
+
+
 def cf_line(conversion_factor_before: float, conversion_factor_after: float) -> str:
     change = (conversion_factor_after / conversion_factor_before - 1.0) * 100.0
     return (f"Conversion factor: {fmt_cf(conversion_factor_before)} → "

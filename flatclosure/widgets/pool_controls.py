@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from ..catalog import Catalog
+from ..present.pool_text import BILLION
 from ..volumes import Volumes
 from .common import CONTROL_STYLE, heading, labelled, note
 from .pool_inputs import (
@@ -25,7 +26,6 @@ from .pool_inputs import (
     family_options,
 )
 
-BILLION = 1e9
 WIDE = "520px"
 
 

@@ -21,13 +21,13 @@ from ..catalog import Catalog, load_catalog
 from ..errors import FlatclosureError
 from ..pool import FAMILY_LABEL, STATUTORY_LABEL, PoolSweep, pool_limit, pool_parameters
 from ..present import pool_text
+from ..present.pool_text import BILLION
 from ..volumes import Volumes, illustrative_volumes, read_geo_service_upload
 from . import pool_panels as panels
 from .common import STYLE, ErrorPanel, figure_widget, heading, note, scrolling, update_figure
 from .pool_controls import Controls, build_controls
 from .pool_inputs import PoolInputs, PoolOutcome, default_inputs, pool_outcome, pool_sweep, preset
 
-BILLION = 1e9
 DETAIL_TITLES = ("More inputs: what the new code replaces, setting, PFS total, volumes file",
                  "Statutory lens in detail: every code's price and the RVU x volume map",
                  "Family lens, code by code (UNCONFIRMED)")
