@@ -361,7 +361,7 @@ def _title_over_legend(title: str, legend_rows: int) -> dict[str, Any]:
     }
 
 
-LABEL_ROOM = 1.4  # x range over the longest bar: room for "$1,171.55 (−2.1%)" after it
+LABEL_ROOM = 1.8  # x range over the longest bar: room for "$1,171.55 (−2.1%)" after it
 
 
 def _top(prices: pd.DataFrame) -> float:

@@ -245,7 +245,7 @@ def test_price_bars_keep_short_labels_whole_and_tiny_changes_visible(view) -> No
     # the bar. The statutory change is -0.0010% (factor 0.99998956): not rounded to "-0.0%".
     fig = view.prices_figure
     assert all(t.textposition == "outside" and t.cliponaxis is False for t in fig.data)
-    assert fig.layout.xaxis.range == (0.0, 1.4 * 1196.82)  # 19306, the dearest bar, + label room
+    assert fig.layout.xaxis.range == (0.0, 1.8 * 1196.82)  # 19306, the dearest bar, + label room
     after = dict(zip(fig.data[1].y, fig.data[1].text, strict=True))
     assert after["13100 (complex repair)"] == "$195.37 (−0.0010%)"
     family = dict(zip(fig.data[2].y, fig.data[2].text, strict=True))

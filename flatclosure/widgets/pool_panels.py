@@ -50,7 +50,7 @@ def paths_html(paths: PathsResult) -> str:
     frame = pool_text.paths_frame(paths)
     head = "".join(f"<th>{html.escape(c)}</th>" for c in frame.columns)
     body = "".join(
-        f"<tr><th>{html.escape(str(i))}</th>"
+        f'<tr><th style="vertical-align:top">{html.escape(str(i))}</th>'
         + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
         for i, row in zip(frame.index, frame.to_numpy(), strict=True))
     return (f'{STYLE}<table class="fc-table fc-paths"><caption>Three paths, one engine '

@@ -141,6 +141,16 @@ class PoolView:
         o["family_table"].value = panels.family_table(out.family)
         o["reasoning"].value = panels.reasoning_html(self.volumes, out.family.codes)
 
+    def _fit_figures(self, change: Mapping[str, Any]) -> None:
+        """Charts drawn while their section was folded keep plotly's 700 px default, which is
+        wider than JupyterLab's column at 1024 px (the heatmap's colour scale was cut off): on
+        opening the section, relayout them at the width they now have."""
+        if change["new"] != 1:
+            return
+        for fig in (self.prices_figure, self.heatmap):
+            fig.layout.autosize = False
+            fig.layout.autosize = True
+
     def use_volumes(self, volumes: Volumes) -> None:
         """Replace the illustrative volumes (family lens, revalued code) and recompute."""
         self.volumes = volumes
@@ -196,6 +206,7 @@ def pool_view(inputs: PoolInputs | None = None, volumes: Volumes | None = None,
               c.family_codes, c.revalue_work, c.revalue_volume, c.fc_share, c.same_closures):
         w.observe(view.refresh, names="value")
     c.revalue_code.observe(view._revalue_code_changed, names="value")
+    view.details.observe(view._fit_figures, names="selected_index")
     c.upload.observe(view._load_from_upload, names="value")
     c.reset_volumes.on_click(lambda _: view.use_volumes(illustrative_volumes()))
     return view
