@@ -250,3 +250,12 @@ def test_price_bars_keep_short_labels_whole_and_tiny_changes_visible(view) -> No
     assert after["13100 (complex repair)"] == "$195.37 (−0.0010%)"
     family = dict(zip(fig.data[2].y, fig.data[2].text, strict=True))
     assert family["19303 (mastectomy)"] == "$924.72 (−1.7%)"
+
+
+def test_the_revalued_codes_volume_is_marked_illustrative_beside_its_box(view) -> None:
+    # 29,000 14301 services a year is an illustrative default (data/pool/volumes_illustrative.csv):
+    # its note sits in the (c) card, next to 'All its services a year'
+    card = view.c.paths_box.children[1]
+    assert view.out["revalue_volume"] in card.children
+    assert "14301: 29,000 services a year (illustrative)." in view.out["revalue_volume"].value
+    assert "$970,977.24 a year (from illustrative volumes)" in view.out["verdict"].value

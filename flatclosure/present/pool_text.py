@@ -250,9 +250,10 @@ def verdict(result: PathsResult) -> str:
     for p in result.paths[1:]:
         fc = fmt_change(p.flat_closure_paid - today.flat_closure_paid)
         mast = fmt_change(p.mastectomy_paid - today.mastectomy_paid)
+        tag = " (from illustrative volumes)" if p.illustrative else ""
         parts.append(f"{p.title.split(') ', 1)[-1]}: a flat closure is paid "
                      f"{fmt_money(p.flat_closure_paid)} ({fc}), at {fmt_money(p.added_spending)} "
-                     f"a year, and a mastectomy {fmt_money(p.mastectomy_paid)} ({mast}).")
+                     f"a year{tag}, and a mastectomy {fmt_money(p.mastectomy_paid)} ({mast}).")
     if {"new_code", "revalue"} <= keys:
         parts.append(_cost_words(result.path("new_code"), result.path("revalue")))
     parts = [x for x in parts if x]

@@ -215,6 +215,8 @@ def pool_view(inputs: PoolInputs | None = None, volumes: Volumes | None = None,
 def _layout(view: PoolView) -> None:
     c, o = view.c, view.out
     params = pool_parameters()
+    revalue_card = c.paths_box.children[1]  # (c): the volume's 'illustrative' and its reasoning
+    revalue_card.children = (*revalue_card.children, o["revalue_volume"])
     illustrative = "; ".join(preset().illustrative)
     top = [
         heading("Three paths for paying flat closure"),
