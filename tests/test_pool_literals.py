@@ -78,3 +78,19 @@ def test_no_ui_string_restates_a_parameter_value(path: Path) -> None:
     p = pattern()
     hits = [m.group(0) for t in texts for m in p.finditer(t)]
     assert not hits, f"{path.relative_to(ROOT)} types {hits}: read it from parameters(on)"
+
+
+def _fragments(texts: list[str], words: int = 6) -> set[str]:
+    out = set()
+    for t in texts:
+        w = re.findall(r"[\w'-]+", t)  # "--rvu" (an option) is not "RVU" (a word)
+        out |= {" ".join(w[i:i + words]).lower() for i in range(len(w) - words + 1)}
+    return out
+
+
+def test_widget_and_cli_share_no_sentence_they_do_not_take_from_pool_text() -> None:
+    # a sentence both show is written once, in flatclosure/present/pool_text.py
+    cli = _fragments(ui_strings(ROOT / "flatclosure" / "cli" / "pool.py"))
+    widget = _fragments([s for p in sorted((ROOT / "flatclosure" / "widgets").glob("pool_*.py"))
+                         for s in ui_strings(p)])
+    assert not cli & widget, sorted(cli & widget)

@@ -63,8 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="family lens: scale the new code's work too (default: take it from the "
                         "members)")
     p.add_argument("--volumes", default=None, metavar="FILE",
-                   help="CMS 'Medicare Physician & Other Practitioners - by Geography and "
-                        "Service' CSV (default: illustrative volumes)")
+                   help=f"{pool_text.CMS_VOLUMES_FILE} (default: illustrative volumes)")
     add_valuation_options(p)
     p.set_defaults(func=run_pool)
 

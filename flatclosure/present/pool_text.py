@@ -31,6 +31,7 @@ from ..pool.statutory import CF_STEP_SHARE, CF_STEP_USD, services_to_move_cf
 from .formatting import fmt_change, fmt_count, fmt_money, fmt_pct, fmt_rvu
 
 BILLION = 1e9
+CMS_VOLUMES_FILE = "CMS's 'Medicare Physician & Other Practitioners - by Geography and Service' CSV"
 FIRST_CODE = MASTECTOMY_CODE  # named first in words
 TENTH = f"{CF_STEP_SHARE:.1%}"  # "0.1%": the second break-even mark, said as it is computed
 SERVICE_RVUS = (10.0, 20.0, 30.0, 40.0, 60.0, 80.0)  # rows of the services-to-move table

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from ..catalog import Catalog
-from ..present.pool_text import BILLION
+from ..present.pool_text import BILLION, CMS_VOLUMES_FILE
 from ..volumes import Volumes
 from .common import CONTROL_STYLE, heading, labelled, note
 from .pool_inputs import (
@@ -154,10 +154,9 @@ def _boxes(c: Controls) -> None:
         _card([heading("The fee schedule", 4), labelled("Setting", c.setting), c.total_allowed]),
     ])
     c.volumes_box = widgets.VBox([
-        widgets.HTML(note("Replace the illustrative volumes with CMS's 'Medicare Physician & "
-                          "Other Practitioners - by Geography and Service' CSV, uploaded from "
-                          "your computer (national rows are used; keep only those if the file "
-                          "is large).")),
+        widgets.HTML(note(f"Replace the illustrative volumes with {CMS_VOLUMES_FILE}, uploaded "
+                          "from your computer (national rows are used; keep only those if the "
+                          "file is large).")),
         widgets.HBox([c.upload, c.reset_volumes]),
     ])
     c.family_box = widgets.VBox([c.family, c.family_codes])
