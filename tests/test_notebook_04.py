@@ -48,5 +48,5 @@ def test_the_jargon_is_said_in_plain_words_before_the_view() -> None:
     first = "".join(_cells()[0]["source"])
     for words in ("*Budget neutrality* means", "*Conversion factor* (CF): dollars per RVU",
                   "*PE* (practice expense", "*MP* (malpractice insurance)", "GPCI, the geographic",
-                  "*Illustrative*: a reasoned guess", "*UNCONFIRMED*:"):
+                  "*Illustrative*: a reasoned guess", "*UNCONFIRMED*:", "*RUC*: the AMA committee"):
         assert words in first, words

@@ -259,3 +259,9 @@ def test_the_revalued_codes_volume_is_marked_illustrative_beside_its_box(view) -
     assert view.out["revalue_volume"] in card.children
     assert "14301: 29,000 services a year (illustrative)." in view.out["revalue_volume"].value
     assert "$970,977.24 a year (from illustrative volumes)" in view.out["verdict"].value
+
+
+def test_the_flat_closure_share_box_opens_greyed_when_it_follows_the_new_code(view) -> None:
+    assert view.c.same_closures.value and view.c.fc_share.disabled
+    view.c.same_closures.value = False
+    assert not view.c.fc_share.disabled

@@ -201,6 +201,7 @@ def pool_view(inputs: PoolInputs | None = None, volumes: Volumes | None = None,
     view._grids[(inputs.year, inputs.setting, inputs.shares, inputs.total_allowed)] = first.sweep
     view.out["em"].value = panels.em_html()
     _layout(view)
+    c.fc_share.disabled = bool(c.same_closures.value)  # as refresh() keeps it
     view._show(first)
     for w in (c.rvu, c.volume, *c.shares.values(), c.year, c.setting, c.total_allowed, c.family,
               c.family_codes, c.revalue_work, c.revalue_volume, c.fc_share, c.same_closures):
