@@ -139,3 +139,13 @@ def test_revalue_alone_and_year_context(capsys):
             "(+0.02%; derived: our arithmetic") in text
     assert "This change's own share: $32,346.50 a year" in text
     assert "(a) Today's codes" in text and "(c) Revalue existing codes" in text
+
+
+def test_json_says_whether_the_years_adjustment_is_stated_or_our_arithmetic(capsys):
+    # 2021: 0.9319 = 34.8931 / (36.0896 x 1.0375), stated by no source; 2026: +0.49%, stated
+    assert main(["pool", "--rvu", "28", "--volume", "3000", "--year", "2021", "--json"]) == 0
+    ctx = json.loads(capsys.readouterr().out)["year_context"]
+    assert (ctx["bn_adjustment"], ctx["bn_stated"]) == (0.9319, False)
+    assert ctx["bn_basis"].startswith("derived: our arithmetic, no source states it")
+    assert main(["pool", "--rvu", "28", "--volume", "3000", "--year", "2026", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["year_context"]["bn_stated"] is True

@@ -199,7 +199,7 @@ def year_dict(y: YearAdjustment | None) -> dict[str, object] | None:
     if y is None:
         return None
     return {"year": y.year, "bn_adjustment": y.bn_adjustment, "bn_pct": y.bn_pct,
-            "bn_basis": y.bn_basis, "source": y.source}
+            "bn_stated": y.bn_stated, "bn_basis": y.bn_basis, "source": y.source}
 
 
 def _finite(v: float) -> float | None:
