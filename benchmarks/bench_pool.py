@@ -1,4 +1,5 @@
-"""Timings of the finite-pool engine: the 200 x 200 sweep, break-even volumes, one scenario.
+"""Timings of the finite-pool engine: the 200 x 200 sweep, services before the CF moves one
+cent, one scenario.
 
 ``bench()`` returns (label, seconds) pairs, each the median of several runs after a warm-up (the
 catalog is loaded once per process). Run as a script to print them.
@@ -12,9 +13,9 @@ from timing import median_seconds
 from flatclosure.catalog import load_catalog
 from flatclosure.pool import (
     NewCode,
-    break_even_volume,
     family_neutrality,
     pool_parameters,
+    services_to_move_cf,
     statutory,
     sweep,
 )
@@ -32,8 +33,8 @@ def bench() -> list[tuple[str, float]]:
     return [
         ("pool sweep 200 x 200 (RVU x volume)", median_seconds(
             lambda: sweep(scenario, rvus, volumes, catalog=cat))),
-        ("pool break-even volume, 200 RVU values", median_seconds(
-            lambda: break_even_volume(net, cf, params.threshold_usd))),
+        ("pool services before the CF moves one cent, 200 RVU values", median_seconds(
+            lambda: services_to_move_cf(net, cf, params.total_allowed_usd, by_usd=0.01))),
         ("pool statutory scenario (all codes before/after)", median_seconds(
             lambda: statutory(scenario, catalog=cat))),
         ("pool family work neutrality (breast)", median_seconds(

@@ -326,7 +326,10 @@ POOL_COLOURSCALE = [[0.0, OKABE_ITO[5]], [0.497, "#F9DCC6"], [0.5, "#FFFFFF"],
 
 
 def _pct_text(value: Any) -> str:
-    return "" if missing(value) else fmt_pct(value, decimals=1)
+    """A bar's change: one decimal, or four for a marginal share (−0.0010%, not "−0.0%")."""
+    if missing(value):
+        return ""
+    return fmt_pct(value, decimals=1 if value == 0 or abs(value) >= 0.05 else 4)
 
 
 # Room above the plot of a chart whose legend can wrap to one item a row in a narrow notebook
@@ -342,6 +345,15 @@ def _title_over_legend(title: str, legend_rows: int) -> dict[str, Any]:
                   "yref": "container", "y": 1.0, "yanchor": "top", "pad": {"t": TOP_PAD_PX}},
         "top": TOP_PAD_PX + LINE_PX * title_lines + LEGEND_ROW_PX * legend_rows + TOP_PAD_PX,
     }
+
+
+LABEL_ROOM = 1.8  # x range over the longest bar: room for "$1,171.55 (−2.1%)" after it
+
+
+def _top(prices: pd.DataFrame) -> float:
+    cols = [c for c, _, _ in POOL_SERIES if c in prices]
+    top = float(prices[cols].astype(float).max().max()) if len(prices) else 0.0
+    return top if top > 0 else 1.0  # NaN (nothing priced) compares False: 1.0
 
 
 def pool_prices_spec(prices: pd.DataFrame, title: str) -> FigureSpec:
@@ -361,8 +373,9 @@ def pool_prices_spec(prices: pd.DataFrame, title: str) -> FigureSpec:
                                 strict=True)]
         data.append({
             "type": "bar", "orientation": "h", "x": _floats(prices[column]), "y": y, "name": name,
-            "marker": {"color": colour}, "text": text, "textposition": "inside",
-            "insidetextanchor": "end", "textfont": {"size": 11},
+            # after the bar: inside a short bar "$195.37" was cut to "5.37"
+            "marker": {"color": colour}, "text": text, "textposition": "outside",
+            "insidetextanchor": "end", "textfont": {"size": 11}, "cliponaxis": False,
             "hovertemplate": f"%{{y}}: %{{text}}<br>{name}<extra></extra>",
         })
     top = _title_over_legend(title, legend_rows=len(POOL_SERIES))
@@ -372,7 +385,7 @@ def pool_prices_spec(prices: pd.DataFrame, title: str) -> FigureSpec:
         bargroupgap=0.04, margin={"l": 150, "r": 20, "t": top["top"], "b": 60},
         uniformtext={"minsize": 10, "mode": "show"},
         xaxis={"title": {"text": "national payment per procedure (US$)"},
-               "tickformat": MONEY_AXIS, "rangemode": "tozero"},
+               "tickformat": MONEY_AXIS, "range": [0.0, LABEL_ROOM * _top(prices)]},
         yaxis={"autorange": "reversed", "title": {"text": ""}},
     )
     layout["title"] = top["title"]
@@ -401,6 +414,7 @@ def pool_heatmap_spec(rvus: Any, volumes: Any, change_pct: Any, one_cent: Any,
          "hovertemplate": "%{x:.2f} RVU: one cent off the CF at %{y:,.0f} services"
                           "<extra></extra>"},
         {"type": "scatter", "mode": "markers", "x": [float(rvu)], "y": [float(volume)],
+         "cliponaxis": False,  # at the grid's corner (80 RVU, 1,000,000) it was cut in half
          "name": "your scenario", "marker": {"symbol": "x", "size": 14, "color": "#000000",
                                              "line": {"width": 2, "color": "#FFFFFF"}},
          "hovertemplate": "your scenario: %{x:.2f} RVU x %{y:,.0f} services<extra></extra>"},

@@ -134,7 +134,18 @@ def test_revalue_alone_and_year_context(capsys):
     assert main(["pool", "--revalue", "14301=13.65,1000", "--year", "2025", "--year-context"]) == 0
     text = capsys.readouterr().out
     # 1.00 x 1,000 x 32.3465 = $32,346.50 a year
-    assert "added spending: $32,346.50 a year" in text
-    assert "in 2025 CMS applied a budget-neutrality adjustment of 1.0002 (+0.02%)" in text
+    assert "Added spending: $32,346.50 a year" in text
+    assert ("in 2025 the conversion factor carries a budget-neutrality adjustment of 1.0002 "
+            "(+0.02%; derived: our arithmetic") in text
     assert "This change's own share: $32,346.50 a year" in text
     assert "(a) Today's codes" in text and "(c) Revalue existing codes" in text
+
+
+def test_json_says_whether_the_years_adjustment_is_stated_or_our_arithmetic(capsys):
+    # 2021: 0.9319 = 34.8931 / (36.0896 x 1.0375), stated by no source; 2026: +0.49%, stated
+    assert main(["pool", "--rvu", "28", "--volume", "3000", "--year", "2021", "--json"]) == 0
+    ctx = json.loads(capsys.readouterr().out)["year_context"]
+    assert (ctx["bn_adjustment"], ctx["bn_stated"]) == (0.9319, False)
+    assert ctx["bn_basis"].startswith("derived: our arithmetic, no source states it")
+    assert main(["pool", "--rvu", "28", "--volume", "3000", "--year", "2026", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["year_context"]["bn_stated"] is True

@@ -41,3 +41,12 @@ def test_the_notebook_is_stripped() -> None:
     for cell in _cells():
         if cell["cell_type"] == "code":
             assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+def test_the_jargon_is_said_in_plain_words_before_the_view() -> None:
+    # a non-programmer meets RVU, CF, PE/MP, GPCI and budget neutrality in the view and the table
+    first = "".join(_cells()[0]["source"])
+    for words in ("*Budget neutrality* means", "*Conversion factor* (CF): dollars per RVU",
+                  "*PE* (practice expense", "*MP* (malpractice insurance)", "GPCI, the geographic",
+                  "*Illustrative*: a reasoned guess", "*UNCONFIRMED*:", "*RUC*: the AMA committee"):
+        assert words in first, words

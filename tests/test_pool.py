@@ -14,7 +14,6 @@ from flatclosure.fees import round_cents
 from flatclosure.pool import (
     STATUTORY_LABEL,
     NewCode,
-    break_even_volume,
     budget_neutrality_factor,
     em_check,
     family_neutrality,
@@ -229,13 +228,6 @@ def test_sweep_matches_the_scalar_function():
     assert frame["budget_neutrality_factor"].iloc[150 * 57 + 80] == sw.budget_neutrality_factor[57, 80]
 
 
-def test_break_even_volume_is_vectorised():
-    # a size comparison only: 20e6 / (10 x 32.3465) = 61,830.49; zero net RVU never reaches it
-    out = break_even_volume(np.array([10.0, -10.0, 0.0]), 32.3465, THRESHOLD)
-    assert out[0] == pytest.approx(61_830.4917, abs=1e-3) and out[1] == out[0]
-    assert out[2] == math.inf
-
-
 def test_services_to_move_cf_is_vectorised_and_needs_one_step():
     # one cent at CF 32.3465: A = 0.01 x 93e9 / 32.3365 = 28,760,069.9; / (10 x 32.3465) = 88,912.5
     out = services_to_move_cf(np.array([10.0, 0.0]), 32.3465, TOTAL, by_usd=0.01)
@@ -282,3 +274,28 @@ def test_displacing_a_code_not_paid_in_the_setting_is_an_error():
         statutory(sc)
     with pytest.raises(UnknownCodeError):
         statutory(NewCode(volume=1, on="2025-06-01", total_rvu=5, displaces={"99999": 1}))
+
+
+def test_the_2021_adjustment_is_marked_as_our_arithmetic():
+    # 0.9319 = 34.8931 / (36.0896 x 1.0375): no page states it (shared SOURCES.md, section E; the
+    # pages state 32.4085, 34.8931, 3.75% and the 10.20% cut), so the words say "derived" first.
+    from flatclosure.present.pool_text import year_adjustment_words
+
+    y2021, y2026 = year_adjustment(2021), year_adjustment(2026)
+    assert y2021.bn_adjustment == 0.9319 and not y2021.bn_stated
+    assert y2026.bn_adjustment == 1.0049 and y2026.bn_stated  # "stated (+0.49%)"
+    words = year_adjustment_words(y2021)
+    assert "0.9319 (−6.81%; derived: our arithmetic" in words
+    assert "acofp.net" in words and "stated by the source" in year_adjustment_words(y2026)
+
+
+def test_pool_parameters_are_the_dated_parameters_in_force():
+    # data/rules/payment_parameters.csv: the $93bn total applies from 2020-01-01 and is the only
+    # one found, so a 2019 date uses it and says so; the threshold applies from 2009-01-01.
+    from flatclosure.parameters import parameters
+
+    p = pool_parameters("2025-06-01")
+    assert p.total_allowed_usd == parameters("2025-06-01").pfs_total_allowed_usd == TOTAL
+    early = pool_parameters("2019-06-01")
+    assert early.total_allowed_usd == TOTAL and early.threshold_usd == THRESHOLD
+    assert "no figure for 2019, so it stands in" in early.total_allowed_source

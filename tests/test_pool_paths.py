@@ -94,3 +94,95 @@ def test_paths_without_a_new_code_are_today_and_the_revaluation() -> None:
     # the office visit: 99213 office 2025, (1.30 + 1.35 + 0.10) x 32.3465 = 88.95 today
     assert r.path("today").office_visit_paid == 88.95
     assert r.year is not None and r.year.bn_adjustment == 1.0002
+
+
+def test_reconciliation_squares_spending_with_the_claims() -> None:
+    # 2025, national, preset: (a) 14301-RT + 14301-LT-59 = 26.25 RVU x 32.3465 x (1 + 0.5)
+    # = $1,273.65; (b) AFC01-50 = 28 x 32.3465 x 1.5 x factor 0.99998956 = $1,358.54 (+$84.89);
+    # 3,000 flat closures x $84.89 = $254,670.00 a year, against the engine's per-service
+    # (28.00 - 17.994) x 3,000 x 32.3465 = $970,977.24. (c) 14301 at 14.40 work: 28.00 RVU,
+    # same claim = $1,358.53 (+$84.88); x 3,000 = $254,640.00, against the engine's
+    # 6,000 lines x 1.75 x 32.3465 = $339,638.25 (second line counted at full value).
+    from flatclosure.present.pool_text import reconcile_words
+    from flatclosure.widgets.pool_inputs import default_inputs, pool_outcome
+
+    paths = pool_outcome(default_inputs()).paths
+    words = reconcile_words(paths)
+    assert "(b) pays +$84.89 per flat closure" in words and "gain +$254,670.00 a year" in words
+    assert "($970,977.24)" in words and "17.99 RVU" in words
+    assert "(c) pays +$84.88 per flat closure" in words and "gain +$254,640.00 a year" in words
+    assert "($339,638.25)" in words and "stops at 100%" not in words
+
+
+def test_reconciliation_says_when_the_revalued_code_has_too_few_services() -> None:
+    # 200,000 flat closures x 2 lines of 14301 = 400,000 > 29,000 illustrative 14301 services
+    import dataclasses
+
+    from flatclosure.present.pool_text import reconcile_words
+    from flatclosure.widgets.pool_inputs import default_inputs, pool_outcome
+
+    paths = pool_outcome(dataclasses.replace(default_inputs(), volume=200_000.0)).paths
+    assert ("200,000 flat closures bill 400,000 lines of 14301, more than the 29,000 services"
+            in reconcile_words(paths))
+
+
+def test_error_words_name_the_control_to_change() -> None:
+    from flatclosure.present.pool_text import error_words
+
+    assert error_words("added_spending: the change would remove the whole PFS pool") == (
+        "The change would remove the whole PFS pool. Change 'Flat closures a year' or 'All its "
+        "services a year' (lower), or 'Total PFS allowed, $bn' under More inputs (higher).")
+    assert error_words("mine.csv, row 2: bad") == "mine.csv, row 2: bad"  # not a pool field
+
+
+def test_the_verdict_follows_the_numbers_at_the_extreme_corner() -> None:
+    # 80 RVU x 1,000,000 flat closures: (b) adds (80 - 17.994) x 1e6 x 32.3465 = $2,005,677,079
+    # a year; (c) still adds 1.75 x 29,000 x 32.3465 = $1,641,584.88 (all of it flat closures,
+    # the share stops at 100%): the verdict must not say "costs 0.0 times" or "0% ... other".
+    import dataclasses
+
+    from flatclosure.present.pool_text import verdict
+    from flatclosure.widgets.pool_inputs import default_inputs, pool_outcome
+
+    paths = pool_outcome(dataclasses.replace(default_inputs(), rvu=80.0, volume=1e6)).paths
+    assert paths.path("new_code").added_spending == 2_005_677_079.0
+    words = verdict(paths)
+    assert ("Here revaluing costs less than the new code ($1,641,584.88 against "
+            "$2,005,677,079.00 a year).") in words
+    assert "0.0 times" not in words and "0% of" not in words
+    assert "Revaluing costs 1.7 times what the new code costs: 79% of its spending" in verdict(
+        pool_outcome(default_inputs()).paths)
+
+
+def test_default_inputs_golden_by_hand() -> None:
+    """The three paths for notebook 04's defaults (2025 national, preset 10_new_afc_code.yaml),
+    recomputed by hand from PPRRVU25_OCT (CF 32.3465; facility totals 14301 26.25, 15839 22.44,
+    19303 29.07; 99213 office 2.75; 19499 status C, no RVUs)."""
+    from flatclosure.widgets.pool_inputs import default_inputs, pool_outcome
+
+    out = pool_outcome(default_inputs())
+    stat, paths = out.statutory, out.paths
+    # displaced per new service: 0.6 x 26.25 + 0.2 x 0 + 0.1 x 22.44 = 15.75 + 2.244 = 17.994;
+    # net 28 - 17.994 = 10.006; added 10.006 x 3,000 x 32.3465 = 970,977.237 -> $970,977.24
+    assert stat.displaced_rvu == 17.994 and stat.added_spending == 970_977.24
+    # CF after = 32.3465 x 93e9 / (93e9 + 970,977.237) = 32.3465 x 0.999989559 = 32.346162
+    assert stat.conversion_factor_after == pytest.approx(32.346162, abs=1e-6)
+    # one cent: A = 0.01 x 93e9 / 32.3365 = 28,760,069.9; / (10.006 x 32.3465) = 88,859 services
+    # 0.1%: A = 0.001 x 93e9 / 0.999 = 93,093,093.1; / 323.659 = 287,627 services
+    assert round(stat.services_per_cent) == 88_859 and round(stat.services_per_tenth_pct) == 287_627
+    # revaluation: (14.40 - 12.65) x ALL 29,000 14301 services x 32.3465 = $1,641,584.88, of
+    # which flat closures 3,000 x 2 lines / 29,000 = 20.69%: 6,000 x 1.75 x 32.3465 = $339,638.25
+    rev = paths.revaluation
+    assert rev is not None and rev.added_spending == 1_641_584.88
+    assert rev.to_flat_closures == 339_638.25
+    # mastectomy 19303: 29.07 x 32.3465 = 940.3128; x 0.999989559 = 940.3030 -> $940.30 (b);
+    # x 93e9 / (93e9 + 1,641,584.88) = 0.999982349 -> 940.2962 -> $940.30 (c)
+    assert [p.mastectomy_paid for p in paths.paths] == [940.31, 940.30, 940.30]
+    # office visit 99213: 2.75 x 32.3465 = 88.9529 -> $88.95 on every path (moves < half a cent)
+    assert {p.office_visit_paid for p in paths.paths} == {88.95}
+    # family lens: displaced outside work 3,000 x (0.6 x 12.65 + 0.1 x 10.50) = 25,920; new work
+    # 3,000 x 15 = 45,000; scale (593,533.9 - 19,080) / 593,533.9 = 0.967854; 19303 work
+    # 15 x 0.967854 = 14.5178: -0.4822 x 32.3465 = -$15.60 -> $924.72 (-1.66%, not -3.9%)
+    fam = out.family
+    assert fam is not None and fam.work_scale_factor == pytest.approx(0.967854, abs=1e-6)
+    assert fam.members.set_index("code").loc["19303", "price_after"] == 924.72

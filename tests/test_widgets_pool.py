@@ -68,7 +68,8 @@ def test_opens_with_the_three_paths_and_a_computed_verdict(view) -> None:
 def test_year_adjustment_and_the_em_check_are_on_screen(view) -> None:
     # 2025: BN 1.0002 (+0.02%) from the CF table; the new code's own share -0.0010%
     year = view.out["year"].value
-    assert "in 2025 CMS applied a budget-neutrality adjustment of 1.0002 (+0.02%)" in year
+    assert ("in 2025 the conversion factor carries a budget-neutrality adjustment of 1.0002 "
+            "(+0.02%; derived: our arithmetic") in year
     assert "$32.3465 → $32.3462 per RVU (−0.0010%)" in year
     assert "not a gate for one code" in year and "2018-2026" in year
     em = view.out["em"].value
@@ -213,3 +214,54 @@ def test_the_family_lens_uses_the_presets_work_rvu(view) -> None:
     assert view.outcome.family.new_code_work_rvu == 15.0
     view.c.rvu.value = 56.0  # twice the total keeps the preset's work share, 15/28
     assert view.outcome.family.new_code_work_rvu == pytest.approx(30.0)
+
+
+def test_an_error_greys_the_results_and_names_the_control(view) -> None:
+    # $1bn in all, a 0-RVU code replacing a whole 14301 + 13101 + 15839 (+19499, no RVUs):
+    # 1,000,000 x -(26.25 + 7.40 + 22.44) x 32.3465 = -$1.81bn, more than the pool: refused
+    view.c.total_allowed.value = 1.0
+    view.c.rvu.value = 0.0
+    for s in view.c.shares.values():
+        s.value = 1.0
+    view.c.volume.value = 1_000_000
+    assert view.errors.showing and "whole PFS pool" in view.errors.message
+    assert "'Total PFS allowed, $bn' under More inputs" in view.errors.message
+    assert "fc-off" in view.out["verdict"]._dom_classes and "fc-off" in view.heatmap._dom_classes
+    view.c.total_allowed.value = 93.0
+    assert not view.errors.showing and "fc-off" not in view.out["paths"]._dom_classes
+
+
+def test_the_family_lens_without_an_answer_does_not_say_cannot_show(view) -> None:
+    view.c.volume.value = 200_000  # 1,272,000 net work RVUs > the breast family's 593,534
+    shown = view.family_errors.widget.value
+    assert "The family lens has no answer for these inputs" in shown
+    assert "Cannot show" not in shown and "Change &#x27;Flat closures a year&#x27;" in shown
+    assert "a dash under the family lens: the family lens has no answer" in view.out["prices"].value
+    assert "What the numbers say." in view.out["verdict"].value
+
+
+def test_price_bars_keep_short_labels_whole_and_tiny_changes_visible(view) -> None:
+    # 13100 today $195.37: inside its short bar the label was cut to "5.37"; now it goes after
+    # the bar. The statutory change is -0.0010% (factor 0.99998956): not rounded to "-0.0%".
+    fig = view.prices_figure
+    assert all(t.textposition == "outside" and t.cliponaxis is False for t in fig.data)
+    assert fig.layout.xaxis.range == (0.0, 1.8 * 1196.82)  # 19306, the dearest bar, + label room
+    after = dict(zip(fig.data[1].y, fig.data[1].text, strict=True))
+    assert after["13100 (complex repair)"] == "$195.37 (−0.0010%)"
+    family = dict(zip(fig.data[2].y, fig.data[2].text, strict=True))
+    assert family["19303 (mastectomy)"] == "$924.72 (−1.7%)"
+
+
+def test_the_revalued_codes_volume_is_marked_illustrative_beside_its_box(view) -> None:
+    # 29,000 14301 services a year is an illustrative default (data/pool/volumes_illustrative.csv):
+    # its note sits in the (c) card, next to 'All its services a year'
+    card = view.c.paths_box.children[1]
+    assert view.out["revalue_volume"] in card.children
+    assert "14301: 29,000 services a year (illustrative)." in view.out["revalue_volume"].value
+    assert "$970,977.24 a year (from illustrative volumes)" in view.out["verdict"].value
+
+
+def test_the_flat_closure_share_box_opens_greyed_when_it_follows_the_new_code(view) -> None:
+    assert view.c.same_closures.value and view.c.fc_share.disabled
+    view.c.same_closures.value = False
+    assert not view.c.fc_share.disabled

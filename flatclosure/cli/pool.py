@@ -63,8 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="family lens: scale the new code's work too (default: take it from the "
                         "members)")
     p.add_argument("--volumes", default=None, metavar="FILE",
-                   help="CMS 'Medicare Physician & Other Practitioners - by Geography and "
-                        "Service' CSV (default: illustrative volumes)")
+                   help=f"{pool_text.CMS_VOLUMES_FILE} (default: illustrative volumes)")
     add_valuation_options(p)
     p.set_defaults(func=run_pool)
 
@@ -194,6 +193,7 @@ def _print(args: argparse.Namespace, stat: StatutoryResult | None, rev: Revaluat
         print()
         print(pool_text.paths_frame(paths).to_string())
         print(pool_text.verdict(paths))
+        print(pool_text.reconcile_words(paths))
     if fam is not None:
         print()
         _print_family(fam)
@@ -225,12 +225,8 @@ def _print_statutory(r: StatutoryResult) -> None:
 
 def _print_revaluation(r: RevaluationResult) -> None:
     print(r.label)
-    for row in r.rows.itertuples():
-        print(f"{row.code}: work RVU {fmt_rvu(row.work_rvu_before)} -> {fmt_rvu(row.work_rvu_after)}"
-              f" on {fmt_count(row.volume)} services a year ({row.volume_source}), "
-              f"{row.flat_closure_share:.1%} flat closures")
-    print(f"added spending: {fmt_money(r.added_spending)} a year (flat closures "
-          f"{fmt_money(r.to_flat_closures)}, other services {fmt_money(r.to_other_services)})")
+    for line in pool_text.revaluation_lines(r):
+        print(line)
     print(pool_text.cf_line(r.conversion_factor_before, r.conversion_factor_after))
     print(_price_rows(r.codes))
 

@@ -28,7 +28,6 @@ from .params import (
 from .revalue import RevaluationResult, revalue
 from .statutory import (
     StatutoryResult,
-    break_even_volume,
     budget_neutrality_factor,
     services_to_move_cf,
     statutory,
@@ -38,7 +37,7 @@ from .sweep import PoolSweep, sweep
 __all__ = [
     "FAMILY_LABEL", "FIRST_FAMILY", "MASTECTOMY_CODE", "NAMED_FAMILIES", "OFFICE_VISIT_CODE",
     "STATUTORY_LABEL", "EmCheck", "FamilyResult", "NewCode", "PoolParameters", "PoolSweep",
-    "Revaluation", "RevaluationResult", "StatutoryResult", "YearAdjustment", "break_even_volume",
+    "Revaluation", "RevaluationResult", "StatutoryResult", "YearAdjustment",
     "budget_neutrality_factor", "em_check", "family_names", "family_neutrality",
     "pool_limit", "pool_parameters", "resolve_family", "revalue", "services_to_move_cf", "statutory", "sweep",
     "year_adjustment", "years_with_adjustment",

@@ -8,13 +8,15 @@ CMS applied each year.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from functools import cache
 
 from .. import datapkg
-from ..catalog import Catalog, load_catalog
-from ..errors import NoDataForDateError
+from ..catalog import Catalog, as_date, load_catalog
+from ..errors import DataError, NoDataForDateError
+from ..parameters import parameters
 
 STATUTORY_LABEL = (
     "Statutory budget neutrality (PFS-wide, Social Security Act 1848(c)(2)(B)(ii)): the year's "
@@ -32,12 +34,14 @@ FIRST_FAMILY = "mastectomy"  # shown first in every table of prices
 MASTECTOMY_CODE = "19303"  # the simple mastectomy the advocates compare with
 OFFICE_VISIT_CODE = "99213"  # the commonest office visit: what everyone else is paid
 MAX_SHARE = 1.0  # a displaced share is a fraction of one service (definition, not a figure)
+BN_BASIS_PREFIXES = ("stated", "derived")  # every bn_basis says which it is
+CF_PATH = "data/cms/conversion_factors.csv"
 EM_YEAR = 2021  # the CY2021 office E/M revaluation: the real event the model reproduces
 
 
 @dataclass(frozen=True)
 class PoolParameters:
-    """The year-wide $20M test and the default PFS total, with their sources."""
+    """The year-wide statutory test and the default PFS total in force on a date, with sources."""
 
     threshold_usd: float
     threshold_source: str
@@ -46,15 +50,25 @@ class PoolParameters:
     total_allowed_year: int
 
 
-@cache
-def pool_parameters() -> PoolParameters:
-    """Read ``budget_neutrality_threshold_usd`` and ``pfs_total_allowed_usd`` from the data package."""
-    t = datapkg.load("payment-parameters").set_index("name")
-    thr, tot = t.loc["budget_neutrality_threshold_usd"], t.loc["pfs_total_allowed_usd"]
+def pool_parameters(on: dt.date | str | None = None) -> PoolParameters:
+    """``budget_neutrality_threshold_usd`` and ``pfs_total_allowed_usd`` in force on ``on``
+    (default: the catalog's default year), from the dated parameters (``flatclosure.parameters``)."""
+    cat = load_catalog()
+    default_day = cat.date_for_year(cat.default_year())
+    day = as_date(on) if on is not None else default_day
+    try:
+        p, before = parameters(day), ""
+    except NoDataForDateError:  # a year before the only PFS total found: that total, said so
+        p = parameters(default_day)
+        before = f" (the only total found; no figure for {day.year}, so it stands in)"
+    thr, tot = (p.references["budget_neutrality_threshold_usd"],
+                p.references["pfs_total_allowed_usd"])
+    if before and day < thr.effective_from:
+        raise NoDataForDateError(f"no budget-neutrality threshold before {thr.effective_from}")
     return PoolParameters(
-        threshold_usd=float(thr["value"]), threshold_source=str(thr["source"]),
-        total_allowed_usd=float(tot["value"]), total_allowed_source=str(tot["source"]),
-        total_allowed_year=tot["effective_from"].year,
+        threshold_usd=p.budget_neutrality_threshold_usd, threshold_source=thr.source,
+        total_allowed_usd=p.pfs_total_allowed_usd, total_allowed_source=tot.source + before,
+        total_allowed_year=tot.effective_from.year,
     )
 
 
@@ -81,6 +95,11 @@ class YearAdjustment:
     def bn_pct(self) -> float:
         return (self.bn_adjustment - 1.0) * 100.0
 
+    @property
+    def bn_stated(self) -> bool:
+        """True when a source states the adjustment; False when it is our arithmetic."""
+        return self.bn_basis.startswith("stated")
+
     def implied_spending(self, total_allowed: float) -> float:
         """Net added spending of the year's RVU changes that this adjustment offsets:
         total / (total + added) = bn, so added = total x (1/bn - 1)."""
@@ -103,6 +122,10 @@ def year_adjustment(year: int, qualifying_apm: bool = False,
     if hit.empty:
         raise NoDataForDateError(f"no conversion factor row held for {year}")
     r = hit.iloc[0]
+    if not str(r["bn_basis"]).startswith(BN_BASIS_PREFIXES):
+        raise DataError(CF_PATH, f"bn_basis must start with 'stated' or 'derived' (says whether "
+                        f"a source states the figure), not {str(r['bn_basis'])[:40]!r}",
+                        row=int(hit.index[0]) + 2, field="bn_basis")
     return YearAdjustment(
         year=int(year), conversion_factor=float(r["conversion_factor"]),
         base_cf=float(r["base_cf"]), update_factor=float(r["update_factor"]),
@@ -142,7 +165,7 @@ def em_check(catalog: Catalog | None = None) -> EmCheck:
     adj = year_adjustment(EM_YEAR, catalog=catalog)
     if adj.final_rule_cf is None or adj.final_rule_bn is None:
         raise NoDataForDateError(f"the {EM_YEAR} row has no final-rule CF and adjustment")
-    total = pool_parameters().total_allowed_usd
+    total = pool_parameters(f"{EM_YEAR}-01-01").total_allowed_usd
     added = total * (1.0 / adj.final_rule_bn - 1.0)
     after = adj.base_cf * total / (total + added)
     return EmCheck(

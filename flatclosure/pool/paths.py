@@ -116,7 +116,8 @@ def _new(stat: StatutoryResult, values: CodeValues, lines: Sequence[str],
         conversion_factor_before=stat.conversion_factor_before,
         conversion_factor_after=stat.conversion_factor_after, budget_neutrality_factor=f,
         added_spending=stat.added_spending,
-        gains=((f"flat closures billed with {values.code}", stat.added_spending),),
+        gains=((f"flat closures billed with {values.code} (against the services its shares "
+                "replace; see the reconciling note)", stat.added_spending),),
         paid_by_everyone=stat.added_spending, illustrative=True)
 
 

@@ -108,8 +108,8 @@ def revalue(reval: Revaluation, volumes: Volumes | None = None, total_allowed: f
     """
     cat = catalog or load_catalog()
     vols = volumes or illustrative_volumes()
-    total, source = resolve_total(total_allowed)
     on: dt.date = reval.on  # type: ignore[assignment]
+    total, source = resolve_total(total_allowed, on)
     priced, cf, release_id = priced_codes(cat, on, reval.setting, None, qualifying_apm)
     rows = _rows(reval, priced, vols, cat, default_share)
     rows["added_spending"] = rows["work_change"] * rows["volume"] * cf
@@ -133,7 +133,7 @@ def revalue(reval: Revaluation, volumes: Volumes | None = None, total_allowed: f
         revaluation=reval, release_id=release_id, rows=rows,
         added_spending=float(round_cents(added)), to_flat_closures=to_fc,
         to_other_services=float(round_cents(added)) - to_fc,
-        threshold=pool_parameters().threshold_usd, total_allowed=total,
+        threshold=pool_parameters(on).threshold_usd, total_allowed=total,
         total_allowed_source=source, budget_neutrality_factor=factor,
         conversion_factor_before=cf, conversion_factor_after=cf * factor,
         volumes_illustrative=bool(vols.illustrative) and any(rows["volume_source"] != "given"),

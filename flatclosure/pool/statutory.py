@@ -68,18 +68,6 @@ def services_to_move_cf(net_rvu_per_service: float | npt.ArrayLike, conversion_f
     return float(out) if out.ndim == 0 else out
 
 
-def break_even_volume(net_rvu_per_service: float | npt.ArrayLike, conversion_factor: float,
-                      threshold: float) -> Any:
-    """Yearly volume at which one code's own spending equals ``threshold`` (inf: never).
-
-    Only a size comparison: the statute's $20M test is on the year's changes together.
-    """
-    r = np.abs(np.asarray(net_rvu_per_service, dtype=float)) * conversion_factor
-    with np.errstate(divide="ignore", over="ignore"):
-        out = np.where(r > 0, threshold / np.where(r > 0, r, 1.0), np.inf)
-    return float(out) if out.ndim == 0 else out
-
-
 # -- catalog helpers -------------------------------------------------------------------------
 def priced_codes(cat: Catalog, on: dt.date, setting: str, locality: str | None,
                  qualifying_apm: bool) -> tuple[pd.DataFrame, float, str]:
@@ -145,9 +133,9 @@ def price_table(priced: pd.DataFrame, factor: float) -> pd.DataFrame:
     return codes
 
 
-def resolve_total(total_allowed: float | None) -> tuple[float, str]:
-    """The PFS total and where it comes from (the data package's default unless given)."""
-    params = pool_parameters()
+def resolve_total(total_allowed: float | None, on: dt.date) -> tuple[float, str]:
+    """The PFS total and where it comes from (the dated parameter in force unless given)."""
+    params = pool_parameters(on)
     if total_allowed is None:
         return params.total_allowed_usd, params.total_allowed_source
     total = amount("total_allowed", total_allowed, allow_none=False) or 0.0
@@ -211,7 +199,7 @@ def year_dict(y: YearAdjustment | None) -> dict[str, object] | None:
     if y is None:
         return None
     return {"year": y.year, "bn_adjustment": y.bn_adjustment, "bn_pct": y.bn_pct,
-            "bn_basis": y.bn_basis, "source": y.source}
+            "bn_stated": y.bn_stated, "bn_basis": y.bn_basis, "source": y.source}
 
 
 def _finite(v: float) -> float | None:
@@ -233,8 +221,8 @@ def statutory(scenario: NewCode, total_allowed: float | None = None, locality: s
     at ``locality`` (national by default), the adjustment itself is computed nationally.
     """
     cat = catalog or load_catalog()
-    total, source = resolve_total(total_allowed)
     on: dt.date = scenario.on  # type: ignore[assignment]
+    total, source = resolve_total(total_allowed, on)
     priced, cf, release_id = priced_codes(cat, on, scenario.setting, locality, qualifying_apm)
     displaced, notes = displaced_rvu(scenario, priced, cat)  # raw RVUs: locality plays no part
     net = scenario.rvu - displaced
@@ -245,7 +233,7 @@ def statutory(scenario: NewCode, total_allowed: float | None = None, locality: s
         scenario=scenario, release_id=release_id, locality=locality,
         new_code_rvu=scenario.rvu, displaced_rvu=displaced, net_rvu_per_service=net,
         added_rvus=added_rvus, added_spending=float(round_cents(added)),
-        threshold=pool_parameters().threshold_usd, total_allowed=total,
+        threshold=pool_parameters(on).threshold_usd, total_allowed=total,
         total_allowed_source=source, budget_neutrality_factor=factor,
         conversion_factor_before=cf, conversion_factor_after=cf * factor,
         total_spending_after=float(round_cents((total + added) * factor)),

@@ -68,9 +68,9 @@ def sweep(scenario: NewCode, rvus: npt.ArrayLike, volumes: npt.ArrayLike,
     """Statutory adjustment for every (total RVU, volume) pair, keeping the scenario's date,
     setting and displacement shares; one vectorised pass (no loop over the grid)."""
     cat = catalog or load_catalog()
-    total, _ = resolve_total(total_allowed)
-    r, v = _axis("rvus", rvus), _axis("volumes", volumes)
     on: dt.date = scenario.on  # type: ignore[assignment]
+    total, _ = resolve_total(total_allowed, on)
+    r, v = _axis("rvus", rvus), _axis("volumes", volumes)
     priced, cf, _ = priced_codes(cat, on, scenario.setting, None, qualifying_apm)
     displaced, _ = displaced_rvu(scenario, priced, cat)
     net = r - displaced

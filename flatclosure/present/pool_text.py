@@ -8,10 +8,13 @@ gate on one code (shared domain notes section 6).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 
+from ..claims import ClaimLine
 from ..pool import (
     MASTECTOMY_CODE,
     OFFICE_VISIT_CODE,
@@ -23,11 +26,14 @@ from ..pool import (
     years_with_adjustment,
 )
 from ..pool.paths import PathOutcome, PathsResult
+from ..pool.revalue import RevaluationResult
 from ..pool.statutory import CF_STEP_SHARE, CF_STEP_USD, services_to_move_cf
 from .formatting import fmt_change, fmt_count, fmt_money, fmt_pct, fmt_rvu
 
 BILLION = 1e9
+CMS_VOLUMES_FILE = "CMS's 'Medicare Physician & Other Practitioners - by Geography and Service' CSV"
 FIRST_CODE = MASTECTOMY_CODE  # named first in words
+TENTH = f"{CF_STEP_SHARE:.1%}"  # "0.1%": the second break-even mark, said as it is computed
 SERVICE_RVUS = (10.0, 20.0, 30.0, 40.0, 60.0, 80.0)  # rows of the services-to-move table
 
 
@@ -52,9 +58,9 @@ def volume_words(volume: float, preset_volume: float) -> str:
 
 
 # -- the year's adjustment, then the code's share -------------------------------------------
-def year_test_words() -> str:
-    """What the $20M figure is: the year-wide test, always met in the years held."""
-    p = pool_parameters()
+def year_test_words(on: dt.date | str | None = None) -> str:
+    """What the statute's dollar figure is: the year-wide test, always met in the years held."""
+    p = pool_parameters(on)
     years = years_with_adjustment()
     span = f"{years[0]}-{years[-1]}" if years else "the years held"
     return (f"The {fmt_money(p.threshold_usd).removesuffix('.00')} figure in the statute is a test "
@@ -63,18 +69,27 @@ def year_test_words() -> str:
             "net spending is absorbed in that year's adjustment whatever its own size.")
 
 
+def bn_provenance(year: YearAdjustment) -> str:
+    """Whether a source states the year's adjustment or it is our arithmetic, said first."""
+    return ("stated by the source" if year.bn_stated else
+            "derived: our arithmetic from the published conversion factors; no source states it")
+
+
+def year_adjustment_words(year: YearAdjustment) -> str:
+    """The year's actual budget-neutrality adjustment, with whether a source states it."""
+    return (f"The year's adjustment: in {year.year} the conversion factor carries a "
+            f"budget-neutrality adjustment of {year.bn_adjustment:.4f} ({fmt_pct(year.bn_pct)}; "
+            f"{bn_provenance(year)}). Working: {year.bn_basis}. Sources: {year.source}.")
+
+
 def year_lines(year: YearAdjustment | None, added: float, factor: float) -> list[str]:
     """The year's actual adjustment beside this change's marginal share of it."""
-    own = (f"This change's own share: {fmt_money(added)} a year of net spending moves the CF by "
-           f"{fmt_pct_fine((factor - 1.0) * 100.0)} (CF x total / (total + added)).")
+    own = (f"This change's own share: {fmt_money(added)} a year of net spending moves the "
+           f"conversion factor by {fmt_pct_fine((factor - 1.0) * 100.0)} "
+           "(CF x total / (total + added)).")
     if year is None:
         return [year_test_words(), own]
-    return [
-        f"The year's adjustment: in {year.year} CMS applied a budget-neutrality adjustment of "
-        f"{year.bn_adjustment:.4f} ({fmt_pct(year.bn_pct)}) to the conversion factor "
-        f"({year.bn_basis}; {year.source}).",
-        own, year_test_words(),
-    ]
+    return [year_adjustment_words(year), own, year_test_words(f"{year.year}-01-01")]
 
 
 def statutory_lines(stat: StatutoryResult, preset_volume: float) -> list[str]:
@@ -96,11 +111,21 @@ def services_words(stat: StatutoryResult) -> str:
     """How many services a year before the CF moves by one cent, and by 0.1%."""
     if stat.services_per_cent is None or stat.services_per_tenth_pct is None:
         return (f"At {fmt_rvu(stat.new_code_rvu)} RVU the new code costs what the services it "
-                "replaces cost: the CF does not move at any volume.")
+                "replaces cost: the conversion factor does not move at any volume.")
     way = "down" if stat.net_rvu_per_service > 0 else "up"
-    return (f"Each service adds {fmt_rvu(stat.net_rvu_per_service)} RVU net: the CF moves {way} by "
-            f"one cent after {fmt_count(stat.services_per_cent)} services a year, and by 0.1% after "
-            f"{fmt_count(stat.services_per_tenth_pct)}.")
+    return (f"Each service adds {fmt_rvu(stat.net_rvu_per_service)} RVU net: the conversion factor "
+            f"moves {way} by one cent after {fmt_count(stat.services_per_cent)} services a year, "
+            f"and by {TENTH} after {fmt_count(stat.services_per_tenth_pct)}.")
+
+
+def revaluation_lines(rev: RevaluationResult) -> list[str]:
+    """A revaluation in sentences: each code's work RVU on all its services, then the spending."""
+    lines = [f"{r.code}: work RVU {fmt_rvu(r.work_rvu_before)} -> {fmt_rvu(r.work_rvu_after)} on "
+             f"all {fmt_count(r.volume)} services a year ({r.volume_source}), "
+             f"{r.flat_closure_share:.1%} of them flat closures" for r in rev.rows.itertuples()]
+    return [*lines, f"Added spending: {fmt_money(rev.added_spending)} a year (flat closures "
+                    f"{fmt_money(rev.to_flat_closures)}, other services "
+                    f"{fmt_money(rev.to_other_services)})."]
 
 
 def cf_line(conversion_factor_before: float, conversion_factor_after: float) -> str:
@@ -125,7 +150,8 @@ def services_frame(displaced_rvu: float, conversion_factor: float,
 def em_line(em: EmCheck) -> str:
     """The CY2021 office E/M revaluation reproduced by the same formula, with its source."""
     return (f"Check against a real event: the CY{em.year} office visit revaluation added about "
-            f"{em.added_share_of_pool:.2%} to the pool; CF x total / (total + added) takes "
+            f"{em.added_share_of_pool:.2%} to the pool (our arithmetic from the stated cut); "
+            "CF x total / (total + added) takes "
             f"{fmt_cf(em.cf_before)} to {fmt_cf(em.cf_after_model)} ({fmt_pct(em.change_pct_model)}), "
             f"as the final rule did: {fmt_cf(em.cf_after_reported)} (source: {em.source}).")
 
@@ -150,6 +176,29 @@ def family_lines(fam: FamilyResult) -> list[str]:
         f"{fmt_pct(row['change_pct'])}).",
         *(f"Note: {n}." for n in fam.notes),
     ]
+
+
+# -- errors in the view's words --------------------------------------------------------------
+# The engine's field names as the controls of notebook 04 (and the CLI's options) call them.
+CONTROL_NAMES = {
+    "added_spending": "'Flat closures a year' or 'All its services a year' (lower), or 'Total "
+                      "PFS allowed, $bn' under More inputs (higher)",
+    "total_allowed": "'Total PFS allowed, $bn' under More inputs",
+    "displaces": "the shares under More inputs",
+    "volume": "'Flat closures a year' (lower) or 'Family' (a larger family)",
+    "family": "'Family' or 'Family codes'",
+    "work_rvu": "'New code's total RVU'",
+    "rvu": "'New code's total RVU'", "total_rvu": "'New code's total RVU'",
+    "revalue": "'Code to revalue' or 'Its new work RVU'",
+}
+
+
+def error_words(message: str) -> str:
+    """An engine message ('field: problem') with the control to change named first."""
+    field, sep, problem = message.partition(": ")
+    if not sep or field not in CONTROL_NAMES:
+        return message
+    return f"{problem[:1].upper()}{problem[1:]}. Change {CONTROL_NAMES[field]}."
 
 
 # -- three paths -----------------------------------------------------------------------------
@@ -181,8 +230,9 @@ def _cell(p: PathOutcome, row: str) -> str:
         return "; ".join(f"{w}: {fmt_change(d)} a year" for w, d in p.gains) or "nobody: no change"
     if row == "pays":
         return ("nobody: no change" if p.paid_by_everyone == 0 else
-                f"every service in the fee schedule, through the CF: {fmt_money(p.paid_by_everyone)}"
-                " a year in all (the CF cut takes back exactly the added spending)")
+                "every service in the fee schedule, through a lower conversion factor: "
+                f"{fmt_money(p.paid_by_everyone)} a year in all (the cut takes back exactly the "
+                "added spending)")
     return "; ".join(p.inputs)
 
 
@@ -201,9 +251,10 @@ def verdict(result: PathsResult) -> str:
     for p in result.paths[1:]:
         fc = fmt_change(p.flat_closure_paid - today.flat_closure_paid)
         mast = fmt_change(p.mastectomy_paid - today.mastectomy_paid)
+        tag = " (from illustrative volumes)" if p.illustrative else ""
         parts.append(f"{p.title.split(') ', 1)[-1]}: a flat closure is paid "
                      f"{fmt_money(p.flat_closure_paid)} ({fc}), at {fmt_money(p.added_spending)} "
-                     f"a year, and a mastectomy {fmt_money(p.mastectomy_paid)} ({mast}).")
+                     f"a year{tag}, and a mastectomy {fmt_money(p.mastectomy_paid)} ({mast}).")
     if {"new_code", "revalue"} <= keys:
         parts.append(_cost_words(result.path("new_code"), result.path("revalue")))
     parts = [x for x in parts if x]
@@ -214,12 +265,62 @@ def verdict(result: PathsResult) -> str:
     return " ".join(parts)
 
 
+def reconcile_words(result: PathsResult) -> str:
+    """How each path's added spending squares with the claims in the table, in dollars: the
+    engine prices one service of each code at its full RVUs (domain notes section 6), the claims
+    apply the payment rules (bilateral, second procedure) and today's billing of (a)."""
+    today, stat, rev = result.path("today"), result.new_code, result.revaluation
+    parts = []
+    if stat is not None:
+        p, n = result.path("new_code"), stat.scenario.volume
+        each = p.flat_closure_paid - today.flat_closure_paid
+        parts.append(
+            f"(b) pays {fmt_change(each)} per flat closure against the claim in (a), so "
+            f"{fmt_count(n)} flat closures gain {fmt_change(each * n)} a year; its added spending "
+            f"({fmt_money(stat.added_spending)}) is computed per service instead: "
+            f"{fmt_rvu(stat.new_code_rvu)} RVU, counted once although the claim may pay more "
+            f"(e.g. both sides), less the {fmt_rvu(stat.displaced_rvu)} RVU of services its "
+            "shares under 'More inputs' say it replaces, not the claim in (a).")
+    if rev is not None:
+        p = result.path("revalue")
+        each = p.flat_closure_paid - today.flat_closure_paid
+        n = stat.scenario.volume if stat is not None else 0.0
+        gain = f", so {fmt_count(n)} flat closures gain {fmt_change(each * n)} a year" if n else ""
+        parts.append(
+            f"(c) pays {fmt_change(each)} per flat closure{gain}; its flat-closure part "
+            f"({fmt_money(rev.to_flat_closures)}) counts every revalued line at its full value, "
+            "although the claim pays a second procedure at a reduced rate.")
+        parts += _too_few_services(rev, result.path("revalue").flat_closure_lines, n)
+    if not parts:
+        return ""
+    return "Reconciling the spending with the claims: " + " ".join(parts)
+
+
+def _too_few_services(rev: RevaluationResult, lines: Sequence[str], closures: float) -> list[str]:
+    """Where the flat closures bill more lines of a revalued code than all its services."""
+    codes = [ClaimLine.parse(x).code for x in lines]
+    out = []
+    for r in rev.rows.itertuples():
+        billed = closures * codes.count(r.code)
+        if billed > r.volume:
+            out.append(f"{fmt_count(closures)} flat closures bill {fmt_count(billed)} lines of "
+                       f"{r.code}, more than the {fmt_count(r.volume)} services of it a year "
+                       "given for (c), so its flat-closure share stops at 100%: raise 'All its "
+                       "services a year'.")
+    return out
+
+
 def _cost_words(new: PathOutcome, rev: PathOutcome) -> str:
     """How the revaluation's spending compares with the new code's, and why."""
     if new.added_spending <= 0 or rev.added_spending <= 0:
         return ""
     ratio = rev.added_spending / new.added_spending
     other = rev.gains[-1][1] / rev.added_spending
-    return (f"Revaluing costs {ratio:,.1f} times what the new code costs: {other:.0%} of its "
-            "spending pays for other services billed with the same code, while the new code "
-            "pays only for flat closures.")
+    why = (f": {other:.0%} of its spending pays for other services billed with the same code, "
+           "while the new code pays only for flat closures" if other >= 0.005 else "")
+    if ratio >= 1.05:
+        return f"Revaluing costs {ratio:,.1f} times what the new code costs{why}."
+    if ratio > 1 / 1.05:
+        return f"Revaluing costs about what the new code costs{why}."
+    return (f"Here revaluing costs less than the new code ({fmt_money(rev.added_spending)} against "
+            f"{fmt_money(new.added_spending)} a year){why}.")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from ..catalog import Catalog
+from ..present.pool_text import BILLION, CMS_VOLUMES_FILE
 from ..volumes import Volumes
 from .common import CONTROL_STYLE, heading, labelled, note
 from .pool_inputs import (
@@ -25,8 +26,12 @@ from .pool_inputs import (
     family_options,
 )
 
-BILLION = 1e9
 WIDE = "520px"
+
+
+def _wide() -> widgets.Layout:
+    """A slider as wide as its card up to WIDE: at 1024 px a fixed 520 px cut its readout."""
+    return widgets.Layout(width="100%", max_width=WIDE)
 
 
 @dataclass
@@ -73,12 +78,11 @@ def _new_code(inputs: PoolInputs) -> tuple[widgets.FloatSlider, widgets.FloatLog
     rvu = widgets.FloatSlider(
         value=inputs.rvu, min=float(RVU_GRID[0]), max=float(RVU_GRID[-1]), step=0.25,
         description="New code's total RVU", continuous_update=False, readout_format=".2f",
-        style=CONTROL_STYLE, layout=widgets.Layout(width=WIDE))
+        style=CONTROL_STYLE, layout=_wide())
     volume = widgets.FloatLogSlider(
         value=inputs.volume, base=10, min=math.log10(VOLUME_GRID[0]),
         max=math.log10(VOLUME_GRID[-1]), step=0.01, description="Flat closures a year",
-        continuous_update=False, readout_format=",.0f", style=CONTROL_STYLE,
-        layout=widgets.Layout(width=WIDE))
+        continuous_update=False, readout_format=",.0f", style=CONTROL_STYLE, layout=_wide())
     return rvu, volume
 
 
@@ -108,7 +112,7 @@ def build_controls(inputs: PoolInputs, cat: Catalog, volumes: Volumes, share: fl
         shares={c: widgets.FloatSlider(
             value=dict(inputs.shares).get(c, 0.0), min=0.0, max=1.0, step=0.05,
             description=f"Share of a {c}", continuous_update=False, readout_format=".2f",
-            style=CONTROL_STYLE, layout=widgets.Layout(width=WIDE)) for c in DISPLACED_CODES},
+            style=CONTROL_STYLE, layout=_wide()) for c in DISPLACED_CODES},
         setting=widgets.ToggleButtons(options=[("facility", "facility"), ("office", "office")],
                                       value=inputs.setting, style={"button_width": "90px"}),
         total_allowed=widgets.BoundedFloatText(
@@ -150,10 +154,9 @@ def _boxes(c: Controls) -> None:
         _card([heading("The fee schedule", 4), labelled("Setting", c.setting), c.total_allowed]),
     ])
     c.volumes_box = widgets.VBox([
-        widgets.HTML(note("Replace the illustrative volumes with CMS's 'Medicare Physician & "
-                          "Other Practitioners - by Geography and Service' CSV, uploaded from "
-                          "your computer (national rows are used; keep only those if the file "
-                          "is large).")),
+        widgets.HTML(note(f"Replace the illustrative volumes with {CMS_VOLUMES_FILE}, uploaded "
+                          "from your computer (national rows are used; keep only those if the "
+                          "file is large).")),
         widgets.HBox([c.upload, c.reset_volumes]),
     ])
     c.family_box = widgets.VBox([c.family, c.family_codes])

@@ -35,8 +35,8 @@ PRICE_COLUMNS = [
 SERVICES_COLUMNS = [
     ("rvu", "New code's total RVU", fmt_rvu),
     ("net", "Net RVU per service (after what it replaces)", fmt_rvu),
-    ("one_cent", "Services a year before the CF moves one cent", fmt_count),
-    ("tenth_pct", "... before it moves by 0.1%", fmt_count),
+    ("one_cent", "Services a year before the conversion factor moves one cent", fmt_count),
+    ("tenth_pct", f"... before it moves by {pool_text.TENTH}", fmt_count),
     ("way", "Which way", fmt_text),
 ]
 
@@ -50,16 +50,23 @@ def paths_html(paths: PathsResult) -> str:
     frame = pool_text.paths_frame(paths)
     head = "".join(f"<th>{html.escape(c)}</th>" for c in frame.columns)
     body = "".join(
-        f"<tr><th>{html.escape(str(i))}</th>"
+        f'<tr><th style="vertical-align:top">{html.escape(str(i))}</th>'
         + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
         for i, row in zip(frame.index, frame.to_numpy(), strict=True))
     return (f'{STYLE}<table class="fc-table fc-paths"><caption>Three paths, one engine '
             f"(national payment; the year's latest release)</caption><thead><tr><th></th>{head}"
-            f"</tr></thead><tbody>{body}</tbody></table>")
+            f"</tr></thead><tbody>{body}</tbody></table>"
+            + note(pool_text.reconcile_words(paths)))
+
+
+VERDICT_STYLE = ("font-size:15px; line-height:1.5; margin:8px 0; padding:8px 12px; "
+                 "border-left:4px solid #0072B2; background:#f3f8fc")
 
 
 def verdict_html(paths: PathsResult) -> str:
-    return _notes([pool_text.verdict(paths)], "fc-total")
+    """The verdict at reading size, in a box: the sentence an advocate reads first."""
+    return (f'{STYLE}<div class="fc-verdict" style="{VERDICT_STYLE}"><b>What the numbers say.</b> '
+            f"{html.escape(pool_text.verdict(paths))}</div>")
 
 
 def year_html(paths: PathsResult) -> str:
@@ -71,7 +78,7 @@ def year_html(paths: PathsResult) -> str:
     first = paths.paths[1] if len(paths.paths) > 1 else paths.paths[0]
     return _notes(pool_text.year_lines(paths.year, first.added_spending,
                                        first.budget_neutrality_factor)[:1] + lines
-                  + [pool_text.year_test_words()])
+                  + [pool_text.year_test_words(paths.on)])
 
 
 def em_html() -> str:
@@ -95,13 +102,15 @@ def services_table(out: PoolOutcome) -> str:
     g = out.sweep
     frame = pool_text.services_frame(g.displaced_rvu, g.conversion_factor, g.total_allowed)
     return html_table(frame, SERVICES_COLUMNS,
-                      caption="The dashed line of the heatmap as numbers, and the 0.1% mark")
+                      caption=f"The dashed line of the heatmap as numbers, and the {pool_text.TENTH} mark")
 
 
 def prices_table(out: PoolOutcome) -> str:
+    dash = ("not a member" if out.family is not None else
+            "the family lens has no answer for these inputs (see its section)")
     return html_table(out.prices, PRICE_COLUMNS,
                       caption=f"Mastectomy and the flat-closure codes, national payment "
-                              f"({where(out)}); a dash under the family lens: not a member")
+                              f"({where(out)}); a dash under the family lens: {dash}")
 
 
 def family_table(fam: FamilyResult) -> str:

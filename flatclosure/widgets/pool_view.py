@@ -9,6 +9,7 @@ Plain functions live in ``pool_inputs`` (inputs -> outcome) and ``pool_panels`` 
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,17 +18,31 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..catalog import Catalog, load_catalog
+from ..errors import FlatclosureError
 from ..pool import FAMILY_LABEL, STATUTORY_LABEL, PoolSweep, pool_limit, pool_parameters
+from ..present import pool_text
+from ..present.pool_text import BILLION
 from ..volumes import Volumes, illustrative_volumes, read_geo_service_upload
 from . import pool_panels as panels
-from .common import ErrorPanel, figure_widget, heading, note, scrolling, update_figure
+from .common import STYLE, ErrorPanel, figure_widget, heading, note, scrolling, update_figure
 from .pool_controls import Controls, build_controls
 from .pool_inputs import PoolInputs, PoolOutcome, default_inputs, pool_outcome, pool_sweep, preset
 
-BILLION = 1e9
 DETAIL_TITLES = ("More inputs: what the new code replaces, setting, PFS total, volumes file",
                  "Statutory lens in detail: every code's price and the RVU x volume map",
                  "Family lens, code by code (UNCONFIRMED)")
+
+
+class LensPanel(ErrorPanel):
+    """The family lens's message: the UNCONFIRMED lens has no answer for valid inputs (e.g. a new
+    code bigger than the family), which is not an input refused, so it does not say so."""
+
+    def show(self, exc: FlatclosureError | str) -> None:
+        self.message = self.describe(exc)
+        self.widget.value = (f'{STYLE}<div class="fc-error" role="status"><b>The family lens has '
+                             f"no answer for these inputs</b> (the statutory figures above still "
+                             f"hold). {html.escape(self.message)}</div>")
+        self.widget.layout.display = None
 
 
 @dataclass
@@ -87,6 +102,12 @@ class PoolView:
         with self.errors.catching():
             inputs = self.inputs()
             self._show(pool_outcome(inputs, self.volumes, self.catalog, self._grid(inputs)))
+        self._grey(self.errors.showing)
+
+    def _grey(self, stale: bool) -> None:
+        """Grey out the last results while the message says which control to change."""
+        for w in (*self.out.values(), self.prices_figure, self.heatmap):
+            (w.add_class if stale else w.remove_class)("fc-off")
 
     def _show(self, out: PoolOutcome) -> None:
         self.outcome, o, stat = out, self.out, out.statutory
@@ -119,6 +140,16 @@ class PoolView:
         o["family"].value = panels.family_html(out.family)
         o["family_table"].value = panels.family_table(out.family)
         o["reasoning"].value = panels.reasoning_html(self.volumes, out.family.codes)
+
+    def _fit_figures(self, change: Mapping[str, Any]) -> None:
+        """Charts drawn while their section was folded keep plotly's 700 px default, which is
+        wider than JupyterLab's column at 1024 px (the heatmap's colour scale was cut off): on
+        opening the section, relayout them at the width they now have."""
+        if change["new"] != 1:
+            return
+        for fig in (self.prices_figure, self.heatmap):
+            fig.layout.autosize = False
+            fig.layout.autosize = True
 
     def use_volumes(self, volumes: Volumes) -> None:
         """Replace the illustrative volumes (family lens, revalued code) and recompute."""
@@ -162,17 +193,21 @@ def pool_view(inputs: PoolInputs | None = None, volumes: Volumes | None = None,
     view = PoolView(
         c=c, out={n: widgets.HTML() for n in names},
         prices_figure=figure_widget(panels.prices_spec(first)),
-        heatmap=figure_widget(panels.heatmap_spec(first)), errors=ErrorPanel(),
-        family_errors=ErrorPanel(), details=widgets.Accordion(), widget=widgets.VBox(),
+        heatmap=figure_widget(panels.heatmap_spec(first)),
+        errors=ErrorPanel(describe=lambda e: pool_text.error_words(str(e))),
+        family_errors=LensPanel(describe=lambda e: pool_text.error_words(str(e))),
+        details=widgets.Accordion(), widget=widgets.VBox(),
         catalog=cat, volumes=vols, preset_volume=start.volume, work_share=inputs.work_share)
     view._grids[(inputs.year, inputs.setting, inputs.shares, inputs.total_allowed)] = first.sweep
     view.out["em"].value = panels.em_html()
     _layout(view)
+    c.fc_share.disabled = bool(c.same_closures.value)  # as refresh() keeps it
     view._show(first)
     for w in (c.rvu, c.volume, *c.shares.values(), c.year, c.setting, c.total_allowed, c.family,
               c.family_codes, c.revalue_work, c.revalue_volume, c.fc_share, c.same_closures):
         w.observe(view.refresh, names="value")
     c.revalue_code.observe(view._revalue_code_changed, names="value")
+    view.details.observe(view._fit_figures, names="selected_index")
     c.upload.observe(view._load_from_upload, names="value")
     c.reset_volumes.on_click(lambda _: view.use_volumes(illustrative_volumes()))
     return view
@@ -181,6 +216,8 @@ def pool_view(inputs: PoolInputs | None = None, volumes: Volumes | None = None,
 def _layout(view: PoolView) -> None:
     c, o = view.c, view.out
     params = pool_parameters()
+    revalue_card = c.paths_box.children[1]  # (c): the volume's 'illustrative' and its reasoning
+    revalue_card.children = (*revalue_card.children, o["revalue_volume"])
     illustrative = "; ".join(preset().illustrative)
     top = [
         heading("Three paths for paying flat closure"),
@@ -190,7 +227,7 @@ def _layout(view: PoolView) -> None:
         heading("The year's adjustment, then each path's own share", 4), o["year"], o["em"],
     ]
     more = widgets.VBox([c.more_box, o["shares"], widgets.HTML(note(
-        f"Default {panels.pool_text.fmt_billions(params.total_allowed_usd)}: "
+        f"Default {pool_text.fmt_billions(params.total_allowed_usd)}: "
         f"{params.total_allowed_source}.")), o["volumes"], c.volumes_box])
     stat = widgets.VBox([widgets.HTML(note(STATUTORY_LABEL)), o["cf"], o["statutory"],
                          view.prices_figure, scrolling(o["prices"]),
@@ -198,7 +235,8 @@ def _layout(view: PoolView) -> None:
                              "Each cell is the change of the conversion factor for a new code of "
                              "that total RVU and yearly volume, with the shares set above: its "
                              "marginal share of the year's adjustment, at any size. The dashed "
-                             "line is where the CF moves by one cent; the cross is your scenario.")),
+                             "line is where the conversion factor moves by one cent; the cross is your "
+                             "scenario.")),
                          view.heatmap, o["services"]])
     fam = widgets.VBox([widgets.HTML(note(FAMILY_LABEL)), c.family_box, view.family_errors.widget,
                         o["family"], scrolling(o["family_table"]), o["reasoning"]])
