@@ -84,5 +84,5 @@ def test_a_letter_without_diagnoses_leaves_a_visible_blank(tmp_path: Path) -> No
     assert main(["letter", "--kind", "prior-auth", "--plan", "medicaid", "--area-cm2", "45",
                  "--length-cm", "7", "--year", "2025", "--out", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
-    assert '<span class="fc-blank">[DIAGNOSIS CODES: choose what the record supports]</span>' in page
+    assert '<span class="fc-blank">[DIAGNOSIS CODES FOR THIS LINE]</span>' in page
     assert "State rules decide" in page and "42 CFR 431.206" in page and "19303-50" in page

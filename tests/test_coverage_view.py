@@ -34,7 +34,7 @@ def test_defaults_employer_plan_and_revision_diagnoses(view: CoverageView) -> No
     assert "29 U.S.C. 1185b" in view.law.value and "What it does not settle" in view.law.value
     assert "Chapter 571 of the Laws of 2022" in view.law.value and "H.R. 5813" in view.law.value
     # no deductible left, 20% coinsurance: 0.20 x 1300.71 = 260.142 -> 260.14
-    assert view.rows[-1] == ("The patient pays", 260.14)
+    assert view.rows[-1] == ("The patient pays (deductible plus coinsurance)", 260.14)
 
 
 def test_medicare_cost_and_the_appeal_letter_download(view: CoverageView) -> None:
@@ -42,14 +42,16 @@ def test_medicare_cost_and_the_appeal_letter_download(view: CoverageView) -> Non
     # deductible 2024 $240; 0.20 x (1300.71 - 240) = 212.142 -> 212.14; patient 452.14;
     # Medicare's share 848.57, sequestration 2% = 16.9714 -> 16.97, Medicare pays 831.60
     rows = dict(view.rows)
-    assert rows["The patient pays"] == 452.14 and rows["Medicare pays"] == 831.60
+    assert rows["The patient pays (deductible plus coinsurance)"] == 452.14
+    assert rows["Medicare pays the surgeon"] == 831.60
+    assert rows["Coinsurance: the patient pays 20% of the rest"] == 212.14
     assert "NCD ID 64" in view.law.value and "120 days" in view.law.value
     view.kind.value = "appeal"
     view.reason.value = "cosmetic"
     assert "/work" not in view.downloads.value and "file:" not in view.downloads.value
     d = docx.Document(io.BytesIO(_download(view, ".docx")))
     text = "\n".join(p.text for p in d.paragraphs)
-    assert "NCD ID 64" in text and "This surgery is not cosmetic" in text
+    assert "NCD ID 64" in text and "The surgery is not cosmetic" in text
     assert "not legal advice" in text
     page = _download(view, ".html").decode()
     assert "14301-LT-59" in page and "Z90.13" in page

@@ -52,6 +52,7 @@ class CoverageBasis:
     requires: str
     not_settled: str
     notice: str
+    answer_set: str  # federal_mandate | medicare | plan_rules: which denial answers fit
     effective_from: dt.date
     source: str
     url: str
@@ -87,7 +88,10 @@ class AppealStep:
 
 @dataclass(frozen=True)
 class DenialReason:
+    """Our answer to a denial reason for one kind of coverage rule (``answer_set``)."""
+
     reason: str
+    answer_set: str
     label: str
     answer: str
     authorities: tuple[Authority, ...]
@@ -211,20 +215,31 @@ def appeal_steps(plan: str, letter: str) -> tuple[AppealStep, ...]:
 
 
 @cache
-def denial_reasons() -> dict[str, DenialReason]:
+def _answers() -> dict[tuple[str, str], DenialReason]:
     rows = datapkg.load("coverage-denial-reasons").to_dict(orient="records")
-    return {r["reason"]: DenialReason(
-        r["reason"], r["label"], r["answer"],
+    return {(r["reason"], r["answer_set"]): DenialReason(
+        r["reason"], r["answer_set"], r["label"], r["answer"],
         _refs(_split(r["authorities"]), "coverage-denial-reasons", i + 2, "authorities"))
         for i, r in enumerate(rows)}
 
 
-def denial_reason(reason: str) -> DenialReason:
+def denial_reasons() -> dict[str, str]:
+    """The denial reasons an appeal answers, each with its label, in file order."""
+    return {reason: a.label for (reason, _), a in _answers().items()}
+
+
+def denial_reason(reason: str, plan: str) -> DenialReason:
+    """Our answer to ``reason`` for the kind of coverage rule of a plan type."""
     known = denial_reasons()
     key = str(reason).strip().lower().replace("-", "_")
     if key not in known:
         raise InputError("reason", f"unknown denial reason {reason!r} (known: {', '.join(known)})")
-    return known[key]
+    answer_set = coverage_basis(plan).answer_set
+    try:
+        return _answers()[key, answer_set]
+    except KeyError as exc:
+        raise DataError(_path("coverage-denial-reasons"), f"no answer to {key!r} for "
+                        f"{answer_set!r}", field="answer_set") from exc
 
 
 @cache

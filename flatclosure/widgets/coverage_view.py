@@ -212,7 +212,7 @@ def _controls(plan: str) -> dict[str, widgets.Widget]:
         "kind": widgets.ToggleButtons(options=[("prior authorization", "prior-auth"),
                                                ("appeal of a denial", "appeal")],
                                       value="prior-auth", style={"button_width": "170px"}),
-        "reason": widgets.Dropdown(options=[(r.label, k) for k, r in denial_reasons().items()],
+        "reason": widgets.Dropdown(options=[(label, k) for k, label in denial_reasons().items()],
                                    value="cosmetic", description="Denied because",
                                    style=CONTROL_STYLE, layout=_wide()),
     }
