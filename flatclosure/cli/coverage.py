@@ -129,7 +129,8 @@ def print_patient_cost(total: float, on: str, provider: str, deductible_met: flo
     c = patient_cost(total, on, provider, deductible_met)
     print(f"patient cost under Original Medicare Part B: {PROVIDERS[provider]}, "
           f"{fmt_money(deductible_met)} of the deductible already paid")
+    width = max(len(row["what"]) for row in c["rows"])
     for row in c["rows"]:
-        print(f"  {row['what']:<52} {fmt_money(row['amount']):>12}")
+        print(f"  {row['what']:<{width}} {fmt_money(row['amount']):>12}")
     for s in c["sources"]:
         print(f"  source: {s}")
