@@ -106,6 +106,17 @@ def test_medium_confidence_sources_are_flagged_for_the_office(
     assert "Medicare Parts A and B appeals" in flagged[1]
 
 
+def test_medicare_gets_a_letter_of_medical_necessity_and_deadlines_read_once(
+        protocol_claim: CoverageClaim) -> None:
+    letter = build_letter("prior-auth", protocol_claim, "medicare")
+    # Original Medicare has no general prior authorization for these services (UNCONFIRMED row)
+    assert letter.title == "Letter of medical necessity for aesthetic flat closure"
+    assert "[MEDICARE ADMINISTRATIVE CONTRACTOR]" in letter.placeholders
+    steps = build_letter("appeal", protocol_claim, "medicaid", "cosmetic").text()
+    # a step without a limit is said once, not followed by ": UNCONFIRMED" again
+    assert "UNCONFIRMED here): UNCONFIRMED" not in steps and "Utah, 90 days" in steps
+
+
 def test_placeholders_are_highlighted_in_word(protocol_claim: CoverageClaim) -> None:
     d = docx.Document(io.BytesIO(to_docx(build_letter("prior-auth", protocol_claim, "employer"))))
     marked = {r.text for p in d.paragraphs for r in p.runs

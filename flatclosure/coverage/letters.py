@@ -33,7 +33,8 @@ DISCLAIMER = ("This letter was drafted with flatclosure, a workbook that gives i
               "own documents, and fill in every bracketed blank, before sending it.")
 PLACEHOLDER = re.compile(r"\[[A-Z][A-Z0-9 ]*[A-Z0-9](:[^\]]*)?\]")
 TITLES = {"prior-auth": "Letter of medical necessity and request for prior authorization",
-          "appeal": "Appeal of a denied claim for aesthetic flat closure"}
+          "appeal": "Appeal of a denied claim for aesthetic flat closure",
+          "medicare": "Letter of medical necessity for aesthetic flat closure"}
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,11 @@ def _office_note(kind: str, plan: str, reason: str | None) -> Block:
                  f"{DISCLAIMER}", items)
 
 
-def _request(kind: str) -> Block:
+def _request(kind: str, plan: str) -> Block:
+    if plan == "medicare" and kind == "prior-auth":
+        return Block("para", "This letter documents the medical necessity of aesthetic flat "
+                     "closure: the reconstruction of the chest wall after mastectomy that the "
+                     "patient chose with me in place of a breast mound.")
     if kind == "appeal":
         return Block("para", "I ask you to reverse the denial of the claim above and pay it. The "
                      "surgery was aesthetic flat closure: the reconstruction of the chest wall "
@@ -158,8 +163,8 @@ def _deadline_blocks(kind: str, plan: str) -> list[Block]:
     steps = appeal_steps(plan, kind)
     heading = "Appeal rights and deadlines" if kind == "appeal" else "Decision deadlines"
     one = len({s.authority for s in steps}) == 1
-    items = tuple(f"{s.what}: {s.deadline}" + ("" if one else f" ({s.authority.cite})")
-                  for s in steps)
+    items = tuple(s.what + ("" if s.limit is None else f": {s.deadline}")
+                  + ("" if one else f" ({s.authority.cite})") for s in steps)
     note = ("Time limits count from receipt of the notice; check them against the dates it gives"
             + (f". Source: {steps[0].authority.cite}." if one else "."))
     return [Block("heading", heading), Block("bullets", note, items or (UNCONFIRMED,))]
@@ -181,7 +186,7 @@ def build_letter(kind: str, claim: CoverageClaim, plan: str, reason: str | None 
     if kind == "appeal" and reason is None:
         raise InputError("reason", "an appeal answers a denial reason: pick one")
     why = denial_reason(reason, plan) if kind == "appeal" and reason is not None else None
-    blocks = (_head(kind, plan, why.reason if why else None) + [_request(kind)]
+    blocks = (_head(kind, plan, why.reason if why else None) + [_request(kind, plan)]
               + _claim_blocks(claim) + _coverage_blocks(plan))
     if why is not None:
         blocks += [Block("heading", f"The reason given for the denial: {why.label.lower()}"),
@@ -191,4 +196,6 @@ def build_letter(kind: str, claim: CoverageClaim, plan: str, reason: str | None 
                Block("para", "Sincerely,"), Block("para", "[SURGEON NAME], [CREDENTIALS]"),
                Block("heading", "Sources"),
                _sources(kind, plan, why.authorities if why else ()), Block("note", DISCLAIMER)]
-    return Letter(kind, plan, TITLES[kind], tuple(blocks))
+    # Original Medicare has no general prior authorization for these services (appeal_steps.csv)
+    title = TITLES["medicare"] if (plan, kind) == ("medicare", "prior-auth") else TITLES[kind]
+    return Letter(kind, plan, title, tuple(blocks))
