@@ -188,3 +188,14 @@ def test_a_failing_chromium_is_reported(protocol_claim: CoverageClaim) -> None:
 
     with pytest.raises(PdfError, match="Chromium could not print"):
         to_pdf(build_letter("prior-auth", protocol_claim, "employer"), chromium="/bin/false")
+
+
+def test_suggested_diagnoses_come_from_the_data() -> None:
+    from flatclosure.coverage.claim import diagnosis_choices, suggested_diagnoses
+
+    # data/coverage/diagnoses.csv, column suggested_for
+    assert suggested_diagnoses("revision", "both") == ("Z90.13", "Z85.3")
+    assert suggested_diagnoses("revision", "right") == ("Z90.11", "Z85.3")
+    assert suggested_diagnoses("initial", "both") == ("C50.911", "C50.912")
+    assert suggested_diagnoses("initial", "left") == ("C50.912",)
+    assert diagnosis_choices()["L98.7"] == "Excessive and redundant skin and subcutaneous tissue"

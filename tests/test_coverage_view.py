@@ -10,7 +10,8 @@ import re
 import docx
 import pytest
 
-from flatclosure.widgets.coverage_view import CoverageView, coverage_view, default_diagnoses
+from flatclosure.coverage.claim import suggested_diagnoses
+from flatclosure.widgets.coverage_view import CoverageView, coverage_view
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +69,7 @@ def test_other_plan_inputs_and_the_diagnoses_follow_the_surgery(view: CoverageVi
     view.surgery.sides.value = "left"
     assert view.diagnoses.value == ("Z90.12", "Z85.3")
     view.surgery.claim.value = "with_mastectomy"
-    assert view.diagnoses.value == default_diagnoses(True, "left") == ("C50.912",)
+    assert view.diagnoses.value == suggested_diagnoses("initial", "left") == ("C50.912",)
     assert view.claim.lines[0].line == "19303-LT"  # type: ignore[union-attr]
     view.surgery.claim.value = "closure"
     view.surgery.sides.value = "both"

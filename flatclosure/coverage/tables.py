@@ -106,6 +106,7 @@ class DiagnosisInfo:
     billable: bool
     note: str
     confidence: str
+    suggested_for: tuple[str, ...] = ()  # "stage:sides" where it is a starting suggestion
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,8 @@ def denial_reason(reason: str, plan: str) -> DenialReason:
 def diagnoses() -> dict[str, DiagnosisInfo]:
     t = datapkg.load("coverage-diagnoses")
     return {r["code"]: DiagnosisInfo(r["code"], r["title"], bool(r["billable"]), r["note"],
-                                     r["confidence"]) for r in t.to_dict(orient="records")}
+                                     r["confidence"], _split(r["suggested_for"] or ""))
+            for r in t.to_dict(orient="records")}
 
 
 @cache

@@ -31,7 +31,8 @@ from ..coverage import (
     plan_patient_cost,
     render,
 )
-from ..coverage.tables import bound, diagnoses, laws_naming_flat_closure
+from ..coverage.claim import diagnosis_choices, suggested_diagnoses
+from ..coverage.tables import bound, laws_naming_flat_closure
 from ..errors import FlatclosureError
 from ..present.formatting import fmt_money
 from .common import CONTROL_STYLE, FOOTER_RESOURCES, STYLE, ErrorPanel, labelled, note
@@ -47,15 +48,6 @@ RESOURCES = (*FOOTER_RESOURCES, "coverage-basis", "coverage-authorities", "cover
 def _wide() -> widgets.Layout:
     """A fresh layout per control: a shared one would hide every control that shares it."""
     return widgets.Layout(width="600px")
-
-
-def default_diagnoses(with_mastectomy: bool, sides: str) -> tuple[str, ...]:
-    """A starting point the user replaces with what the record supports: at the mastectomy,
-    breast cancer of each side; at a revision, absence of the breast(s) and history of cancer."""
-    side = {"left": ("2",), "right": ("1",), "both": ("1", "2")}[sides]
-    if with_mastectomy:
-        return tuple(f"C50.91{s}" for s in side)
-    return ({"left": "Z90.12", "right": "Z90.11", "both": "Z90.13"}[sides], "Z85.3")
 
 
 def which_law_html(plan: str) -> str:
@@ -145,7 +137,8 @@ class CoverageView:
 
     def reset_diagnoses(self, *_: Any) -> None:
         s = self.surgery.surgery()
-        self.controls["diagnoses"].value = default_diagnoses(s.claim == "with_mastectomy", s.sides)
+        stage = "initial" if s.claim == "with_mastectomy" else "revision"
+        self.controls["diagnoses"].value = suggested_diagnoses(stage, s.sides)
 
     def refresh(self, *_: Any) -> None:
         c = {k: w.value for k, w in self.controls.items()}
@@ -190,7 +183,6 @@ def _number(name: str, text: str, step: float) -> widgets.BoundedFloatText:
 
 
 def _controls(plan: str) -> dict[str, widgets.Widget]:
-    codes = diagnoses()
     return {
         "plan": widgets.Dropdown(options=[(coverage_basis(p).label, p) for p in PLAN_TYPES],
                                  value=plan, description="Plan type", style=CONTROL_STYLE,
@@ -206,7 +198,7 @@ def _controls(plan: str) -> dict[str, widgets.Widget]:
         "oop_remaining": _number("out_of_pocket_remaining_usd",
                                  "Out-of-pocket maximum still to reach ($)", 100),
         "diagnoses": widgets.SelectMultiple(
-            options=[(f"{c} {d.title}", c) for c, d in codes.items()], value=(),
+            options=[(f"{c} {t}", c) for c, t in diagnosis_choices().items()], value=(),
             description="Diagnoses", rows=8, style=CONTROL_STYLE,
             layout=widgets.Layout(width="760px")),
         "kind": widgets.ToggleButtons(options=[("prior authorization", "prior-auth"),
