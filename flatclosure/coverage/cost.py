@@ -25,11 +25,13 @@ from ..errors import InputError
 from ..fees import round_cents
 from .tables import DatedFigure, bound, medicare_rule, part_b_deductible, sequestration
 
-PROVIDERS = {
-    "participating": "participating physician (accepts assignment)",
-    "non_participating": "non-participating physician who accepts assignment on this claim",
-    "limiting_charge": "non-participating physician who does not accept assignment "
-                       "(may charge up to the limiting charge)",
+PROVIDERS = {  # "accepts assignment" = takes Medicare's approved amount as full payment
+    "participating": "participating surgeon (always takes Medicare's approved amount as full "
+                     "payment)",
+    "non_participating": "non-participating surgeon who takes Medicare's approved amount as full "
+                         "payment on this claim",
+    "limiting_charge": "non-participating surgeon who does not take it as full payment "
+                       "(may bill the patient up to the limiting charge)",
 }
 
 

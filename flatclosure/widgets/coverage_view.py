@@ -63,10 +63,11 @@ def which_law_html(plan: str) -> str:
     return (f'{STYLE}<div class="fc-law"><h4>Which law applies: {e(b.label)}</h4>'
             f"<p><b>You have this if:</b> {e(b.who)}</p><p><b>What it requires:</b> "
             f"{e(b.requires)}</p><p><b>What it does not settle:</b> {e(b.not_settled)}</p>"
-            f"<p><b>Notice:</b> {e(b.notice)}</p><p><b>The law and its sources:</b></p>"
-            f"<ul>{law}</ul><p><b>Appeal deadlines:</b></p><ul>{steps}</ul>"
-            f"<p><b>Laws and bills that name flat closure or the chest wall:</b></p>"
-            f"<ul>{named}</ul></div>"
+            f"<p><b>Notice:</b> {e(b.notice)}</p>"
+            f"<details><summary><b>The law and its sources</b></summary><ul>{law}</ul></details>"
+            f"<details><summary><b>Appeal deadlines</b></summary><ul>{steps}</ul></details>"
+            f"<details><summary><b>Laws and bills that name flat closure or the chest wall</b>"
+            f"</summary><ul>{named}</ul></details></div>"
             + note("Information, not legal advice. UNCONFIRMED marks what no source settled."))
 
 
@@ -177,9 +178,12 @@ class CoverageView:
 
 
 def _number(name: str, text: str, step: float) -> widgets.BoundedFloatText:
+    """A bounded number box (bounds from cost_share_bounds.csv); its long label keeps its own
+    width so it is never cut short."""
     b = bound(name)
     return widgets.BoundedFloatText(value=b.default, min=b.minimum, max=b.maximum, step=step,
-                                    description=text, style=CONTROL_STYLE, layout=_wide())
+                                    description=text, style={"description_width": "initial"},
+                                    layout=widgets.Layout(width="460px"))
 
 
 def _controls(plan: str) -> dict[str, widgets.Widget]:
