@@ -92,7 +92,7 @@ def run_coverage(args: argparse.Namespace) -> int:
     for kind in LETTER_KINDS:
         print(f"{kind} deadlines:")
         for s in appeal_steps(args.plan, kind):
-            print(f"  - {s.what}: {s.deadline} ({s.authority.cite}; {s.confidence})")
+            print(f"  - {s.said} ({s.authority.cite}; {s.confidence})")
     print("laws and bills that name flat closure or the chest wall:")
     for a in laws_naming_flat_closure():
         print(f"  - {a.cite} ({a.status}; {a.confidence}): {a.plain}")

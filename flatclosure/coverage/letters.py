@@ -163,8 +163,7 @@ def _deadline_blocks(kind: str, plan: str) -> list[Block]:
     steps = appeal_steps(plan, kind)
     heading = "Appeal rights and deadlines" if kind == "appeal" else "Decision deadlines"
     one = len({s.authority for s in steps}) == 1
-    items = tuple(s.what + ("" if s.limit is None else f": {s.deadline}")
-                  + ("" if one else f" ({s.authority.cite})") for s in steps)
+    items = tuple(s.said + ("" if one else f" ({s.authority.cite})") for s in steps)
     note = ("Time limits count from receipt of the notice; check them against the dates it gives"
             + (f". Source: {steps[0].authority.cite}." if one else "."))
     return [Block("heading", heading), Block("bullets", note, items or (UNCONFIRMED,))]

@@ -85,6 +85,11 @@ class AppealStep:
     def deadline(self) -> str:
         return UNCONFIRMED if self.limit is None else f"{self.limit} {self.unit}"
 
+    @property
+    def said(self) -> str:
+        """The step in words: a step without a limit already says why (UNCONFIRMED, ask)."""
+        return self.what if self.limit is None else f"{self.what}: {self.deadline}"
+
 
 @dataclass(frozen=True)
 class DenialReason:

@@ -58,8 +58,8 @@ def which_law_html(plan: str) -> str:
                   for a in b.authorities)
     named = "".join(f"<li><b>{e(a.cite)}</b> ({e(a.status)}; {e(a.confidence)}): {e(a.plain)}</li>"
                     for a in laws_naming_flat_closure())
-    steps = "".join(f"<li>{e(s.what)}: <b>{e(s.deadline)}</b> ({e(s.authority.cite)}; "
-                    f"{e(s.confidence)})</li>" for s in appeal_steps(plan, "appeal"))
+    steps = "".join(f"<li>{e(s.said)} ({e(s.authority.cite)}; {e(s.confidence)})</li>"
+                    for s in appeal_steps(plan, "appeal"))
     return (f'{STYLE}<div class="fc-law"><h4>Which law applies: {e(b.label)}</h4>'
             f"<p><b>You have this if:</b> {e(b.who)}</p><p><b>What it requires:</b> "
             f"{e(b.requires)}</p><p><b>What it does not settle:</b> {e(b.not_settled)}</p>"
