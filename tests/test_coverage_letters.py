@@ -117,6 +117,20 @@ def test_medicare_gets_a_letter_of_medical_necessity_and_deadlines_read_once(
     assert "UNCONFIRMED here): UNCONFIRMED" not in steps and "Utah, 90 days" in steps
 
 
+@pytest.mark.parametrize("plan", ["medicaid", "church_governmental", "nonfederal_governmental"])
+def test_where_the_plans_own_rules_decide_the_letter_asks_for_them(
+        protocol_claim: CoverageClaim, plan: str) -> None:
+    from flatclosure.coverage.letters import PLAN_RULES
+    from flatclosure.coverage.tables import coverage_basis
+
+    letter = build_letter("appeal", protocol_claim, plan, "not_covered")
+    body = "\n".join(b.text for b in letter.blocks[1:])
+    assert PLAN_RULES in body
+    # what we know of those rules goes to the office box, not into the argument to the plan
+    requires = coverage_basis(plan).requires
+    assert requires not in body and any(requires in i for i in letter.blocks[0].items)
+
+
 def test_placeholders_are_highlighted_in_word(protocol_claim: CoverageClaim) -> None:
     d = docx.Document(io.BytesIO(to_docx(build_letter("prior-auth", protocol_claim, "employer"))))
     marked = {r.text for p in d.paragraphs for r in p.runs

@@ -98,7 +98,10 @@ def _office_note(kind: str, plan: str, reason: str | None) -> Block:
     """The box for the office, to read and delete before sending: what the law leaves open and
     which statements rest on sources below High confidence."""
     check = _to_check(kind, plan, reason)
-    items = (f"What the law does not settle: {coverage_basis(plan).not_settled}",
+    basis = coverage_basis(plan)
+    items = (*((f"What the rule requires: {basis.requires}",)
+               if basis.answer_set == "plan_rules" else ()),
+             f"What the law does not settle: {basis.not_settled}",
              *(f"Check against the source before relying on it: {c}" for c in check))
     return Block("note", f"For the office: read, then delete this box before sending. "
                  f"{DISCLAIMER}", items)
@@ -138,14 +141,19 @@ def _coverage_blocks(plan: str) -> list[Block]:
     basis = coverage_basis(plan)
     nci = authorities()["nci_afc"]
     rule = "; ".join(a.cite for a in basis.coverage_law)
-    blocks = [Block("heading", "Coverage for this plan"),
-              Block("para", f"{basis.requires}" + (f" ({rule}.)" if rule else "")),
+    said = (f"{basis.requires}" + (f" ({rule}.)" if rule else "")
+            if basis.answer_set != "plan_rules" else PLAN_RULES)
+    blocks = [Block("heading", "Coverage for this plan"), Block("para", said),
               Block("para", f"Aesthetic flat closure is reconstruction: {nci.plain} ({nci.cite}.)")]
     if basis.answer_set == "federal_mandate":
         blocks.append(Block("para", CONSULTATION))
     return blocks
 
 
+# where the plan's or the state's own rules decide, the letter asks for them; what we know of
+# those rules (coverage_basis.csv `requires`) is told to the office, not argued to the plan
+PLAN_RULES = ("Please tell me in writing which rules on reconstruction after mastectomy this plan "
+              "follows, and send the provision you applied to this claim.")
 CONSULTATION = ("The patient chose a flat chest wall in consultation with me, the attending "
                 "physician; the federal requirement provides for reconstruction in a manner "
                 "determined in consultation with the attending physician and the patient.")
