@@ -26,12 +26,9 @@ from ..fees import round_cents
 from .tables import DatedFigure, bound, medicare_rule, part_b_deductible, sequestration
 
 PROVIDERS = {  # "accepts assignment" = takes Medicare's approved amount as full payment
-    "participating": "participating surgeon (always takes Medicare's approved amount as full "
-                     "payment)",
-    "non_participating": "non-participating surgeon who takes Medicare's approved amount as full "
-                         "payment on this claim",
-    "limiting_charge": "non-participating surgeon who does not take it as full payment "
-                       "(may bill the patient up to the limiting charge)",
+    "participating": "participating: takes Medicare's amount as full payment",
+    "non_participating": "non-participating, takes Medicare's amount on this claim",
+    "limiting_charge": "non-participating, bills up to the limiting charge",
 }
 
 
