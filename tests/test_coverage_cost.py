@@ -38,6 +38,12 @@ def test_medicare_2024_participating_and_non_participating() -> None:
     # Medicare pays the patient 1849.04 (sequestration included), so the patient's net cost is
     # 2988.24 - 1849.04 = 1139.20
     assert (cap.charge_cap, cap.medicare_pays, cap.patient_pays) == (2988.24, 1849.04, 1139.20)
+    # the labels say who pays whom: on an unassigned claim Medicare pays the patient
+    rows = dict(cap.rows())
+    assert rows["Medicare pays the patient, who pays the surgeon"] == 1849.04
+    assert rows["The most this surgeon may bill the patient (the limiting charge)"] == 2988.24
+    assert rows["The patient pays (the limiting charge less Medicare's payment)"] == 1139.20
+    assert dict(nonpar.rows())["Medicare pays the surgeon"] == 1849.04
 
 
 def test_medicare_2024_with_part_of_the_deductible_already_paid() -> None:

@@ -32,9 +32,15 @@ from flatclosure.protocol import Procedure, recommend
 STATUTE = {"employer": "29 U.S.C. 1185b", "individual": "42 U.S.C. 300gg-52",
            "medicare": "NCD ID 64", "medicaid": "42 CFR 431.206"}
 REASONS = ["cosmetic", "not_medically_necessary", "not_covered", "coding_edit"]
-ANSWER = {"cosmetic": "This surgery is not cosmetic", "not_medically_necessary":
-          "treats its consequences", "not_covered": "The plan covers mastectomy",
+ANSWER = {"cosmetic": "The surgery is not cosmetic", "not_medically_necessary":
+          "treats the consequences of a mastectomy", "not_covered":
+          "NCD 140.2 provides for reconstruction after a mastectomy",
           "coding_edit": "No modifier was added to get past an edit"}
+MEMBER = {"medicare": "[MEDICARE NUMBER]"}
+# what only the federal reconstruction requirement (WHCRA) says: never cited as binding on
+# Medicare or Medicaid, which it does not reach (CMS, coverage-sources.md A1)
+WHCRA_ONLY = ("1185b", "300gg", "federal requirement",
+              "in consultation with the attending physician and the patient")
 DEADLINE = {"employer": ["180 days", "4 months"], "individual": ["4 months", "UNCONFIRMED"],
             "medicare": ["120 days", "180 days"], "medicaid": ["Utah, 90 days", "UNCONFIRMED"]}
 
@@ -71,13 +77,62 @@ def test_every_word_letter_carries_codes_diagnoses_statute_and_disclaimer(
     assert STATUTE[plan] in text
     assert "rebuild the shape of the chest wall" in text  # the NCI definition, in our words
     assert DISCLAIMER in text and "not legal advice" in text
-    assert "[PATIENT NAME]" in text and "[MEMBER ID]" in text
+    assert "[PATIENT NAME]" in text and MEMBER.get(plan, "[MEMBER ID]") in text
     assert "defect" in text.lower()  # the documentation checklist: what the note must show
     assert "CPT codes are copyright American Medical Association" in text
     if kind == "appeal":
         assert ANSWER[reason or ""] in text  # type: ignore[index]
         for deadline in DEADLINE[plan]:
             assert deadline in text
+
+
+@pytest.mark.parametrize("plan", ["medicare", "medicaid"])
+@pytest.mark.parametrize("kind,reason", [("prior-auth", None)] + [("appeal", r) for r in REASONS])
+def test_public_programs_letters_do_not_lean_on_whcra(
+        protocol_claim: CoverageClaim, plan: str, kind: str, reason: str | None) -> None:
+    letter = build_letter(kind, protocol_claim, plan, reason)
+    office, body = letter.blocks[0], letter.blocks[1:]
+    assert "does not apply" in " ".join(office.items)  # the office is told WHCRA is out
+    said = "\n".join([b.text for b in body] + [i for b in body for i in b.items])
+    for phrase in WHCRA_ONLY:
+        assert phrase not in said, phrase
+
+
+def test_medium_confidence_sources_are_flagged_for_the_office(
+        protocol_claim: CoverageClaim) -> None:
+    office = build_letter("appeal", protocol_claim, "medicare", "cosmetic").blocks[0]
+    assert office.text.startswith("For the office: read, then delete this box")
+    flagged = [i for i in office.items if i.startswith("Check against the source")]
+    # the NCI definition (read in restatements only) and the Medicare appeal levels (contractor
+    # pages) are Medium in data/coverage/authorities.csv; NCD 140.2 itself is High
+    assert len(flagged) == 2
+    assert "aesthetic flat closure" in flagged[0] and "(Medium)" in flagged[0]
+    assert "Medicare Parts A and B appeals" in flagged[1]
+
+
+def test_medicare_gets_a_letter_of_medical_necessity_and_deadlines_read_once(
+        protocol_claim: CoverageClaim) -> None:
+    letter = build_letter("prior-auth", protocol_claim, "medicare")
+    # Original Medicare has no general prior authorization for these services (UNCONFIRMED row)
+    assert letter.title == "Letter of medical necessity for aesthetic flat closure"
+    assert "[MEDICARE ADMINISTRATIVE CONTRACTOR]" in letter.placeholders
+    steps = build_letter("appeal", protocol_claim, "medicaid", "cosmetic").text()
+    # a step without a limit is said once, not followed by ": UNCONFIRMED" again
+    assert "UNCONFIRMED here): UNCONFIRMED" not in steps and "Utah, 90 days" in steps
+
+
+@pytest.mark.parametrize("plan", ["medicaid", "church_governmental", "nonfederal_governmental"])
+def test_where_the_plans_own_rules_decide_the_letter_asks_for_them(
+        protocol_claim: CoverageClaim, plan: str) -> None:
+    from flatclosure.coverage.letters import PLAN_RULES
+    from flatclosure.coverage.tables import coverage_basis
+
+    letter = build_letter("appeal", protocol_claim, plan, "not_covered")
+    body = "\n".join(b.text for b in letter.blocks[1:])
+    assert PLAN_RULES in body
+    # what we know of those rules goes to the office box, not into the argument to the plan
+    requires = coverage_basis(plan).requires
+    assert requires not in body and any(requires in i for i in letter.blocks[0].items)
 
 
 def test_placeholders_are_highlighted_in_word(protocol_claim: CoverageClaim) -> None:
@@ -153,3 +208,14 @@ def test_a_failing_chromium_is_reported(protocol_claim: CoverageClaim) -> None:
 
     with pytest.raises(PdfError, match="Chromium could not print"):
         to_pdf(build_letter("prior-auth", protocol_claim, "employer"), chromium="/bin/false")
+
+
+def test_suggested_diagnoses_come_from_the_data() -> None:
+    from flatclosure.coverage.claim import diagnosis_choices, suggested_diagnoses
+
+    # data/coverage/diagnoses.csv, column suggested_for
+    assert suggested_diagnoses("revision", "both") == ("Z90.13", "Z85.3")
+    assert suggested_diagnoses("revision", "right") == ("Z90.11", "Z85.3")
+    assert suggested_diagnoses("initial", "both") == ("C50.911", "C50.912")
+    assert suggested_diagnoses("initial", "left") == ("C50.912",)
+    assert diagnosis_choices()["L98.7"] == "Excessive and redundant skin and subcutaneous tissue"

@@ -10,7 +10,8 @@ import re
 import docx
 import pytest
 
-from flatclosure.widgets.coverage_view import CoverageView, coverage_view, default_diagnoses
+from flatclosure.coverage.claim import suggested_diagnoses
+from flatclosure.widgets.coverage_view import CoverageView, coverage_view
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,7 @@ def test_defaults_employer_plan_and_revision_diagnoses(view: CoverageView) -> No
     assert "29 U.S.C. 1185b" in view.law.value and "What it does not settle" in view.law.value
     assert "Chapter 571 of the Laws of 2022" in view.law.value and "H.R. 5813" in view.law.value
     # no deductible left, 20% coinsurance: 0.20 x 867.14 = 173.428 -> 173.43
-    assert view.rows[-1] == ("The patient pays", 173.43)
+    assert view.rows[-1] == ("The patient pays (deductible plus coinsurance)", 173.43)
 
 
 def test_medicare_cost_and_the_appeal_letter_download(view: CoverageView) -> None:
@@ -43,14 +44,16 @@ def test_medicare_cost_and_the_appeal_letter_download(view: CoverageView) -> Non
     # deductible 2024 $240; 0.20 x (867.14 - 240) = 125.428 -> 125.43; patient 365.43;
     # Medicare's share 501.71, sequestration 2% = 10.0342 -> 10.03, Medicare pays 491.68
     rows = dict(view.rows)
-    assert rows["The patient pays"] == 365.43 and rows["Medicare pays"] == 491.68
+    assert rows["The patient pays (deductible plus coinsurance)"] == 365.43
+    assert rows["Medicare pays the surgeon"] == 491.68
+    assert rows["Coinsurance: the patient pays 20% of the rest"] == 125.43
     assert "NCD ID 64" in view.law.value and "120 days" in view.law.value
     view.kind.value = "appeal"
     view.reason.value = "cosmetic"
     assert "/work" not in view.downloads.value and "file:" not in view.downloads.value
     d = docx.Document(io.BytesIO(_download(view, ".docx")))
     text = "\n".join(p.text for p in d.paragraphs)
-    assert "NCD ID 64" in text and "This surgery is not cosmetic" in text
+    assert "NCD ID 64" in text and "The surgery is not cosmetic" in text
     assert "not legal advice" in text
     page = _download(view, ".html").decode()
     assert "14301-LT" in page and "Z90.12" in page and "Z85.3" in page  # the protocol's own
@@ -67,7 +70,7 @@ def test_other_plan_inputs_and_the_diagnoses_follow_the_surgery(view: CoverageVi
     view.surgery.sides.value = "left"
     assert view.diagnoses.value == ("Z90.12", "Z85.3")
     view.surgery.claim.value = "with_mastectomy"
-    assert view.diagnoses.value == default_diagnoses(True, "left") == ("C50.912",)
+    assert view.diagnoses.value == suggested_diagnoses("initial", "left") == ("C50.912",)
     assert view.claim.lines[0].line == "19303-LT"  # type: ignore[union-attr]
     view.surgery.claim.value = "closure"
     view.surgery.sides.value = "both"

@@ -93,7 +93,7 @@ def run_coverage(args: argparse.Namespace) -> int:
     for kind in LETTER_KINDS:
         print(f"{kind} deadlines:")
         for s in appeal_steps(args.plan, kind):
-            print(f"  - {s.what}: {s.deadline} ({s.authority.cite}; {s.confidence})")
+            print(f"  - {s.said} ({s.authority.cite}; {s.confidence})")
     print("laws and bills that name flat closure or the chest wall:")
     for a in laws_naming_flat_closure():
         print(f"  - {a.cite} ({a.status}; {a.confidence}): {a.plain}")
@@ -131,7 +131,8 @@ def print_patient_cost(total: float, on: str, provider: str, deductible_met: flo
     c = patient_cost(total, on, provider, deductible_met)
     print(f"patient cost under Original Medicare Part B: {PROVIDERS[provider]}, "
           f"{fmt_money(deductible_met)} of the deductible already paid")
+    width = max(len(row["what"]) for row in c["rows"])
     for row in c["rows"]:
-        print(f"  {row['what']:<52} {fmt_money(row['amount']):>12}")
+        print(f"  {row['what']:<{width}} {fmt_money(row['amount']):>12}")
     for s in c["sources"]:
         print(f"  source: {s}")

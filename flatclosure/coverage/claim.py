@@ -1,10 +1,12 @@
 """The claim a coverage letter or patient-cost figure is about: our own small input value.
 
-Letters, patient cost and the coverage view read only :class:`CoverageClaim`. One adapter,
-:func:`claim_from_protocol`, builds it from a protocol result; it reads each line's
-``diagnoses`` when the protocol provides them (ICD-10-CM values with ``.code`` and ``.label``)
-and otherwise applies the diagnoses the user picked to every line. Nothing about the patient is
-held here: names, member ids and dates are placeholders filled in by the office.
+Letters, patient cost and the coverage view read only :class:`CoverageClaim`. This module is the
+one place diagnoses come from: :func:`claim_from_protocol` reads each line's ``diagnoses`` when
+the protocol provides them (ICD-10-CM values with ``.code`` and ``.label``) and otherwise applies
+the diagnoses the user picked to every line; :func:`diagnosis_choices` and
+:func:`suggested_diagnoses` are what the view and CLI offer (today data/coverage/diagnoses.csv,
+until the protocol's own ICD-10-CM pairing replaces it). Nothing about the patient is held
+here: names, member ids and dates are placeholders filled in by the office.
 """
 
 from __future__ import annotations
@@ -56,6 +58,19 @@ class Diagnosis:
 
     def __str__(self) -> str:
         return f"{self.code} {self.label}"
+
+
+def diagnosis_choices() -> dict[str, str]:
+    """The ICD-10-CM codes a user may pick, with our titles, in file order."""
+    return {code: d.title for code, d in diagnoses().items()}
+
+
+def suggested_diagnoses(stage: str, sides: str) -> tuple[str, ...]:
+    """A starting point the user replaces with what the record supports (the diagnoses.csv
+    column ``suggested_for``): at the mastectomy, breast cancer of each side; at a revision,
+    absence of the breast(s) and history of breast cancer."""
+    key = f"{stage}:{sides}"
+    return tuple(code for code, d in diagnoses().items() if key in d.suggested_for)
 
 
 def as_diagnoses(items: Iterable[Diagnosis | str | tuple[str, str]]) -> tuple[Diagnosis, ...]:

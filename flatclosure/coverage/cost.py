@@ -25,11 +25,10 @@ from ..errors import InputError
 from ..fees import round_cents
 from .tables import DatedFigure, bound, medicare_rule, part_b_deductible, sequestration
 
-PROVIDERS = {
-    "participating": "participating physician (accepts assignment)",
-    "non_participating": "non-participating physician who accepts assignment on this claim",
-    "limiting_charge": "non-participating physician who does not accept assignment "
-                       "(may charge up to the limiting charge)",
+PROVIDERS = {  # "accepts assignment" = takes Medicare's approved amount as full payment
+    "participating": "participating: takes Medicare's amount as full payment",
+    "non_participating": "non-participating, takes Medicare's amount on this claim",
+    "limiting_charge": "non-participating, bills up to the limiting charge",
 }
 
 
@@ -49,6 +48,7 @@ class MedicareCost:
     deductible_applied: float
     coinsurance: float
     medicare_share: float  # before sequestration
+    coinsurance_rate: float
     sequestration_rate: float
     sequestration: float
     medicare_pays: float
@@ -57,18 +57,23 @@ class MedicareCost:
     figures: tuple[DatedFigure, ...]
 
     def rows(self) -> list[tuple[str, float]]:
-        """(what, amount) in the order a bill reads."""
-        out = [("Allowed amount, participating fee schedule", self.allowed),
-               ("Medicare-approved amount for this physician", self.approved)]
-        if self.charge_cap is not None:
-            out.append(("Most the physician may charge (limiting charge)", self.charge_cap))
-        out += [("Part B deductible applied", self.deductible_applied),
-                ("Coinsurance (20% of the rest)", self.coinsurance),
+        """(who pays what, amount) in the order a bill reads, in plain words."""
+        capped = self.charge_cap is not None
+        out = [("Medicare's fee for a participating surgeon (the allowed amount)", self.allowed),
+               ("What Medicare approves for this surgeon", self.approved)]
+        if capped:
+            out.append(("The most this surgeon may bill the patient (the limiting charge)",
+                        self.charge_cap or 0.0))
+        out += [("Deductible: the patient pays first", self.deductible_applied),
+                (f"Coinsurance: the patient pays {self.coinsurance_rate:.0%} of the rest",
+                 self.coinsurance),
                 ("Medicare's share before sequestration", self.medicare_share),
-                (f"Withheld from Medicare's share by sequestration "
-                 f"({self.sequestration_rate:.0%})", self.sequestration),
-                ("Medicare pays", self.medicare_pays),
-                ("The patient pays", self.patient_pays)]
+                (f"Sequestration: {self.sequestration_rate:.0%} withheld from Medicare's share "
+                 "(the patient's share does not change)", self.sequestration),
+                ("Medicare pays the patient, who pays the surgeon" if capped else
+                 "Medicare pays the surgeon", self.medicare_pays),
+                ("The patient pays (the limiting charge less Medicare's payment)" if capped else
+                 "The patient pays (deductible plus coinsurance)", self.patient_pays)]
         return out
 
 
@@ -101,7 +106,8 @@ def medicare_patient_cost(allowed: float, on: dt.date | str, provider: str = "pa
     used = [deductible, coins, seq] + ([] if provider == "participating" else [nonpar]) + (
         [cap_share] if cap is not None else [])
     return MedicareCost(day, provider, _cents(allowed), approved, deductible.value, applied,
-                        coinsurance, share, seq.value, cut, pays, cap, patient, tuple(used))
+                        coinsurance, share, coins.value, seq.value, cut, pays, cap, patient,
+                        tuple(used))
 
 
 @dataclass(frozen=True)
@@ -117,11 +123,11 @@ class PlanCost:
 
     def rows(self) -> list[tuple[str, float]]:
         return [("Allowed amount (the plan's own may differ)", self.allowed),
-                ("Deductible applied", self.deductible_applied),
-                ("Coinsurance", self.coinsurance),
-                ("The plan pays", self.plan_pays),
-                ("The patient pays" + (" (out-of-pocket maximum reached)" if self.capped else ""),
-                 self.patient_pays)]
+                ("Deductible: the patient pays first", self.deductible_applied),
+                ("Coinsurance: the patient's share of the rest", self.coinsurance),
+                ("The plan pays the surgeon", self.plan_pays),
+                ("The patient pays" + (" (out-of-pocket maximum reached)" if self.capped else
+                                       " (deductible plus coinsurance)"), self.patient_pays)]
 
 
 def plan_patient_cost(allowed: float, deductible_remaining: float, coinsurance_share: float,

@@ -33,7 +33,8 @@ DISCLAIMER = ("This letter was drafted with flatclosure, a workbook that gives i
               "own documents, and fill in every bracketed blank, before sending it.")
 PLACEHOLDER = re.compile(r"\[[A-Z][A-Z0-9 ]*[A-Z0-9](:[^\]]*)?\]")
 TITLES = {"prior-auth": "Letter of medical necessity and request for prior authorization",
-          "appeal": "Appeal of a denied claim for aesthetic flat closure"}
+          "appeal": "Appeal of a denied claim for aesthetic flat closure",
+          "medicare": "Letter of medical necessity for aesthetic flat closure"}
 
 
 @dataclass(frozen=True)
@@ -69,30 +70,56 @@ class Letter:
         return f"flatclosure-{self.kind}-{self.plan.replace('_', '-')}"
 
 
-def _head(kind: str) -> list[Block]:
-    ref = ("Re: [PATIENT NAME], member ID [MEMBER ID], date of birth [DATE OF BIRTH]; "
-           "claim [CLAIM NUMBER], denied on [DATE OF DENIAL]" if kind == "appeal" else
-           "Re: [PATIENT NAME], member ID [MEMBER ID], date of birth [DATE OF BIRTH]; "
-           "planned surgery on [DATE OF SURGERY]")
-    return [Block("note", DISCLAIMER),
+def _head(kind: str, plan: str, reason: str | None) -> list[Block]:
+    member = ("Medicare number [MEDICARE NUMBER]" if plan == "medicare" else
+              "member ID [MEMBER ID]")
+    about = ("claim [CLAIM NUMBER], denied on [DATE OF DENIAL]" if kind == "appeal" else
+             "planned surgery on [DATE OF SURGERY]")
+    return [_office_note(kind, plan, reason),
             Block("para", "[DATE]"),
-            Block("para", "To: [PLAN NAME], [PLAN ADDRESS OR FAX]"),
+            Block("para", "To: [MEDICARE ADMINISTRATIVE CONTRACTOR], [ADDRESS OR FAX]"
+                  if plan == "medicare" else "To: [PLAN NAME], [PLAN ADDRESS OR FAX]"),
             Block("para", "From: [SURGEON NAME], [CREDENTIALS], NPI [NPI], [PRACTICE ADDRESS]"),
-            Block("para", ref)]
+            Block("para", f"Re: [PATIENT NAME], {member}, date of birth [DATE OF BIRTH]; {about}")]
 
 
-def _request(kind: str) -> Block:
+def _to_check(kind: str, plan: str, reason: str | None) -> tuple[str, ...]:
+    """What the letter states from a source below High confidence: the office checks it."""
+    basis = coverage_basis(plan)
+    cited = [*basis.coverage_law, authorities()["nci_afc"]]
+    if reason is not None:
+        cited += denial_reason(reason, plan).authorities
+    cited += [s.authority for s in appeal_steps(plan, kind)]
+    weak = [a for a in dict.fromkeys(cited) if a.confidence != "High"]
+    return tuple(f"{a.cite} ({a.confidence}): {a.source}" for a in weak)
+
+
+def _office_note(kind: str, plan: str, reason: str | None) -> Block:
+    """The box for the office, to read and delete before sending: what the law leaves open and
+    which statements rest on sources below High confidence."""
+    check = _to_check(kind, plan, reason)
+    basis = coverage_basis(plan)
+    items = (*((f"What the rule requires: {basis.requires}",)
+               if basis.answer_set == "plan_rules" else ()),
+             f"What the law does not settle: {basis.not_settled}",
+             *(f"Check against the source before relying on it: {c}" for c in check))
+    return Block("note", f"For the office: read, then delete this box before sending. "
+                 f"{DISCLAIMER}", items)
+
+
+def _request(kind: str, plan: str) -> Block:
+    if plan == "medicare" and kind == "prior-auth":
+        return Block("para", "This letter documents the medical necessity of aesthetic flat "
+                     "closure: the reconstruction of the chest wall after mastectomy that the "
+                     "patient chose with me in place of a breast mound.")
     if kind == "appeal":
         return Block("para", "I ask you to reverse the denial of the claim above and pay it. The "
-                     "surgery was aesthetic flat closure, the reconstruction of the chest wall "
+                     "surgery was aesthetic flat closure: the reconstruction of the chest wall "
                      "after mastectomy that the patient chose with me in place of a breast "
-                     "mound. The claim lines, the coverage rule that applies to this plan and the "
-                     "answer to the reason you gave follow.")
-    return Block("para", "I request prior authorization for aesthetic flat closure, the "
+                     "mound.")
+    return Block("para", "I request prior authorization for aesthetic flat closure: the "
                  "reconstruction of the chest wall after mastectomy that the patient chose with "
-                 "me in place of a breast mound. The planned claim lines, the diagnoses, the "
-                 "coverage rule that applies to this plan and what the operative note will "
-                 "document follow.")
+                 "me in place of a breast mound.")
 
 
 def _claim_blocks(claim: CoverageClaim) -> list[Block]:
@@ -100,45 +127,36 @@ def _claim_blocks(claim: CoverageClaim) -> list[Block]:
     for ln in claim.lines:
         diags = "; ".join(str(d) for d in ln.diagnoses) or "[DIAGNOSIS CODES FOR THIS LINE]"
         rows.append((ln.line, str(ln.units), ln.description, diags))
-    diagnoses = [str(d) for d in claim.diagnoses] or ["[DIAGNOSIS CODES: choose what the record "
-                                                       "supports]"]
     return [Block("heading", "Clinical facts"),
             Block("para", "[CLINICAL SUMMARY: diagnosis and its dates, the mastectomy (date, "
                   "side, surgeon), treatment since, current findings on examination, and the "
                   "patient's choice of a flat chest wall]"),
-            Block("bullets", "Diagnoses:", tuple(diagnoses)),
             Block("heading", "The procedure, as coded"),
-            Block("para", f"Codes and rules as in force on {claim.on}; setting: {claim.setting}."),
+            Block("para", f"Codes as in force on {claim.on}; setting: {claim.setting}."),
             Block("table", rows=tuple(rows)),
             Block("note", AMA_NOTICE)]
-
-
-def _cites(items: tuple[Authority, ...]) -> tuple[str, ...]:
-    return tuple(f"{a.cite}: {a.plain}" + ("" if a.confidence in ("High", "Medium") else
-                                           f" ({a.confidence})") for a in items)
 
 
 def _coverage_blocks(plan: str) -> list[Block]:
     basis = coverage_basis(plan)
     nci = authorities()["nci_afc"]
-    return [Block("heading", f"Coverage basis for this plan: {basis.label}"),
-            Block("bullets", "The rule that applies:", _cites(basis.coverage_law)),
-            Block("para", f"What it requires: {basis.requires}"),
-            Block("para", f"What it does not settle: {basis.not_settled}"),
-            Block("heading", "Why aesthetic flat closure is reconstruction"),
-            Block("para", f"{nci.plain} ({nci.cite}.)"),
-            Block("para", CONSULTATION if _whcra(basis.authorities) else
-                  "The patient chose a flat chest wall in consultation with me, the attending "
-                  "physician, after a mastectomy done for a medical reason.")]
+    rule = "; ".join(a.cite for a in basis.coverage_law)
+    said = (f"{basis.requires}" + (f" ({rule}.)" if rule else "")
+            if basis.answer_set != "plan_rules" else PLAN_RULES)
+    blocks = [Block("heading", "Coverage for this plan"), Block("para", said),
+              Block("para", f"Aesthetic flat closure is reconstruction: {nci.plain} ({nci.cite}.)")]
+    if basis.answer_set == "federal_mandate":
+        blocks.append(Block("para", CONSULTATION))
+    return blocks
 
 
+# where the plan's or the state's own rules decide, the letter asks for them; what we know of
+# those rules (coverage_basis.csv `requires`) is told to the office, not argued to the plan
+PLAN_RULES = ("Please tell me in writing which rules on reconstruction after mastectomy this plan "
+              "follows, and send the provision you applied to this claim.")
 CONSULTATION = ("The patient chose a flat chest wall in consultation with me, the attending "
-                "physician; the federal rule requires reconstruction coverage in a manner "
+                "physician; the federal requirement provides for reconstruction in a manner "
                 "determined in consultation with the attending physician and the patient.")
-
-
-def _whcra(items: tuple[Authority, ...]) -> bool:
-    return any(a.id in ("erisa_713", "phsa_2727", "phsa_2752") for a in items)
 
 
 def _documentation(kind: str, claim: CoverageClaim) -> list[Block]:
@@ -152,20 +170,18 @@ def _documentation(kind: str, claim: CoverageClaim) -> list[Block]:
 def _deadline_blocks(kind: str, plan: str) -> list[Block]:
     steps = appeal_steps(plan, kind)
     heading = "Appeal rights and deadlines" if kind == "appeal" else "Decision deadlines"
-    items = tuple(f"{s.what}: {s.deadline}. Source: {s.authority.cite}; {s.source}"
-                  f" ({s.confidence})" for s in steps)
-    note = ("Deadlines run from the date in the plan's notice; where the notice gives a date, it "
-            "governs. Items marked UNCONFIRMED were not found in the sources read.")
+    one = len({s.authority for s in steps}) == 1
+    items = tuple(s.said + ("" if one else f" ({s.authority.cite})") for s in steps)
+    note = ("Time limits count from receipt of the notice; check them against the dates it gives"
+            + (f". Source: {steps[0].authority.cite}." if one else "."))
     return [Block("heading", heading), Block("bullets", note, items or (UNCONFIRMED,))]
 
 
-def _sources(plan: str, reason_ids: tuple[Authority, ...]) -> Block:
+def _sources(kind: str, plan: str, cited: tuple[Authority, ...]) -> Block:
     basis = coverage_basis(plan)
-    used = dict.fromkeys([*basis.authorities, authorities()["nci_afc"], *reason_ids])
-    steps = {s.authority for k in LETTER_KINDS for s in appeal_steps(plan, k)}
-    used.update(dict.fromkeys(sorted(steps, key=lambda a: a.id)))
-    return Block("bullets", "Sources (confidence: High = official text; Medium = reputable "
-                 "restatement; UNCONFIRMED = not found):", tuple(a.source_line() for a in used))
+    used = dict.fromkeys([*basis.coverage_law, authorities()["nci_afc"], *cited,
+                          *(s.authority for s in appeal_steps(plan, kind))])
+    return Block("bullets", "", tuple(f"{a.cite}: {a.url}" if a.url else a.cite for a in used))
 
 
 def build_letter(kind: str, claim: CoverageClaim, plan: str, reason: str | None = None) -> Letter:
@@ -174,17 +190,19 @@ def build_letter(kind: str, claim: CoverageClaim, plan: str, reason: str | None 
     if kind not in LETTER_KINDS:
         raise InputError("kind", f"unknown letter {kind!r} (known: {', '.join(LETTER_KINDS)})")
     plan = check_plan(plan)
-    blocks = _head(kind) + [_request(kind)] + _claim_blocks(claim) + _coverage_blocks(plan)
-    cited: tuple[Authority, ...] = ()
-    if kind == "appeal":
-        if reason is None:
-            raise InputError("reason", "an appeal answers a denial reason: pick one")
-        why = denial_reason(reason)
-        cited = why.authorities
+    if kind == "appeal" and reason is None:
+        raise InputError("reason", "an appeal answers a denial reason: pick one")
+    why = denial_reason(reason, plan) if kind == "appeal" and reason is not None else None
+    blocks = (_head(kind, plan, why.reason if why else None) + [_request(kind, plan)]
+              + _claim_blocks(claim) + _coverage_blocks(plan))
+    if why is not None:
         blocks += [Block("heading", f"The reason given for the denial: {why.label.lower()}"),
                    Block("para", why.answer)]
     blocks += _documentation(kind, claim) + _deadline_blocks(kind, plan)
     blocks += [Block("para", "Please contact me at [PHONE] with any question."),
                Block("para", "Sincerely,"), Block("para", "[SURGEON NAME], [CREDENTIALS]"),
-               Block("heading", "Sources"), _sources(plan, cited), Block("note", DISCLAIMER)]
-    return Letter(kind, plan, TITLES[kind], tuple(blocks))
+               Block("heading", "Sources"),
+               _sources(kind, plan, why.authorities if why else ()), Block("note", DISCLAIMER)]
+    # Original Medicare has no general prior authorization for these services (appeal_steps.csv)
+    title = TITLES["medicare"] if (plan, kind) == ("medicare", "prior-auth") else TITLES[kind]
+    return Letter(kind, plan, title, tuple(blocks))

@@ -52,6 +52,7 @@ class CoverageBasis:
     requires: str
     not_settled: str
     notice: str
+    answer_set: str  # federal_mandate | medicare | plan_rules: which denial answers fit
     effective_from: dt.date
     source: str
     url: str
@@ -84,10 +85,18 @@ class AppealStep:
     def deadline(self) -> str:
         return UNCONFIRMED if self.limit is None else f"{self.limit} {self.unit}"
 
+    @property
+    def said(self) -> str:
+        """The step in words: a step without a limit already says why (UNCONFIRMED, ask)."""
+        return self.what if self.limit is None else f"{self.what}: {self.deadline}"
+
 
 @dataclass(frozen=True)
 class DenialReason:
+    """Our answer to a denial reason for one kind of coverage rule (``answer_set``)."""
+
     reason: str
+    answer_set: str
     label: str
     answer: str
     authorities: tuple[Authority, ...]
@@ -102,6 +111,7 @@ class DiagnosisInfo:
     billable: bool
     note: str
     confidence: str
+    suggested_for: tuple[str, ...] = ()  # "stage:sides" where it is a starting suggestion
 
 
 @dataclass(frozen=True)
@@ -211,27 +221,39 @@ def appeal_steps(plan: str, letter: str) -> tuple[AppealStep, ...]:
 
 
 @cache
-def denial_reasons() -> dict[str, DenialReason]:
+def _answers() -> dict[tuple[str, str], DenialReason]:
     rows = datapkg.load("coverage-denial-reasons").to_dict(orient="records")
-    return {r["reason"]: DenialReason(
-        r["reason"], r["label"], r["answer"],
+    return {(r["reason"], r["answer_set"]): DenialReason(
+        r["reason"], r["answer_set"], r["label"], r["answer"],
         _refs(_split(r["authorities"]), "coverage-denial-reasons", i + 2, "authorities"))
         for i, r in enumerate(rows)}
 
 
-def denial_reason(reason: str) -> DenialReason:
+def denial_reasons() -> dict[str, str]:
+    """The denial reasons an appeal answers, each with its label, in file order."""
+    return {reason: a.label for (reason, _), a in _answers().items()}
+
+
+def denial_reason(reason: str, plan: str) -> DenialReason:
+    """Our answer to ``reason`` for the kind of coverage rule of a plan type."""
     known = denial_reasons()
     key = str(reason).strip().lower().replace("-", "_")
     if key not in known:
         raise InputError("reason", f"unknown denial reason {reason!r} (known: {', '.join(known)})")
-    return known[key]
+    answer_set = coverage_basis(plan).answer_set
+    try:
+        return _answers()[key, answer_set]
+    except KeyError as exc:
+        raise DataError(_path("coverage-denial-reasons"), f"no answer to {key!r} for "
+                        f"{answer_set!r}", field="answer_set") from exc
 
 
 @cache
 def diagnoses() -> dict[str, DiagnosisInfo]:
     t = datapkg.load("coverage-diagnoses")
     return {r["code"]: DiagnosisInfo(r["code"], r["title"], bool(r["billable"]), r["note"],
-                                     r["confidence"]) for r in t.to_dict(orient="records")}
+                                     r["confidence"], _split(r["suggested_for"] or ""))
+            for r in t.to_dict(orient="records")}
 
 
 @cache

@@ -29,6 +29,7 @@ th { background: #eee; }
 .fc-letter-table td:first-child { white-space: nowrap; }
 .fc-blank { background: #fff3a3; padding: 0 2px; }
 .fc-note { border: 1px solid #c9a400; background: #fffbe6; padding: 6px 8px; font-size: 9.5pt; }
+li, td, p { overflow-wrap: anywhere; }
 @page { size: Letter; margin: 0.6in; }
 @media print { body { margin: 0; max-width: none; } }
 """
@@ -52,11 +53,12 @@ def _marked(text: str) -> str:
 def _html_block(b: Block) -> str:
     if b.kind == "heading":
         return f"<h2>{_marked(b.text)}</h2>"
+    items = "".join(f"<li>{_marked(x)}</li>" for x in b.items)
     if b.kind == "note":
-        return f'<p class="fc-note">{_marked(b.text)}</p>'
+        return (f'<div class="fc-note"><p>{_marked(b.text)}</p>'
+                + (f"<ul>{items}</ul>" if items else "") + "</div>")
     if b.kind == "bullets":
-        items = "".join(f"<li>{_marked(x)}</li>" for x in b.items)
-        return f"<p>{_marked(b.text)}</p><ul>{items}</ul>"
+        return (f"<p>{_marked(b.text)}</p>" if b.text else "") + f"<ul>{items}</ul>"
     if b.kind == "table":
         head, *body = b.rows
         th = "".join(f"<th>{_marked(c)}</th>" for c in head)
@@ -94,7 +96,8 @@ def _docx_block(doc: object, b: Block) -> None:
     if b.kind == "heading":
         _runs(doc.add_heading(level=2), b.text)  # type: ignore[attr-defined]
     elif b.kind == "bullets":
-        _runs(doc.add_paragraph(), b.text)  # type: ignore[attr-defined]
+        if b.text:
+            _runs(doc.add_paragraph(), b.text)  # type: ignore[attr-defined]
         for item in b.items:
             _runs(doc.add_paragraph(style="List Bullet"), item)  # type: ignore[attr-defined]
     elif b.kind == "table":
@@ -112,6 +115,8 @@ def _docx_block(doc: object, b: Block) -> None:
         p = doc.add_paragraph()  # type: ignore[attr-defined]
         _runs(p, b.text)
         if b.kind == "note":
+            for item in b.items:
+                _runs(doc.add_paragraph(style="List Bullet"), item)  # type: ignore[attr-defined]
             for run in p.runs:
                 run.italic = True
 

@@ -31,7 +31,8 @@ from ..coverage import (
     plan_patient_cost,
     render,
 )
-from ..coverage.tables import bound, diagnoses, laws_naming_flat_closure
+from ..coverage.claim import diagnosis_choices, suggested_diagnoses
+from ..coverage.tables import bound, laws_naming_flat_closure
 from ..errors import FlatclosureError
 from ..present.formatting import fmt_money
 from .common import CONTROL_STYLE, FOOTER_RESOURCES, STYLE, ErrorPanel, labelled, note
@@ -49,15 +50,6 @@ def _wide() -> widgets.Layout:
     return widgets.Layout(width="600px")
 
 
-def default_diagnoses(with_mastectomy: bool, sides: str) -> tuple[str, ...]:
-    """A starting point the user replaces with what the record supports: at the mastectomy,
-    breast cancer of each side; at a revision, absence of the breast(s) and history of cancer."""
-    side = {"left": ("2",), "right": ("1",), "both": ("1", "2")}[sides]
-    if with_mastectomy:
-        return tuple(f"C50.91{s}" for s in side)
-    return ({"left": "Z90.12", "right": "Z90.11", "both": "Z90.13"}[sides], "Z85.3")
-
-
 def which_law_html(plan: str) -> str:
     """The 'which law applies to me' panel of a plan type, in plain words, with sources."""
     b = coverage_basis(plan)
@@ -66,15 +58,16 @@ def which_law_html(plan: str) -> str:
                   for a in b.authorities)
     named = "".join(f"<li><b>{e(a.cite)}</b> ({e(a.status)}; {e(a.confidence)}): {e(a.plain)}</li>"
                     for a in laws_naming_flat_closure())
-    steps = "".join(f"<li>{e(s.what)}: <b>{e(s.deadline)}</b> ({e(s.authority.cite)}; "
-                    f"{e(s.confidence)})</li>" for s in appeal_steps(plan, "appeal"))
+    steps = "".join(f"<li>{e(s.said)} ({e(s.authority.cite)}; {e(s.confidence)})</li>"
+                    for s in appeal_steps(plan, "appeal"))
     return (f'{STYLE}<div class="fc-law"><h4>Which law applies: {e(b.label)}</h4>'
             f"<p><b>You have this if:</b> {e(b.who)}</p><p><b>What it requires:</b> "
             f"{e(b.requires)}</p><p><b>What it does not settle:</b> {e(b.not_settled)}</p>"
-            f"<p><b>Notice:</b> {e(b.notice)}</p><p><b>The law and its sources:</b></p>"
-            f"<ul>{law}</ul><p><b>Appeal deadlines:</b></p><ul>{steps}</ul>"
-            f"<p><b>Laws and bills that name flat closure or the chest wall:</b></p>"
-            f"<ul>{named}</ul></div>"
+            f"<p><b>Notice:</b> {e(b.notice)}</p>"
+            f"<details><summary><b>The law and its sources</b></summary><ul>{law}</ul></details>"
+            f"<details><summary><b>Appeal deadlines</b></summary><ul>{steps}</ul></details>"
+            f"<details><summary><b>Laws and bills that name flat closure or the chest wall</b>"
+            f"</summary><ul>{named}</ul></details></div>"
             + note("Information, not legal advice. UNCONFIRMED marks what no source settled."))
 
 
@@ -145,7 +138,8 @@ class CoverageView:
 
     def reset_diagnoses(self, *_: Any) -> None:
         s = self.surgery.surgery()
-        self.controls["diagnoses"].value = default_diagnoses(s.claim == "with_mastectomy", s.sides)
+        stage = "initial" if s.claim == "with_mastectomy" else "revision"
+        self.controls["diagnoses"].value = suggested_diagnoses(stage, s.sides)
 
     def refresh(self, *_: Any) -> None:
         c = {k: w.value for k, w in self.controls.items()}
@@ -184,13 +178,15 @@ class CoverageView:
 
 
 def _number(name: str, text: str, step: float) -> widgets.BoundedFloatText:
+    """A bounded number box (bounds from cost_share_bounds.csv); its long label keeps its own
+    width so it is never cut short."""
     b = bound(name)
     return widgets.BoundedFloatText(value=b.default, min=b.minimum, max=b.maximum, step=step,
-                                    description=text, style=CONTROL_STYLE, layout=_wide())
+                                    description=text, style={"description_width": "initial"},
+                                    layout=widgets.Layout(width="460px"))
 
 
 def _controls(plan: str) -> dict[str, widgets.Widget]:
-    codes = diagnoses()
     return {
         "plan": widgets.Dropdown(options=[(coverage_basis(p).label, p) for p in PLAN_TYPES],
                                  value=plan, description="Plan type", style=CONTROL_STYLE,
@@ -206,13 +202,13 @@ def _controls(plan: str) -> dict[str, widgets.Widget]:
         "oop_remaining": _number("out_of_pocket_remaining_usd",
                                  "Out-of-pocket maximum still to reach ($)", 100),
         "diagnoses": widgets.SelectMultiple(
-            options=[(f"{c} {d.title}", c) for c, d in codes.items()], value=(),
+            options=[(f"{c} {t}", c) for c, t in diagnosis_choices().items()], value=(),
             description="Diagnoses", rows=8, style=CONTROL_STYLE,
             layout=widgets.Layout(width="760px")),
         "kind": widgets.ToggleButtons(options=[("prior authorization", "prior-auth"),
                                                ("appeal of a denial", "appeal")],
                                       value="prior-auth", style={"button_width": "170px"}),
-        "reason": widgets.Dropdown(options=[(r.label, k) for k, r in denial_reasons().items()],
+        "reason": widgets.Dropdown(options=[(label, k) for k, label in denial_reasons().items()],
                                    value="cosmetic", description="Denied because",
                                    style=CONTROL_STYLE, layout=_wide()),
     }

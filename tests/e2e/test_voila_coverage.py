@@ -54,7 +54,7 @@ def test_coverage_app_medicare_cost_and_letters(voila_url: str, page: Any) -> No
     d = docx.Document(str(got.value.path()))
     text = "\n".join([p.text for p in d.paragraphs] +
                      [c.text for t in d.tables for r in t.rows for c in r.cells])
-    for s in ("14301-RT", "14301-LT-59", "Z90.13", "NCD ID 64", "This surgery is not cosmetic",
+    for s in ("14301-RT", "14301-LT-59", "Z90.13", "NCD ID 64", "The surgery is not cosmetic",
               "not legal advice", "[PATIENT NAME]"):
         assert s in text
 
