@@ -169,6 +169,7 @@ def test_default_inputs_golden_by_hand() -> None:
     assert stat.conversion_factor_after == pytest.approx(32.346162, abs=1e-6)
     # one cent: A = 0.01 x 93e9 / 32.3365 = 28,760,069.9; / (10.006 x 32.3465) = 88,859 services
     # 0.1%: A = 0.001 x 93e9 / 0.999 = 93,093,093.1; / 323.659 = 287,627 services
+    assert stat.services_per_cent is not None and stat.services_per_tenth_pct is not None
     assert round(stat.services_per_cent) == 88_859 and round(stat.services_per_tenth_pct) == 287_627
     # revaluation: (14.40 - 12.65) x ALL 29,000 14301 services x 32.3465 = $1,641,584.88, of
     # which flat closures 3,000 x 2 lines / 29,000 = 20.69%: 6,000 x 1.75 x 32.3465 = $339,638.25

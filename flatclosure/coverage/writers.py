@@ -92,33 +92,44 @@ def _runs(paragraph: object, text: str) -> None:
         paragraph.add_run(text[last:])  # type: ignore[attr-defined]
 
 
+def _docx_bullets(doc: object, b: Block) -> None:
+    if b.text:
+        _runs(doc.add_paragraph(), b.text)  # type: ignore[attr-defined]
+    for item in b.items:
+        _runs(doc.add_paragraph(style="List Bullet"), item)  # type: ignore[attr-defined]
+
+
+def _docx_table(doc: object, b: Block) -> None:
+    table = doc.add_table(rows=0, cols=len(b.rows[0]))  # type: ignore[attr-defined]
+    table.style = "Table Grid"
+    for i, row in enumerate(b.rows):
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = ""
+            _runs(cell.paragraphs[0], value)
+            for run in cell.paragraphs[0].runs if i == 0 else ():
+                run.bold = True  # the header row
+
+
+def _docx_paragraph(doc: object, b: Block) -> None:
+    p = doc.add_paragraph()  # type: ignore[attr-defined]
+    _runs(p, b.text)
+    if b.kind == "note":
+        for item in b.items:
+            _runs(doc.add_paragraph(style="List Bullet"), item)  # type: ignore[attr-defined]
+        for run in p.runs:
+            run.italic = True
+
+
 def _docx_block(doc: object, b: Block) -> None:
     if b.kind == "heading":
         _runs(doc.add_heading(level=2), b.text)  # type: ignore[attr-defined]
     elif b.kind == "bullets":
-        if b.text:
-            _runs(doc.add_paragraph(), b.text)  # type: ignore[attr-defined]
-        for item in b.items:
-            _runs(doc.add_paragraph(style="List Bullet"), item)  # type: ignore[attr-defined]
+        _docx_bullets(doc, b)
     elif b.kind == "table":
-        table = doc.add_table(rows=0, cols=len(b.rows[0]))  # type: ignore[attr-defined]
-        table.style = "Table Grid"
-        for i, row in enumerate(b.rows):
-            cells = table.add_row().cells
-            for cell, value in zip(cells, row, strict=True):
-                cell.text = ""
-                _runs(cell.paragraphs[0], value)
-                if i == 0:
-                    for run in cell.paragraphs[0].runs:
-                        run.bold = True
+        _docx_table(doc, b)
     else:
-        p = doc.add_paragraph()  # type: ignore[attr-defined]
-        _runs(p, b.text)
-        if b.kind == "note":
-            for item in b.items:
-                _runs(doc.add_paragraph(style="List Bullet"), item)  # type: ignore[attr-defined]
-            for run in p.runs:
-                run.italic = True
+        _docx_paragraph(doc, b)
 
 
 def to_docx(letter: Letter) -> bytes:
