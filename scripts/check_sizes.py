@@ -22,9 +22,6 @@ FUNCTION_LINES = 60
 
 # path relative to the repository (a module's own size) or "path:qualified.function"
 ALLOWED: dict[str, str] = {
-    # scenarios.py is being reshaped (claims and scenarios work)
-    "flatclosure/scenarios.py": "dated parameters (claims and scenarios work)",
-    "flatclosure/scenarios.py:from_dict": "dated parameters (claims and scenarios work)",
     # the protocol view becomes present/protocol_tables.py and small panels
     "flatclosure/widgets/protocol_view.py": "protocol view split (widgets work)",
     # the card moves to outputs/ and takes its tables from present/ (protocol issue)
