@@ -3,6 +3,8 @@ the parameters table is keyed by (name, effective_from): a parameter may change 
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from flatclosure import datapkg, parameters
 from flatclosure.claims import (
     PricingContext,
     claim_parameters,
+    lines,
     medicare_ladder,
     payment_parameters,
     price_claim,
@@ -90,3 +93,16 @@ def test_the_key_is_name_and_date(data_copy: Path) -> None:
     path.write_text("\n".join([*rows, later, later]) + "\n", encoding="utf-8")
     with pytest.raises(DataError, match="duplicate key"):
         datapkg.load("payment-parameters", data_copy)
+
+
+def test_the_typed_signature_of_pricing_context_matches_its_fields() -> None:
+    # PricingContext declares its __init__ for the type checker only (``on`` takes ISO text too,
+    # converted by as_date): the declared parameters must be the fields, in order, same defaults
+    tree = ast.parse(Path(lines.__file__).read_text(encoding="utf-8"))
+    cls = next(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == "PricingContext")
+    stub = next(n for n in ast.walk(cls) if isinstance(n, ast.FunctionDef) and n.name == "__init__")
+    names = [a.arg for a in stub.args.args[1:]]
+    defaults = [ast.literal_eval(d) for d in stub.args.defaults]
+    fields = dataclasses.fields(PricingContext)
+    assert names == [f.name for f in fields]
+    assert defaults == [f.default for f in fields[1:]]
