@@ -234,13 +234,19 @@ def multiple_procedures(c: Pricing) -> None:
         share = ladder[rank - 1] if rank <= len(ladder) else ladder[-1]
         unit_shares.setdefault(order, []).append((rank, share))
         if rank > len(ladder) and c.ctx.ladder is None:
-            proc[0].warnings.append(f"procedure ranked {rank}: beyond the 5th, Medicare prices by report")
+            proc[0].warnings.append(f"procedure ranked {rank}: beyond the {_ordinal(len(ladder))}, "
+                                    "Medicare prices by report")
     for order, shares in unit_shares.items():
         head = c.procedures[order][0]
         head.rank = shares[0][0]
         factor = sum(s for _, s in shares) / len(shares)
         ranks = ", ".join(f"#{r} at {s:.0%}" for r, s in shares)
         head.apply("multiple-procedure", factor, f"multiple procedures: ranked {ranks}")
+
+
+def _ordinal(n: int) -> str:
+    """5 -> '5th' (the last rank Medicare's ladder prices, from the parameters)."""
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
 def co_surgeons(c: Pricing) -> None:
