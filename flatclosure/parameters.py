@@ -111,3 +111,24 @@ def _parameters_on(day: dt.date) -> PaymentParameters:
 def parameters(on: dt.date | str) -> PaymentParameters:
     """The payment parameters in force on ``on`` (each the latest row dated on or before it)."""
     return _parameters_on(as_date(on))
+
+
+@cache
+def _reference_on(name: str, day: dt.date) -> Reference:
+    table = _table()
+    rows = table[(table["name"] == name) & table["effective_from"].map(lambda d: d <= day)]
+    if rows.empty:
+        first = table[table["name"] == name]["effective_from"]
+        since = f"its first value applies from {min(first)}" if len(first) else "it has no row"
+        raise NoDataForDateError(f"no value of {name} on {day}: {since} ({PATH})")
+    r = rows.iloc[-1]
+    return Reference(value=float(r["value"]), unit=str(r["unit"]), effective_from=r["effective_from"],
+                     source=str(r["source"]), note="" if pd.isna(r["note"]) else str(r["note"]))
+
+
+def reference(name: str, on: dt.date | str) -> Reference:
+    """One parameter in force on ``on``, for a caller that needs only some of them (a claim of
+    2019 needs the claim rules' shares, not the PFS total first known for 2020)."""
+    if name not in _VALUE_FIELDS:
+        raise KeyError(f"{name!r} is not a payment parameter (flatclosure.parameters.PaymentParameters)")
+    return _reference_on(name, as_date(on))

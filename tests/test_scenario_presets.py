@@ -70,6 +70,7 @@ def test_hand_checked_figures() -> None:
 def test_the_unlisted_preset_is_the_protocols_claim() -> None:
     """Preset 06 bills 19499 through the protocol: once (status C), like its comparator."""
     r = evaluate(PRESETS["06_unlisted_19499"], year=2025)
+    assert r.claim is not None
     assert [str(pl.line) for pl in r.claim.lines] == ["19499"] and r.total == 794.11
     assert "19380" in " ".join(n.text for n in r.claim.lines[0].rules)
 
@@ -77,6 +78,7 @@ def test_the_unlisted_preset_is_the_protocols_claim() -> None:
 def test_the_new_code_moves_the_cf_at_its_marginal_share() -> None:
     # $970,977.24 a year of net spending: factor 93e9 / (93e9 + 970,977.24) = 0.99998956
     r = evaluate(PRESETS["10_new_afc_code"], year=2025)
+    assert r.pool is not None
     assert r.pool.added_spending == 970_977.24
     assert r.pool.budget_neutrality_factor == pytest.approx(93e9 / (93e9 + 970_977.24))
     assert any("illustrative" in n for n in r.notes)

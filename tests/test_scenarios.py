@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -62,7 +64,7 @@ def _err(text: str) -> ScenarioError:
      "not an existing code"),
     (lambda d: d.update(new_code={"work_rvu": 5}), "new_code.indicators_like", "missing"),
 ])
-def test_bad_files_name_the_field(edit, field: str, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_files_name_the_field(edit: Callable[[dict[str, Any]], None], field: str, message: str) -> None:
     data = yaml.safe_load(GOOD)
     edit(data)
     err = _err(yaml.safe_dump(data))

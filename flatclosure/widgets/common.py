@@ -6,21 +6,17 @@ Views are thin: plain functions compute tables (``flatclosure.tables``) and figu
 
 from __future__ import annotations
 
-import copy
 import html
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
-import plotly.graph_objects as go
 
 from .. import datapkg
 from ..catalog import AMA_NOTICE, Catalog, load_catalog, normalise_locality
 from ..errors import FlatclosureError
-from ..figures import FigureSpec
-from ..plotly_bundle import FigureWidget
 from ..present.citations import citation_text
 from ..present.formatting import (
     NUMERIC_FORMATS,
@@ -28,6 +24,10 @@ from ..present.formatting import (
     fmt_prose,
     fmt_text,
 )
+
+# moved to figure_updates.py; the views import them from here
+from .figure_updates import figure_widget as figure_widget
+from .figure_updates import update_figure as update_figure
 
 FOOTER_RESOURCES = ("cms-rvus", "cms-gpci", "cms-conversion-factors", "catalog-codes")
 NATIONAL_LABEL = "National (all GPCIs 1.000)"
@@ -249,61 +249,6 @@ class LocalityPicker:
 
     def observe(self, handler: Callable[[Any], None]) -> None:
         self.combobox.observe(handler, names="value")
-
-
-def figure_widget(spec: FigureSpec) -> go.FigureWidget:
-    """A FigureWidget showing a figure spec, ready for ``update_figure``; its front end is fetched
-    from the server and cached by the browser where it can be (``flatclosure.plotly_bundle``)."""
-    fig = FigureWidget(spec)
-    fig._fc_layout = copy.deepcopy(spec["layout"])
-    fig._fc_data = [dict(trace) for trace in spec["data"]]
-    fig._fc_edits = _edits(fig)
-    return fig
-
-
-def _edits(fig: go.FigureWidget) -> tuple[int, int]:
-    """plotly's count of the figure's edits: a change not made by update_figure moves it."""
-    return (fig._last_trace_edit_id, fig._last_layout_edit_id)
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Whether two spec values are equal; arrays or anything not comparable count as changed."""
-    try:
-        return bool(a == b)
-    except (ValueError, TypeError):
-        return False
-
-
-def update_figure(target: go.FigureWidget, spec: FigureSpec) -> None:
-    """Make ``target`` show ``spec`` in one message: the trace keys and layout keys that changed
-    since the last spec (nothing when none did: plotly's checks cost milliseconds per key). The
-    spec functions keep the number and order of traces fixed.
-
-    Python state changes at once; a workbook figure's message reaches the page after the
-    handler that called this has finished, so the totals and tables it writes, before or after
-    this call, are shown before any chart is redrawn (``FigureWidget.sent_after``).
-    """
-    data, layout = spec["data"], spec["layout"]
-    if len(target.data) != len(data):
-        raise ValueError(f"figure has {len(target.data)} traces, the update has {len(data)}")
-    # compare with the last spec only while nothing else has changed the figure since
-    same_figure = getattr(target, "_fc_edits", None) == _edits(target)
-    last: dict[str, Any] = target._fc_layout if same_figure else {}
-    changed = {k: v for k, v in layout.items() if k != "template" and not _same(last.get(k), v)}
-    shown: list[dict[str, Any]] = target._fc_data if same_figure else [{} for _ in data]
-    fresh = [{k: v for k, v in new.items() if k != "type" and not (k in old and _same(old[k], v))}
-             for old, new in zip(shown, data, strict=True)]
-    if changed or any(fresh):
-        later = target.sent_after() if isinstance(target, FigureWidget) else nullcontext()
-        with later, target.batch_update():
-            for trace, keys in zip(target.data, fresh, strict=True):
-                if keys:
-                    trace.update(keys, overwrite=True)
-            if changed:
-                target.layout.update(changed, overwrite=True)
-    target._fc_layout = copy.deepcopy(layout)
-    target._fc_data = [dict(trace) for trace in data]
-    target._fc_edits = _edits(target)
 
 
 def set_applies(control: widgets.Widget, applies: bool) -> None:

@@ -16,11 +16,10 @@ import plotly.graph_objects as go
 
 from .. import figures
 from ..catalog import Catalog, load_catalog, normalise_locality
-from ..claims import PricingContext
 from ..errors import FlatclosureError
 from ..labels import SECOND_SIDE
 from ..present.formatting import fmt_money, fmt_prose, fmt_text
-from ..protocol import Procedure, ProtocolResult, default_rules, recommend
+from ..protocol import ProtocolResult
 from .binding import Binding
 from .common import (
     CONTROL_STYLE,
@@ -38,6 +37,7 @@ from .common import (
     update_figure,
 )
 from .glossary import terms_line
+from .surgery_model import Surgery, price_surgery, result_frame
 from .urlstate import Codec, UrlState, UrlValueError
 
 # How the second side of a per-defect code is marked is a payer convention (shared domain notes,
@@ -61,55 +61,6 @@ LINE_COLUMNS = [
     ("denial_risk", "Denial risk", fmt_text),
     ("rules", "Payment rules applied", fmt_prose),
 ]
-
-
-@dataclass(frozen=True)
-class Surgery:
-    """What the panel asks: when, where, and the closure itself (sizes are per side)."""
-
-    year: int
-    setting: str = "facility"
-    locality: str | None = None
-    sides: str = "both"
-    tissue_rearrangement: bool = True
-    area_sq_cm: float = 45.0
-    length_cm: float = 7.0
-    second_side: str = "rt_lt"
-    claim: str = "closure"
-    repair: str = "complex"
-
-    def procedure(self) -> Procedure:
-        """The protocol's input: the surgery's facts (sizes per side)."""
-        with_mastectomy = self.claim == "with_mastectomy"
-        return Procedure(
-            stage="initial" if with_mastectomy else "revision",
-            mastectomy_code=str(default_rules().settings["default_mastectomy_code"])
-            if with_mastectomy else None, sides=self.sides,
-            rearrangement=self.tissue_rearrangement,
-            defect_area_cm2=self.area_sq_cm if self.tissue_rearrangement else 0.0,
-            repair_length_cm=0.0 if self.tissue_rearrangement else self.length_cm,
-            layered_closure=True, extensive_undermining=self.repair == "complex",
-            second_side=self.second_side, diagnosis="cancer" if with_mastectomy else "history")
-
-    def context(self, catalog: Catalog | None = None) -> PricingContext:
-        """Where and when: the year's date (``Catalog.date_for_year``)."""
-        cat = catalog or load_catalog()
-        return PricingContext(cat.date_for_year(self.year), self.setting, self.locality)
-
-
-def price_surgery(s: Surgery, catalog: Catalog | None = None) -> ProtocolResult:
-    """The protocol's priced claim for the surgery described."""
-    cat = catalog or load_catalog()
-    return recommend(s.procedure(), s.context(cat), catalog=cat, alternatives=False)
-
-
-def result_frame(result: ProtocolResult, catalog: Catalog | None = None) -> pd.DataFrame:
-    """The priced lines with our plain-language description of each code and its denial risk."""
-    cat = catalog or load_catalog()
-    frame = result.claim.to_frame()
-    frame["description"] = [cat.info(c).description for c in frame["code"]]
-    frame["denial_risk"] = [ln.denial_risk for ln in result.lines]
-    return frame
 
 
 CHART_TITLE = "Allowed per claim line"

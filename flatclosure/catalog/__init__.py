@@ -7,15 +7,15 @@ up by date of service: the release in force on that date (``data/cms/releases.cs
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
-from . import datapkg
-from .errors import InputError, NoDataForDateError, UnknownCodeError
+from .. import datapkg
+from ..errors import InputError, NoDataForDateError, UnknownCodeError
+from .bands import SizeBands, size_bands
 
 SETTINGS = ("facility", "office")
 AMA_NOTICE = (
@@ -172,22 +172,12 @@ class Catalog:
     def size_bands(self, family: str) -> SizeBands:
         """The sized family's bands (``data/catalog/codes.csv``), checked to meet end to end."""
         if family not in self._bands_cache:
-            self._bands_cache[family] = _size_bands(self, family)
+            self._bands_cache[family] = size_bands(family, [self.info(c) for c in self.family(family)])
         return self._bands_cache[family]
 
     def size_codes(self, family: str, size: float, field_name: str = "size") -> list[tuple[str, int]]:
         """The primary whose band (min, max] holds the size, then add-on units per step or part."""
-        b = self.size_bands(family)
-        if not size > b.minimum:
-            raise InputError(field_name, f"{size:g} {b.unit} is not above {b.minimum:g} {b.unit}, "
-                             f"where the {family.replace('_', ' ')} codes start ({b.primaries[0][0]})")
-        for code, _lo, hi in b.primaries:
-            if hi is None or size <= hi:
-                return [(code, 1)]
-        if b.add_on is None or b.add_on_from is None or b.add_on_step is None:
-            raise InputError(field_name, f"{size:g} {b.unit} is above the largest {family} band")
-        return [(b.primaries[-1][0], 1),
-                (b.add_on, max(math.ceil((size - b.add_on_from) / b.add_on_step - 1e-9), 1))]
+        return self.size_bands(family).codes(size, field_name)
 
     # -- releases ----------------------------------------------------------------------------
     def _release(self, row: pd.Series) -> Release:
@@ -376,40 +366,6 @@ def normalise_locality(text: str) -> str:
     if len(parts) != 2 or not all(p.isdigit() for p in parts):
         raise InputError("locality", f"{text!r} is not MAC:LOCALITY (e.g. 01182:18)")
     return f"{parts[0].zfill(5)}:{parts[1].zfill(2)}"
-
-
-@dataclass(frozen=True)
-class SizeBands:
-    """A sized family's primaries with (min, max] bands (the last open-ended if no add-on follows),
-    and the add-on counting each further step past the last band."""
-
-    family: str
-    unit: str
-    primaries: tuple[tuple[str, float, float | None], ...]
-    add_on: str | None
-    add_on_from: float | None
-    add_on_step: float | None
-
-    minimum = property(lambda self: self.primaries[0][1])
-
-
-def _size_bands(cat: Catalog, family: str) -> SizeBands:
-    infos = [cat.info(c) for c in cat.family(family)]
-    prim = sorted(((i.code, i.size_min or 0.0, i.size_max) for i in infos
-                   if i.role == "protocol" and i.size_min is not None), key=lambda t: t[1])
-    adds = [i for i in infos if i.is_add_on]
-    add = adds[0] if len(adds) == 1 else None
-    bad = ("no sized primary codes" if not prim else "more than one add-on" if len(adds) > 1
-           else next((f"bands of {a} and {b} that do not meet" for (a, _, a_max), (b, b_min, _)
-                      in zip(prim, prim[1:], strict=False) if a_max != b_min), None))
-    if add is not None and (add.size_min != prim[-1][2] or not add.size_step
-                            or prim[-1][0] not in add.primary_codes):
-        bad = f"an add-on {add.code} not starting where {prim[-1][0]} ends, with a step"
-    if bad:
-        raise datapkg.DataError("data/catalog/codes.csv", f"family {family} has {bad}",
-                                field="size_min")
-    return SizeBands(family, infos[0].size_unit, tuple(prim), add.code if add else None,
-                     add.size_min if add else None, add.size_step if add else None)
 
 
 @cache

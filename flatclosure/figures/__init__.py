@@ -7,56 +7,41 @@ wrapping it in ``go.Figure``. Widgets show ``go.FigureWidget(spec)`` and update 
 same order for any input, so an update only swaps data.
 
 One colour-blind-safe palette (Okabe & Ito, "Color Universal Design", 2008), units on every axis,
-and one layout readable at a laptop's width (figures fill their container).
+and one layout readable at a laptop's width (figures fill their container): ``figures/style.py``. The
+pool's figures (notebook 04) are in ``figures/pool.py``; every name is importable from here.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from .families import gap_groups, group_colours, group_short_names
-from .present.formatting import fmt_money, fmt_pct, fmt_rvu, missing
-from .scenarios import SCENARIO_GROUPS
+from ..families import group_colours, group_short_names
+from ..present.formatting import fmt_money, fmt_rvu
+from ..scenarios import SCENARIO_GROUPS
 
-FigureSpec = dict[str, Any]
-
-# Okabe-Ito: orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple, black.
-OKABE_ITO: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00",
-                              "#CC79A7", "#000000")
-# Line colours for up to 8 series, the pale yellow last (it reads poorly on white).
-SERIES_COLOURS: tuple[str, ...] = tuple(OKABE_ITO[i] for i in (4, 5, 2, 0, 6, 1, 7, 3))
-# One colour per group in every chart (01's value gap, 03's scenarios): flat closure blue, as in
-# 00's and 02's claim charts, mastectomy vermillion, breast-mound reconstruction green.
-# The colours are data (data/catalog/families.csv, flatclosure.families).
-GAP_GROUPS: dict[str, tuple[str, ...]] = gap_groups()
-GROUP_COLOURS: dict[str, str] = {g: group_colours()[g] for g in GAP_GROUPS}
-LINE_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
-MONEY_AXIS = "$,.0f"
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
-
-
-def base_layout(title: str, height: int = 420, **extra: Any) -> dict[str, Any]:
-    """The shared layout: white template, readable fonts, legend on top, room for axis titles."""
-    layout: dict[str, Any] = {
-        "template": "plotly_white",
-        "title": {"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}},
-        "font": {"family": FONT, "size": 13, "color": "#222"},
-        "height": height,
-        "autosize": True,
-        "margin": {"l": 70, "r": 20, "t": 80, "b": 60},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0.0},
-        "hoverlabel": {"font": {"family": FONT}},
-    }
-    layout.update(extra)
-    return layout
-
-
-def _floats(values: Any) -> list[float | None]:
-    return [None if v is None or v != v else float(v) for v in values]
+# the pool's figures and the shared style have their own modules; callers import them from here
+from .pool import LABEL_ROOM as LABEL_ROOM
+from .pool import POOL_COLOURSCALE as POOL_COLOURSCALE
+from .pool import POOL_SERIES as POOL_SERIES
+from .pool import pool_heatmap_figure as pool_heatmap_figure
+from .pool import pool_heatmap_spec as pool_heatmap_spec
+from .pool import pool_prices_figure as pool_prices_figure
+from .pool import pool_prices_spec as pool_prices_spec
+from .style import FONT as FONT
+from .style import (
+    GAP_GROUPS,
+    GROUP_COLOURS,
+    LINE_DASHES,
+    MONEY_AXIS,
+    OKABE_ITO,
+    SERIES_COLOURS,
+    FigureSpec,
+    base_layout,
+    floats,
+)
 
 
 def value_gap_spec(gap: pd.DataFrame, year: int) -> FigureSpec:
@@ -71,14 +56,14 @@ def value_gap_spec(gap: pd.DataFrame, year: int) -> FigureSpec:
         y = [f"{c} ({group_short_names().get(group, group)})" for c in part["code"]]
         colour = GROUP_COLOURS[group]
         data.append({
-            "type": "bar", "orientation": "h", "x": _floats(part["price"]), "y": y, "name": group,
+            "type": "bar", "orientation": "h", "x": floats(part["price"]), "y": y, "name": group,
             "legendgroup": group, "marker": {"color": colour}, "xaxis": "x", "yaxis": "y",
             "text": [fmt_money(v) for v in part["price"]], "textposition": "auto",
             "customdata": list(part["description"]),
             "hovertemplate": "%{y}: %{x:$,.2f}<br>%{customdata}<extra></extra>",
         })
         data.append({
-            "type": "bar", "orientation": "h", "x": _floats(part["work_rvu"]), "y": y,
+            "type": "bar", "orientation": "h", "x": floats(part["work_rvu"]), "y": y,
             "name": group, "legendgroup": group, "showlegend": False,
             "marker": {"color": colour}, "xaxis": "x2", "yaxis": "y2",
             "text": [fmt_rvu(v) for v in part["work_rvu"]], "textposition": "auto",
@@ -114,7 +99,7 @@ def trend_spec(trend: pd.DataFrame, year: int, what: str = "",
             data.append({
                 "type": "scatter", "mode": "lines+markers", "name": codes[i], "visible": True,
                 "showlegend": True, "x": [int(v) for v in part["year"]],
-                "y": _floats(part["price"]),
+                "y": floats(part["price"]),
                 "line": {"color": SERIES_COLOURS[i], "dash": LINE_DASHES[i % len(LINE_DASHES)],
                          "width": 2},
                 "marker": {"size": 7, "color": SERIES_COLOURS[i]},
@@ -150,12 +135,12 @@ def seed_spec(seed: pd.DataFrame, year: int, published: str = "2020") -> FigureS
     shown = seed[seed["quoted_work_rvu"].notna()]
     x = [f"{label} ({code})" for label, code in zip(shown["label"], shown["code"], strict=True)]
     data = [
-        {"type": "bar", "x": x, "y": _floats(shown["quoted_work_rvu"]),
+        {"type": "bar", "x": x, "y": floats(shown["quoted_work_rvu"]),
          "name": f"advocates' page ({published})", "marker": {"color": OKABE_ITO[0]},
          "text": [fmt_rvu(v) for v in shown["quoted_work_rvu"]], "textposition": "outside",
          "textangle": -90,  # upright labels of paired bars ran together ("15.0015.00")
          "hovertemplate": "%{x}: %{y:.2f} work RVU as published<extra></extra>"},
-        {"type": "bar", "x": x, "y": _floats(shown["work_rvu"]), "name": f"CMS {year}",
+        {"type": "bar", "x": x, "y": floats(shown["work_rvu"]), "name": f"CMS {year}",
          "marker": {"color": OKABE_ITO[4]}, "text": [fmt_rvu(v) for v in shown["work_rvu"]],
          "textposition": "outside", "textangle": -90,
          "hovertemplate": f"%{{x}}: %{{y:.2f}} work RVU in {year}<extra></extra>"},
@@ -175,7 +160,7 @@ def seed_spec(seed: pd.DataFrame, year: int, published: str = "2020") -> FigureS
 def claim_spec(lines: pd.DataFrame, title: str) -> FigureSpec:
     """Allowed amount of each claim line (one horizontal bar trace), from ``ClaimResult.to_frame``."""
     data = [{
-        "type": "bar", "orientation": "h", "x": _floats(lines["allowed"]),
+        "type": "bar", "orientation": "h", "x": floats(lines["allowed"]),
         "y": [str(v) for v in lines["line"]], "name": "allowed", "marker": {"color": OKABE_ITO[4]},
         "text": [fmt_money(v) for v in lines["allowed"]], "textposition": "auto",
         "hovertemplate": "%{y}: %{x:$,.2f}<extra></extra>",
@@ -223,7 +208,7 @@ def scenario_bars_spec(table: pd.DataFrame, year: int, baseline: str | None = No
             diff = (rows["difference"] if "difference" in rows else pd.Series([None] * len(rows)))
             data.append({
                 "type": "bar", "name": str(rows["locality_name"].iloc[0]), "visible": True,
-                "x": labels, "y": _floats(rows["total"]),
+                "x": labels, "y": floats(rows["total"]),
                 "marker": {"color": SERIES_COLOURS[i]},
                 "text": [fmt_money(v) for v in rows["total"]], "textposition": "outside",
                 "customdata": [["n/a" if d is None or d != d else f"{d:+,.2f}", u or ""]
@@ -261,7 +246,7 @@ def scenario_gap_spec(table: pd.DataFrame, year: int, locality: str = "national"
         data.append({
             "type": "bar", "orientation": "h", "name": group, "marker": {"color": colour},
             "y": [_scenario_label(r) for r in rows.to_dict("records")],
-            "x": _floats(rows["total"]), "text": [fmt_money(v) for v in rows["total"]],
+            "x": floats(rows["total"]), "text": [fmt_money(v) for v in rows["total"]],
             "textposition": "auto", "hovertemplate": "%{y}: %{x:$,.2f}<extra>%{fullData.name}</extra>",
         })
     shapes = []
@@ -294,7 +279,7 @@ def scenario_trend_spec(table: pd.DataFrame, locality: str = "national", slots: 
             colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
             data.append({
                 "type": "scatter", "mode": "lines+markers", "name": label, "visible": True,
-                "x": [int(y) for y in rows["year"]], "y": _floats(rows["total"]),
+                "x": [int(y) for y in rows["year"]], "y": floats(rows["total"]),
                 "line": {"color": colour, "dash": LINE_DASHES[i % len(LINE_DASHES)], "width": 2},
                 "marker": {"color": colour, "size": 7},
                 "hovertemplate": f"{label} %{{x}}: %{{y:$,.2f}}<extra></extra>",
@@ -310,133 +295,6 @@ def scenario_trend_spec(table: pd.DataFrame, locality: str = "national", slots: 
         yaxis={"title": {"text": "US$ per claim"}, "tickformat": MONEY_AXIS, "rangemode": "tozero"},
     )
     return {"data": data, "layout": layout}
-
-
-# -- the finite RVU pool (flatclosure.pool; notebook 04) ----------------------------------------
-POOL_SERIES: tuple[tuple[str, str, str], ...] = (
-    # (column of the price table, legend name, colour)
-    ("price_before", "today", OKABE_ITO[4]),
-    ("price_after", "after, statutory budget neutrality (PFS-wide)", OKABE_ITO[2]),
-    ("family_after", "after, family work neutrality (UNCONFIRMED)", OKABE_ITO[5]),
-)
-# CF change: vermillion where it falls, white at no change, blue where it rises; any offset at all
-# gets at least a pale tint, so even a tiny marginal share stands apart from no change.
-POOL_COLOURSCALE = [[0.0, OKABE_ITO[5]], [0.497, "#F9DCC6"], [0.5, "#FFFFFF"],
-                    [0.503, "#CFE6F5"], [1.0, OKABE_ITO[4]]]
-
-
-def _pct_text(value: Any) -> str:
-    """A bar's change: one decimal, or four for a marginal share (−0.0010%, not "−0.0%")."""
-    if missing(value):
-        return ""
-    return fmt_pct(value, decimals=1 if value == 0 or abs(value) >= 0.05 else 4)
-
-
-# Room above the plot of a chart whose legend can wrap to one item a row in a narrow notebook
-# (JupyterLab beside its file browser): the title pinned to the top edge, the legend under it.
-LINE_PX, LEGEND_ROW_PX, TOP_PAD_PX = 22, 25, 12  # measured in Lab's Chromium
-
-
-def _title_over_legend(title: str, legend_rows: int) -> dict[str, Any]:
-    """Layout keys that keep a title clear of a legend of up to ``legend_rows`` rows."""
-    title_lines = title.count("<br>") + 1
-    return {
-        "title": {"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16},
-                  "yref": "container", "y": 1.0, "yanchor": "top", "pad": {"t": TOP_PAD_PX}},
-        "top": TOP_PAD_PX + LINE_PX * title_lines + LEGEND_ROW_PX * legend_rows + TOP_PAD_PX,
-    }
-
-
-LABEL_ROOM = 1.8  # x range over the longest bar: room for "$1,171.55 (−2.1%)" after it
-
-
-def _top(prices: pd.DataFrame) -> float:
-    cols = [c for c, _, _ in POOL_SERIES if c in prices]
-    top = float(prices[cols].astype(float).max().max()) if len(prices) else 0.0
-    return top if top > 0 else 1.0  # NaN (nothing priced) compares False: 1.0
-
-
-def pool_prices_spec(prices: pd.DataFrame, title: str) -> FigureSpec:
-    """What each code is paid today and after the new code under both lenses (horizontal bars).
-
-    ``prices`` has ``label``, ``price_before``, ``price_after``, ``change_pct``, ``family_after``
-    and ``family_change_pct`` (NaN for codes outside the family), mastectomy first. Three traces
-    in ``POOL_SERIES`` order.
-    """
-    y = [str(v) for v in prices["label"]]
-    pcts = {"price_before": None, "price_after": "change_pct", "family_after": "family_change_pct"}
-    data: list[dict[str, Any]] = []
-    for column, name, colour in POOL_SERIES:
-        pct = pcts[column]
-        text = [fmt_money(v) + (f" ({_pct_text(p)})" if pct and p == p and v == v else "")
-                for v, p in zip(prices[column], prices[pct] if pct else [None] * len(prices),
-                                strict=True)]
-        data.append({
-            "type": "bar", "orientation": "h", "x": _floats(prices[column]), "y": y, "name": name,
-            # after the bar: inside a short bar "$195.37" was cut to "5.37"
-            "marker": {"color": colour}, "text": text, "textposition": "outside",
-            "insidetextanchor": "end", "textfont": {"size": 11}, "cliponaxis": False,
-            "hovertemplate": f"%{{y}}: %{{text}}<br>{name}<extra></extra>",
-        })
-    top = _title_over_legend(title, legend_rows=len(POOL_SERIES))
-    layout = base_layout(
-        title, height=max(360, 62 * len(prices) + 150) + top["top"] - 100, barmode="group",
-        bargap=0.18,
-        bargroupgap=0.04, margin={"l": 150, "r": 20, "t": top["top"], "b": 60},
-        uniformtext={"minsize": 10, "mode": "show"},
-        xaxis={"title": {"text": "national payment per procedure (US$)"},
-               "tickformat": MONEY_AXIS, "range": [0.0, LABEL_ROOM * _top(prices)]},
-        yaxis={"autorange": "reversed", "title": {"text": ""}},
-    )
-    layout["title"] = top["title"]
-    return {"data": data, "layout": layout}
-
-
-def pool_heatmap_spec(rvus: Any, volumes: Any, change_pct: Any, one_cent: Any,
-                      rvu: float, volume: float, title: str) -> FigureSpec:
-    """Change of the conversion factor (%) over new-code RVU (x) x yearly volume (y, log).
-
-    ``change_pct[i, j]`` is the change at ``rvus[i]`` and ``volumes[j]`` (``pool.sweep``): the
-    code's marginal share of the year's budget neutrality, at any size. ``one_cent[i]`` is the
-    volume where ``rvus[i]`` moves the CF by one cent (inf: never). Three traces: the heatmap,
-    the one-cent line, the current scenario.
-    """
-    xs, vs = [float(v) for v in rvus], [float(v) for v in volumes]
-    z = [[round(float(c), 5) for c in col] for col in zip(*change_pct, strict=True)]  # y rows
-    line = [None if not math.isfinite(float(b)) else float(b) for b in one_cent]
-    data = [
-        {"type": "heatmap", "x": xs, "y": vs, "z": z, "zmid": 0.0, "colorscale": POOL_COLOURSCALE,
-         "name": "CF change", "colorbar": {"title": {"text": "CF change (%)"}, "ticksuffix": "%"},
-         "hovertemplate": ("%{x:.2f} RVU x %{y:,.0f} services a year:<br>conversion factor "
-                           "%{z:+.4f}%<extra></extra>")},
-        {"type": "scatter", "mode": "lines", "x": xs, "y": line, "name": "the CF moves by one "
-         "cent per RVU", "line": {"color": "#000000", "width": 2, "dash": "dash"},
-         "hovertemplate": "%{x:.2f} RVU: one cent off the CF at %{y:,.0f} services"
-                          "<extra></extra>"},
-        {"type": "scatter", "mode": "markers", "x": [float(rvu)], "y": [float(volume)],
-         "cliponaxis": False,  # at the grid's corner (80 RVU, 1,000,000) it was cut in half
-         "name": "your scenario", "marker": {"symbol": "x", "size": 14, "color": "#000000",
-                                             "line": {"width": 2, "color": "#FFFFFF"}},
-         "hovertemplate": "your scenario: %{x:.2f} RVU x %{y:,.0f} services<extra></extra>"},
-    ]
-    top = _title_over_legend(title, legend_rows=2)  # the one-cent line and your scenario
-    layout = base_layout(
-        title, height=480 + top["top"] - 100, margin={"l": 90, "r": 20, "t": top["top"], "b": 60},
-        xaxis={"title": {"text": "new code's total RVU"}, "range": [xs[0], xs[-1]]},
-        yaxis={"title": {"text": "services a year (log scale)"}, "type": "log",
-               "range": [math.log10(vs[0]), math.log10(vs[-1])], "tickformat": ",.0f"},
-    )
-    layout["title"] = top["title"]
-    return {"data": data, "layout": layout}
-
-
-def pool_prices_figure(prices: pd.DataFrame, title: str) -> go.Figure:
-    return go.Figure(pool_prices_spec(prices, title))
-
-
-def pool_heatmap_figure(rvus: Any, volumes: Any, change_pct: Any, one_cent: Any, rvu: float,
-                        volume: float, title: str) -> go.Figure:
-    return go.Figure(pool_heatmap_spec(rvus, volumes, change_pct, one_cent, rvu, volume, title))
 
 
 # -- coding protocol alternatives (notebook 02; flatclosure.widgets.protocol_view) -------------
@@ -462,7 +320,7 @@ def protocol_alternatives_spec(alternatives: pd.DataFrame, title: str) -> Figure
     rows = alternatives.to_dict("records")
     shown = bool(rows)
     y = [_wrap(r["option"]) for r in rows]
-    totals = _floats(r["total"] for r in rows)
+    totals = floats(r["total"] for r in rows)
     first = [i == 0 for i in range(len(rows))]
     data = []
     for name, colour, keep in (("the recommended claim", OKABE_ITO[4], True),

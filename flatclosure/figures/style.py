@@ -1,0 +1,43 @@
+"""The look every figure shares: the Okabe-Ito palette, the group colours (data), the base layout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..families import gap_groups, group_colours
+
+FigureSpec = dict[str, Any]
+
+# Okabe-Ito: orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple, black.
+OKABE_ITO: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00",
+                              "#CC79A7", "#000000")
+# Line colours for up to 8 series, the pale yellow last (it reads poorly on white).
+SERIES_COLOURS: tuple[str, ...] = tuple(OKABE_ITO[i] for i in (4, 5, 2, 0, 6, 1, 7, 3))
+# One colour per group in every chart (01's value gap, 03's scenarios): flat closure blue, as in
+# 00's and 02's claim charts, mastectomy vermillion, breast-mound reconstruction green.
+# The colours are data (data/catalog/families.csv, flatclosure.families).
+GAP_GROUPS: dict[str, tuple[str, ...]] = gap_groups()
+GROUP_COLOURS: dict[str, str] = {g: group_colours()[g] for g in GAP_GROUPS}
+LINE_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+MONEY_AXIS = "$,.0f"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+
+
+def base_layout(title: str, height: int = 420, **extra: Any) -> dict[str, Any]:
+    """The shared layout: white template, readable fonts, legend on top, room for axis titles."""
+    layout: dict[str, Any] = {
+        "template": "plotly_white",
+        "title": {"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}},
+        "font": {"family": FONT, "size": 13, "color": "#222"},
+        "height": height,
+        "autosize": True,
+        "margin": {"l": 70, "r": 20, "t": 80, "b": 60},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0.0},
+        "hoverlabel": {"font": {"family": FONT}},
+    }
+    layout.update(extra)
+    return layout
+
+
+def floats(values: Any) -> list[float | None]:
+    return [None if v is None or v != v else float(v) for v in values]
