@@ -20,7 +20,8 @@ def test_every_catalog_family_has_one_row_in_the_catalogs_order() -> None:
 
 def test_value_gap_groups_and_colours_as_charted() -> None:
     assert families.gap_groups() == {
-        "Flat closure": ("tissue_rearrangement", "complex_repair", "fat_grafting"),
+        "Flat closure": ("tissue_rearrangement", "complex_repair", "intermediate_repair",
+                         "fat_grafting"),
         "Mastectomy": ("mastectomy",),
         "Breast-mound reconstruction": ("reconstruction",),
     }
@@ -50,6 +51,6 @@ def test_a_family_no_catalog_code_belongs_to_is_refused(data_copy: Path) -> None
     codes.write_text("".join(line for line in codes.read_text(encoding="utf-8").splitlines(True)
                              if ",office_visit," not in line), encoding="utf-8")
     # office_visit is the 7th family: line 8 of families.csv (header is line 1)
-    with pytest.raises(DataError, match=r"families.csv, row 8, field 'family': office_visit has no "
+    with pytest.raises(DataError, match=r"families.csv, row 9, field 'family': office_visit has no "
                                         r"rows in catalog-codes"):
         datapkg.load("catalog-families", data_copy)

@@ -75,7 +75,8 @@ def test_surgery_round_trips_through_the_url() -> None:
     # (in Voila, updates made to a figure before its page shows it never arrive)
     assert again.binding is not None and again.binding.computed == 1
     assert list(again.figure.data[0].y) == [ln.line for ln in again.result.lines]
-    assert list(again.figure.data[0].y)[:2] == ["13101-RT", "13102-RT"]
+    # 9.5 cm a side, summed over both sides (CPT): 19 cm = 13101 (7.5 cm) + 13102 x3 (3 x 5 cm)
+    assert list(again.figure.data[0].y)[:2] == ["13101", "13102x3"]
 
 
 def test_bad_or_stale_parameters_are_named_and_ignored() -> None:
