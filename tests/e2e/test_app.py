@@ -36,9 +36,15 @@ def app() -> Iterator[tuple[str, Any]]:
 
 
 def kernels(server: Any) -> int:
-    """The kernels of a Voila server: its ipykernel child processes (Voila's API lists none)."""
-    return sum(1 for c in psutil.Process(server.pid).children()
-               if any("ipykernel" in part for part in c.cmdline()))
+    """The kernels of a Voila server: its live ipykernel child processes (Voila's API lists
+    none); a kernel that has just exited (a zombie until reaped, or gone) is not counted."""
+    count = 0
+    for child in psutil.Process(server.pid).children():
+        try:
+            count += any("ipykernel" in part for part in child.cmdline())
+        except (psutil.ZombieProcess, psutil.NoSuchProcess):
+            continue
+    return count
 
 
 def wait_kernels(server: Any, want: int, timeout: float) -> float:
