@@ -35,10 +35,12 @@ function js(value) {
   if (value === "_undefined_") return undefined;
   if (Array.isArray(value)) return value.map(js);
   if (value && typeof value === "object") {
-    if (value.buffer instanceof DataView && TYPED[value.dtype]) {
-      const dv = value.buffer;
+    // JupyterLab's widget manager hands a buffer over as an ArrayBuffer, Voila's as a DataView
+    const buf = value.buffer;
+    if ((buf instanceof ArrayBuffer || ArrayBuffer.isView(buf)) && TYPED[value.dtype]) {
       const T = TYPED[value.dtype];
-      return new T(dv.buffer.slice(dv.byteOffset, dv.byteOffset + dv.byteLength));
+      if (buf instanceof ArrayBuffer) return new T(buf.slice(0));
+      return new T(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
     }
     if (value instanceof DataView || ArrayBuffer.isView(value)) return value;
     const out = {};
