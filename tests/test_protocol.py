@@ -167,9 +167,13 @@ def test_layered_closure_alone_is_intermediate_repair() -> None:
                 layered_closure=True, same_surgeon=False)
     assert [ln.line for ln in rec(initial(**base)).lines] == ["12037"]
     for criterion in ("extensive_undermining", "edge_debridement", "exposed_structures",
-                      "free_margins", "retention_sutures"):
+                      "retention_sutures"):
         lines = [ln.line for ln in rec(initial(**base, **{criterion: True})).lines]
         assert lines == ["13101", "13102x7"], criterion
+    # CPT 2020: free margins are the helical rim, vermilion border and nostril rim, none on the
+    # chest: the criterion is refused rather than turned into a complex repair
+    with pytest.raises(InputError, match="free_margins: .*helical rim"):
+        rec(initial(**base, free_margins=True))
 
 
 def test_complex_repair_by_a_different_surgeon_is_not_low_risk_without_a_source() -> None:

@@ -78,7 +78,8 @@ class Procedure:
     exposed_structures: bool = fact(False, "Bone, tendon or named nerve or vessel exposed",
                                     "bool", group="repair")
     free_margins: bool = fact(False, "Free margin involved (rim, vermilion)", "bool",
-                              group="repair")
+                              group="repair", help="ear rim, lip or nostril rim only: never on "
+                              "the chest, so refused")
     retention_sutures: bool = fact(False, "Retention sutures placed", "bool", group="repair")
     fat_grafting: bool = fact(False, "Fat grafting", "bool", group="closure")
     fat_cc: float = fact(0.0, "Fat injected per side (cc)", "number", limit="fat_cc",
