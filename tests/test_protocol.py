@@ -377,3 +377,15 @@ def test_every_combination_gives_a_priced_result_or_a_clear_refusal() -> None:
             priced += 1
     assert priced > 1500 and refused > 500, (priced, refused)
     print(f"exhaustive: {priced} priced, {refused} refused")
+
+
+def test_the_50_and_78_warning_only_where_a_line_carries_both() -> None:
+    """Palmetto GBA: 50 and 78 not on one service; summed fat grafting has no side modifier."""
+    base: dict[str, Any] = dict(stage="revision", same_surgeon=True, days_since_surgery=40,
+                                global_modifier="78", diagnosis="history")
+    grafted = rec(Procedure(**base, rearrangement=False, fat_grafting=True, fat_cc=60))
+    assert [ln.line for ln in grafted.lines] == ["15771-78", "15772x2"]
+    assert not any("50 and 78" in w for w in grafted.warnings)
+    moved = rec(Procedure(**base, defect_area_cm2=25, second_side="modifier_50"))
+    assert [ln.line for ln in moved.lines] == ["14001-50-78"]
+    assert any("50 and 78" in w for w in moved.warnings)
