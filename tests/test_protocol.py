@@ -389,3 +389,9 @@ def test_the_50_and_78_warning_only_where_a_line_carries_both() -> None:
     moved = rec(Procedure(**base, defect_area_cm2=25, second_side="modifier_50"))
     assert [ln.line for ln in moved.lines] == ["14001-50-78"]
     assert any("50 and 78" in w for w in moved.warnings)
+
+
+def test_a_separate_encounter_on_the_mastectomy_wound_points_to_58_or_78() -> None:
+    r = rec(initial(distinctness="separate_encounter"))
+    assert [ln.line for ln in r.lines][1:] == ["14301-RT-XE", "14301-LT-XE"]  # the pair allows it
+    assert any("58" in w and "78" in w and "global period" in w for w in r.warnings)
