@@ -92,3 +92,14 @@ def test_n65_for_a_flat_chest_and_z40_without_a_risk_factor_are_flagged() -> Non
                             risk_basis="none"), CTX)
     assert [d.code for d in r.lines[0].diagnoses] == ["Z40.01"]
     assert any("additional code identifying the risk factor" in w for w in r.warnings)
+
+
+def test_a_personal_history_as_the_risk_factor_and_history_alone_warns() -> None:
+    base: dict[str, Any] = dict(mastectomy_code="19303", rearrangement=False, repair_length_cm=5,
+                                layered_closure=True, same_surgeon=False)
+    r = recommend(Procedure(**base, diagnosis="risk_reducing", risk_basis="personal_history"),
+                  CTX)
+    assert [d.code for d in r.lines[0].diagnoses] == ["Z40.01", "Z85.3"] and not r.warnings
+    r = recommend(Procedure(**base, diagnosis="history"), CTX)
+    assert [d.code for d in r.lines[0].diagnoses] == ["Z85.3"]
+    assert any("Z85.3 alone does not say why" in w for w in r.warnings)
