@@ -395,3 +395,13 @@ def test_a_separate_encounter_on_the_mastectomy_wound_points_to_58_or_78() -> No
     r = rec(initial(distinctness="separate_encounter"))
     assert [ln.line for ln in r.lines][1:] == ["14301-RT-XE", "14301-LT-XE"]  # the pair allows it
     assert any("58" in w and "78" in w and "global period" in w for w in r.warnings)
+
+
+def test_fat_grafting_is_not_the_closure_included_in_the_mastectomy() -> None:
+    # the mastectomy surgeon's closure is included; fat grafting (switch off) and liposuction are
+    # separate procedures: kept, with the UNCONFIRMED NCCI pair shown as a high risk, no 59/XS
+    r = rec(initial(fat_grafting=True, fat_cc=60.0, liposuction=True,
+                    assumptions_off=frozenset({"fat_grafting_revision_only"})))
+    assert [ln.line for ln in r.lines] == ["19303-50", "15771", "15772x2", "15877-RT", "15877-LT"]
+    assert [b.code for b in r.bundled] == ["14301", "14301"]
+    assert all(any("NCCI pair" in x for x in ln.risk_reasons) for ln in r.lines[1:])
