@@ -39,8 +39,9 @@ def test_letter_writes_an_editable_word_appeal(tmp_path: Path,
     d = docx.Document(str(out))
     text = "\n".join([p.text for p in d.paragraphs] +
                      [c.text for t in d.tables for r in t.rows for c in r.cells])
-    # the protocol's own diagnoses, per line (issue 9): acquired absence by side, history of cancer
-    for s in ("14301-RT", "14301-LT", "Z90.11", "Z90.12", "Z85.3", "42 U.S.C. 300gg-52",
+    # the protocol's own diagnoses, per line (issue 9): acquired absence of both breasts (the
+    # patient's state, on each side's line), history of cancer
+    for s in ("14301-RT", "14301-LT", "Z90.13", "Z85.3", "42 U.S.C. 300gg-52",
               "not legal advice", "[PATIENT NAME]", "4 months"):
         assert s in text
 

@@ -71,8 +71,9 @@ def test_every_word_letter_carries_codes_diagnoses_statute_and_disclaimer(
     assert [ln.line for ln in protocol_claim.lines] == ["14301-RT", "14301-LT"]
     for line in ("14301-RT", "14301-LT"):
         assert line in text
-    assert "Z90.11 Breast and nipple absent after surgery (right)" in text
-    assert "Z90.12 Breast and nipple absent after surgery (left)" in text
+    # Z90.1x is the patient's state: both breasts absent on the RT and on the LT line
+    assert "Z90.13 Breast and nipple absent after surgery (both sides)" in text
+    assert "Z90.11" not in text and "Z90.12" not in text
     assert "Z85.3 Personal history of breast cancer" in text
     assert STATUTE[plan] in text
     assert "rebuild the shape of the chest wall" in text  # the NCI definition, in our words

@@ -56,7 +56,7 @@ def test_medicare_cost_and_the_appeal_letter_download(view: CoverageView) -> Non
     assert "NCD ID 64" in text and "The surgery is not cosmetic" in text
     assert "not legal advice" in text
     page = _download(view, ".html").decode()
-    assert "14301-LT" in page and "Z90.12" in page and "Z85.3" in page  # the protocol's own
+    assert "14301-LT" in page and "Z90.13" in page and "Z85.3" in page  # the protocol's own
     view.kind.value = "prior-auth"
     view.plan.value = "employer"
 

@@ -167,9 +167,13 @@ def test_layered_closure_alone_is_intermediate_repair() -> None:
                 layered_closure=True, same_surgeon=False)
     assert [ln.line for ln in rec(initial(**base)).lines] == ["12037"]
     for criterion in ("extensive_undermining", "edge_debridement", "exposed_structures",
-                      "free_margins", "retention_sutures"):
+                      "retention_sutures"):
         lines = [ln.line for ln in rec(initial(**base, **{criterion: True})).lines]
         assert lines == ["13101", "13102x7"], criterion
+    # CPT 2020: free margins are the helical rim, vermilion border and nostril rim, none on the
+    # chest: the criterion is refused rather than turned into a complex repair
+    with pytest.raises(InputError, match="free_margins: .*helical rim"):
+        rec(initial(**base, free_margins=True))
 
 
 def test_complex_repair_by_a_different_surgeon_is_not_low_risk_without_a_source() -> None:
@@ -373,3 +377,31 @@ def test_every_combination_gives_a_priced_result_or_a_clear_refusal() -> None:
             priced += 1
     assert priced > 1500 and refused > 500, (priced, refused)
     print(f"exhaustive: {priced} priced, {refused} refused")
+
+
+def test_the_50_and_78_warning_only_where_a_line_carries_both() -> None:
+    """Palmetto GBA: 50 and 78 not on one service; summed fat grafting has no side modifier."""
+    base: dict[str, Any] = dict(stage="revision", same_surgeon=True, days_since_surgery=40,
+                                global_modifier="78", diagnosis="history")
+    grafted = rec(Procedure(**base, rearrangement=False, fat_grafting=True, fat_cc=60))
+    assert [ln.line for ln in grafted.lines] == ["15771-78", "15772x2"]
+    assert not any("50 and 78" in w for w in grafted.warnings)
+    moved = rec(Procedure(**base, defect_area_cm2=25, second_side="modifier_50"))
+    assert [ln.line for ln in moved.lines] == ["14001-50-78"]
+    assert any("50 and 78" in w for w in moved.warnings)
+
+
+def test_a_separate_encounter_on_the_mastectomy_wound_points_to_58_or_78() -> None:
+    r = rec(initial(distinctness="separate_encounter"))
+    assert [ln.line for ln in r.lines][1:] == ["14301-RT-XE", "14301-LT-XE"]  # the pair allows it
+    assert any("58" in w and "78" in w and "global period" in w for w in r.warnings)
+
+
+def test_fat_grafting_is_not_the_closure_included_in_the_mastectomy() -> None:
+    # the mastectomy surgeon's closure is included; fat grafting (switch off) and liposuction are
+    # separate procedures: kept, with the UNCONFIRMED NCCI pair shown as a high risk, no 59/XS
+    r = rec(initial(fat_grafting=True, fat_cc=60.0, liposuction=True,
+                    assumptions_off=frozenset({"fat_grafting_revision_only"})))
+    assert [ln.line for ln in r.lines] == ["19303-50", "15771", "15772x2", "15877-RT", "15877-LT"]
+    assert [b.code for b in r.bundled] == ["14301", "14301"]
+    assert all(any("NCCI pair" in x for x in ln.risk_reasons) for ln in r.lines[1:])

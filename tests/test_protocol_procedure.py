@@ -21,8 +21,8 @@ FIELDS = (
     "exposed_structures", "free_margins", "retention_sutures", "fat_grafting", "fat_cc",
     "skin_excision", "liposuction", "days_since_surgery", "prior_code", "global_modifier",
     "closure_as", "second_side", "distinctness", "distinct_modifier", "unlisted_comparator",
-    "diagnosis", "cancer_site", "sex", "risk_basis", "revision_problem", "revision_encounter",
-    "assumptions_off",
+    "diagnosis", "cancer_site", "sex", "cancer_side", "risk_basis", "revision_problem",
+    "revision_encounter", "breasts_removed", "assumptions_off",
 )
 
 

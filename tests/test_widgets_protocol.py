@@ -108,7 +108,7 @@ def test_revision_inside_the_global_period_needs_58_78_or_79(view) -> None:  # t
     assert view.mastectomy_code.disabled and view.days_since_surgery.disabled
     assert "fc-off" in view.mastectomy_code._dom_classes
     assert lines(view) == ["14301-RT", "14301-LT"]
-    assert [d.code for d in view.result.lines[0].diagnoses] == ["N65.0", "Z42.8", "Z90.11",
+    assert [d.code for d in view.result.lines[0].diagnoses] == ["N65.0", "Z42.8", "Z90.13",
                                                                 "C50.911"]
     view.prior_surgery.value = True  # 30 days after 19303, inside its 90-day global period
     assert view.errors.showing and view.result is None

@@ -160,8 +160,11 @@ def act_include(rule: Rule, b: Build) -> None:
     """Lines included in another code (the mastectomy): off the claim, with the reason."""
     spec = rule.then["include"]
     keep = spec.get("keep_family")
+    spared = spec.get("except", {})  # separate procedures that are not the closure (fat grafting)
     if spec.get("lines") == "closure":
-        gone = [d for d in b.drafts if not d.mastectomy and d.family != keep]
+        gone = [d for d in b.drafts if not d.mastectomy and d.family != keep
+                and d.family not in spared.get("families", ()) and d.code not in spared.get(
+                    "codes", ())]
     else:
         gone = [d for d in b.drafts if d.family == spec["family"]]
     _drop(b, gone, rule.id, str(spec["reason"]))

@@ -14,6 +14,7 @@ from ..errors import DataError
 from .rules import Condition, parse_conditions
 
 RESOURCE = "protocol-diagnoses"
+SIDE_SCOPES = ("line", "cancer", "other")
 _PATH = "data/protocol/diagnoses.yaml"
 
 
@@ -42,6 +43,8 @@ class DiagnosisRule:
     source: str
     unconfirmed: bool
     choice: str | None = None  # the Procedure field choosing an UNCONFIRMED code
+    sides: str = "line"  # line, cancer (the breast with the cancer), other (the other breast)
+    order_alone: int | None = None  # order on a line only for the sides this code is for
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,6 +64,8 @@ def _entry(raw: Any, i: int, sources: Mapping[str, str]) -> DiagnosisRule:
     if raw["source"] not in sources:
         raise DataError(_PATH, f"unknown source {raw['source']!r}", field=f"{where}.source")
     lines = raw["lines"]
+    if raw.get("sides", "line") not in SIDE_SCOPES:
+        raise DataError(_PATH, f"sides is one of {', '.join(SIDE_SCOPES)}", field=f"{where}.sides")
     if not (lines in ("all", "mastectomy", "closure") or (
             isinstance(lines, Mapping) and set(lines) <= {"families", "codes"} and lines)):
         raise DataError(_PATH, "lines is all, mastectomy, closure, {families} or {codes}",
@@ -70,7 +75,8 @@ def _entry(raw: Any, i: int, sources: Mapping[str, str]) -> DiagnosisRule:
                          bool(raw.get("per_side", False)), int(raw["order"]),
                          tuple(str(x) for x in raw.get("excludes1", [])),
                          str(sources[raw["source"]]), bool(raw.get("unconfirmed", False)),
-                         raw.get("choice"))
+                         raw.get("choice"), str(raw.get("sides", "line")),
+                         None if raw.get("order_alone") is None else int(raw["order_alone"]))
 
 
 def load_diagnoses(root: Path | None = None) -> DiagnosisTable:
@@ -106,11 +112,25 @@ def _applies(rule: DiagnosisRule, code: str, family: str, mastectomy: bool) -> b
 def _render(rule: DiagnosisRule, table: DiagnosisTable, facts: Mapping[str, Any],
             side: str) -> Diagnosis:
     ch = table.characters
+    absent = "both" if "both" in (facts["sides"], facts["breasts_removed"]) else facts["sides"]
     values = {"site": facts["cancer_site"], "sex": ch["sex"][facts["sex"]],
-              "side": ch["side"].get(side, "9"), "absence": ch["absence"].get(side, "Z90.10"),
+              "side": ch["side"].get(side, "9"), "absence": ch["absence"].get(absent, "Z90.10"),
               "site_label": ch["site"][facts["cancer_site"]], "sex_label": facts["sex"],
-              "side_label": {"both": "both sides"}.get(side, side)}
+              "side_label": {"both": "both sides"}.get(side, side),
+              "absent_label": {"both": "both sides"}.get(absent, absent)}
     return Diagnosis(rule.code.format(**values), rule.label.format(**values), rule.unconfirmed)
+
+
+def _rule_sides(rule: DiagnosisRule, facts: Mapping[str, Any], sides: tuple[str, ...]
+                ) -> tuple[str, ...]:
+    """The sides a code is for: the line's, the breast with the cancer (the risk factor on the
+    other side's line too), or the other breast (removed to reduce risk)."""
+    cancer = facts["cancer_side"]
+    if rule.sides == "line" or cancer == "operated":
+        return () if rule.sides == "other" else sides
+    if rule.sides == "cancer":
+        return (cancer,)
+    return tuple(s for s in sides if s != cancer)
 
 
 def line_diagnoses(facts: Mapping[str, Any], code: str, family: str, side: str,
@@ -125,8 +145,14 @@ def line_diagnoses(facts: Mapping[str, Any], code: str, family: str, side: str,
             continue
         if not _applies(rule, code, family, mastectomy):
             continue
-        for s in sides if rule.per_side else ("both" if side.startswith("both") else side,):
-            chosen.append((rule.order, _render(rule, table, facts, s), rule))
+        mine = _rule_sides(rule, facts, sides)
+        if not mine:
+            continue
+        order = rule.order_alone if rule.order_alone is not None and set(sides) <= set(mine) \
+            else rule.order
+        whole = "both" if side.startswith("both") else side
+        for s in mine if rule.per_side else (whole,):
+            chosen.append((order, _render(rule, table, facts, s), rule))
     chosen.sort(key=lambda t: t[0])
     out: list[Diagnosis] = []
     notes: list[str] = []

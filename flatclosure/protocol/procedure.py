@@ -25,7 +25,9 @@ GLOBAL_MODIFIERS = ("58", "78", "79")
 DIAGNOSES = ("cancer", "history", "risk_reducing")
 CANCER_SITES = ("0", "1", "2", "3", "4", "5", "6", "8", "9")
 SEXES = ("female", "male")
-RISK_BASES = ("genetic", "family", "none")
+CANCER_SIDES = ("operated", "right", "left")
+BREASTS_REMOVED = ("operated", "both")
+RISK_BASES = ("genetic", "family", "personal_history", "none")
 REVISION_PROBLEMS = ("contour_deformity", "asymmetry", "scar", "hypertrophic_scar", "excess_skin")
 ENCOUNTER_CODES = ("Z42.8", "Z42.1", "none")
 COMPLEX_CRITERIA = ("extensive_undermining", "edge_debridement", "exposed_structures",
@@ -78,7 +80,8 @@ class Procedure:
     exposed_structures: bool = fact(False, "Bone, tendon or named nerve or vessel exposed",
                                     "bool", group="repair")
     free_margins: bool = fact(False, "Free margin involved (rim, vermilion)", "bool",
-                              group="repair")
+                              group="repair", help="ear rim, lip or nostril rim only: never on "
+                              "the chest, so refused")
     retention_sutures: bool = fact(False, "Retention sutures placed", "bool", group="repair")
     fat_grafting: bool = fact(False, "Fat grafting", "bool", group="closure")
     fat_cc: float = fact(0.0, "Fat injected per side (cc)", "number", limit="fat_cc",
@@ -104,11 +107,17 @@ class Procedure:
     cancer_site: str = fact("9", "Cancer site in the breast", "choice", CANCER_SITES,
                             group="diagnosis")
     sex: str = fact("female", "Sex (ICD-10-CM breast codes)", "choice", SEXES, group="diagnosis")
+    cancer_side: str = fact("operated", "Breast with the cancer", "choice", CANCER_SIDES,
+                            group="diagnosis", help="'operated': every side operated on; one "
+                            "side: the other breast's removal is risk-reducing (Z40.01)")
     risk_basis: str = fact("genetic", "Risk shown by", "choice", RISK_BASES, group="diagnosis")
     revision_problem: str = fact("contour_deformity", "Problem the revision treats", "choice",
                                  REVISION_PROBLEMS, group="diagnosis")
     revision_encounter: str = fact("Z42.8", "Revision encounter code", "choice", ENCOUNTER_CODES,
                                    group="diagnosis")
+    breasts_removed: str = fact("operated", "Breasts removed before the revision", "choice",
+                                BREASTS_REMOVED, group="diagnosis", help="Z90.1x is the "
+                                "patient's state: both removed is Z90.13 even if one side is revised")
     assumptions_off: frozenset[str] = fact(frozenset(), "Assumptions switched off", "switches",
                                            group="coding")
 
@@ -200,6 +209,15 @@ def _check_pairs(p: Procedure) -> None:
     if p.stage == "revision" and p.mastectomy_code is not None:
         raise InputError("mastectomy_code", "a mastectomy code belongs to the initial surgery; at "
                          "revision give the prior surgery as prior_code with days_since_surgery")
+    if p.cancer_side != "operated" and p.diagnosis != "cancer":
+        raise InputError("cancer_side", "the breast with the cancer is given only when the reason "
+                         "is breast cancer, still treated")
+    if p.cancer_side != "operated" and p.sides not in ("both", p.cancer_side):
+        raise InputError("cancer_side", f"the {p.cancer_side} breast is not operated on: choose "
+                         "'operated' or the side operated on")
+    if p.breasts_removed == "both" and p.stage != "revision":
+        raise InputError("breasts_removed", "the breasts removed before a revision name the "
+                         "acquired absence (Z90.1x) at revision, not at the mastectomy")
     if not p.rearrangement and p.repair_level == "simple":
         raise InputError("layered_closure", "a closure without a layered closure is a simple "
                          "repair (12001-12007), which the workbook does not price; tick 'Layered "

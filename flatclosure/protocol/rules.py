@@ -209,8 +209,10 @@ def _check_then(then: Any, where: str, path: str, settings: Mapping[str, Any],
         if action == "add":
             _check_add(spec, f, path, cat)
         elif action == "include" and not (spec.get("reason") and (
-                spec.get("lines") == "closure" or spec.get("family") in families)):
-            raise DataError(path, "include needs a reason and lines: closure or a family", field=f)
+                spec.get("lines") == "closure" or spec.get("family") in families) and set(
+                    spec.get("except", {})) <= {"families", "codes"}):
+            raise DataError(path, "include needs a reason and lines: closure or a family (and "
+                            "except: {families, codes})", field=f)
         elif action == "risk":
             risk = _risk(spec, f, path, settings, sources)
         elif action == "document" and not (isinstance(spec, list) and all(
