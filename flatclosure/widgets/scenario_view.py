@@ -22,6 +22,7 @@ from .. import figures, scenarios
 from ..catalog import Catalog, load_catalog
 from ..errors import InputError
 from ..scenarios import Scenario
+from .binding import Binding
 from .common import (
     STYLE,
     ErrorPanel,
@@ -31,8 +32,10 @@ from .common import (
     labelled,
     note,
     scrolling,
+    set_applies,
     update_figure,
 )
+from .glossary import terms_line
 from .scenario_builder import BuilderPanel, builder_panel
 from .scenario_compare import (
     DEFAULT_BASELINE,
@@ -42,6 +45,8 @@ from .scenario_compare import (
     SETTINGS,
     TREND_SLOTS,
     YEAR_COLUMNS,
+    ComparisonCache,
+    Plan,
     ScenarioInputs,
     bars_spec,
     compare_controls,
@@ -50,12 +55,25 @@ from .scenario_compare import (
     reference_multipliers,
     trend_table_html,
     with_overrides,
+    with_patient_cost,
     year_frame,
 )
-from .scenario_files import FilesPanel, add_scenario, files_panel
+from .scenario_files import FilesPanel, add_scenario, files_panel, same_scenario
+from .surgery import locality_codec
+from .urlstate import Codec, UrlState, UrlValueError
 
 __all__ = ["DEFAULT_BASELINE", "DEFAULT_PRESETS", "ScenarioInputs", "ScenarioView", "comparison",
            "scenario_view"]
+
+
+# the glossary terms the view uses (hover help under its controls)
+TERMS = ("PFS", "CF", "GPCI", "locality", "facility", "ASC", "modifier", "unlisted code",
+         "payer multiplier", "illustrative")
+# The error fields (InputError.field) -> the control to change.
+ERROR_FIELDS = {"scenarios": "scenarios", "years": "years", "year shown": "year",
+                "baseline": "baseline", "setting": "setting", "payer multiplier": "multiplier",
+                "deductible_remaining": "deductible", "coinsurance_share": "coinsurance",
+                "out_of_pocket_remaining": "out_of_pocket"}
 
 
 @dataclass
@@ -72,6 +90,9 @@ class ScenarioView:
     payer_multiplier: widgets.FloatSlider
     reference_buttons: list[widgets.Button]
     baseline: widgets.Dropdown
+    deductible: widgets.BoundedFloatText
+    coinsurance: widgets.BoundedFloatText
+    out_of_pocket: widgets.BoundedFloatText
     errors: ErrorPanel
     summary: widgets.HTML
     bars_figure: go.FigureWidget
@@ -85,15 +106,31 @@ class ScenarioView:
     widget: widgets.VBox = field(default_factory=widgets.VBox)
     builder: BuilderPanel = field(init=False)
     files: FilesPanel = field(init=False)
-    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    binding: Binding = field(init=False)
+    url: UrlState = field(init=False)
+    cache: ComparisonCache = field(default_factory=ComparisonCache)
+    presets: frozenset[str] = frozenset()
     resources: tuple[str, ...] = ("cms-rvus", "cms-gpci", "cms-conversion-factors",
-                                  "catalog-codes", "payment-parameters", "protocol-rules")
-    _holding: bool = False
+                                  "catalog-codes", "payment-parameters", "protocol-rules",
+                                  "coverage-cost-share-bounds")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
 
-    # inputs -> comparison -> outputs
+    @property
+    def table(self) -> pd.DataFrame:
+        """The comparison shown (empty while the controls describe none)."""
+        result = self.binding.result
+        return pd.DataFrame() if result is None else result[1]
+
+    def controls(self) -> dict[str, widgets.Widget]:
+        """The view's controls by the names its links use."""
+        return {"scenarios": self.chosen, "years": self.years, "year": self.year,
+                "locality": self.locality.combobox, "setting": self.setting,
+                "one_multiplier": self.one_multiplier, "multiplier": self.payer_multiplier,
+                "baseline": self.baseline, "deductible": self.deductible,
+                "coinsurance": self.coinsurance, "out_of_pocket": self.out_of_pocket}
+
     def inputs(self) -> ScenarioInputs:
         first, last = (int(y) for y in self.years.value)
         return ScenarioInputs(
@@ -103,75 +140,66 @@ class ScenarioView:
             payer_multiplier=float(self.payer_multiplier.value) if self.one_multiplier.value else None,
             baseline=self.baseline.value or None)
 
-    @contextmanager
-    def holding(self) -> Iterator[None]:
-        """Change several controls, then refresh once."""
-        was, self._holding = self._holding, True
-        try:
-            yield
-        finally:
-            self._holding = was
-        if not was:
-            self.refresh()
-
     def refresh(self, *_: Any) -> None:
-        """Recompute the comparison for the current controls and update every output in place."""
-        if self._holding:
-            return
-        self._follow_controls()
-        with self.errors.catching():
-            inputs = self.inputs()
-            if self.locality.combobox.value and not self.locality.valid:
-                raise InputError("locality", f"{self.locality.combobox.value!r} is not in the list: "
-                                 "pick a locality from it (prices stay national until you do)")
-            table = comparison(self.known, inputs, self.catalog)
-            self._show(table, inputs)
-        if self.errors.showing:
-            self.summary.value = ""
+        self.binding.refresh()
 
-    def _follow_controls(self) -> None:
+    def compute(self, _: Any = None) -> tuple[ScenarioInputs, pd.DataFrame, pd.DataFrame]:
+        """The inputs, their comparison (cached) and the year's rows with the patient's cost.
+        An unmatched locality is not an error: prices stay national and the picker says so."""
+        inputs = self.inputs()
+        table = self.cache(self.known, inputs, self.catalog)
+        plan = Plan(float(self.deductible.value), float(self.coinsurance.value),
+                    float(self.out_of_pocket.value))
+        frame = with_patient_cost(year_frame(table, inputs.year),
+                                  self.catalog.date_for_year(inputs.year), plan)
+        return inputs, table, frame
+
+    def prepare(self, _: Any = None) -> None:
         """Keep the dependent controls consistent: the year shown inside the range, the
         locality list of a year with GPCIs, the baseline among the chosen scenarios."""
-        was, self._holding = self._holding, True
-        try:
-            first, last = (int(y) for y in self.years.value)
-            options = list(range(first, last + 1))
-            if list(self.year.options) != options:
-                keep = self.year.value if self.year.value in options else last
-                self.year.options = options
-                self.year.value = keep
-            gpci_years = self.catalog.gpci_years()
-            picker_year = max([y for y in gpci_years if y <= last] or [gpci_years[0]])
-            if self.locality.year != picker_year:
-                self.locality.set_year(picker_year)
-            names = list(self.chosen.value)
-            options_b: list[tuple[str, str]] = [NO_BASELINE] + [
-                (self.known[n].title, n) for n in names if n in self.known]
-            if list(self.baseline.options) != options_b:
-                b = self.baseline.value
-                keep_b = b if b == NONE or b in names else (
-                    DEFAULT_BASELINE if DEFAULT_BASELINE in names else NONE)
-                self.baseline.options = options_b
-                self.baseline.value = keep_b
-        finally:
-            self._holding = was
+        first, last = (int(y) for y in self.years.value)
+        options = list(range(first, last + 1))
+        if list(self.year.options) != options:
+            keep = self.year.value if self.year.value in options else last
+            self.year.options = options
+            self.year.value = keep
+        gpci_years = self.catalog.gpci_years()
+        picker_year = max([y for y in gpci_years if y <= last] or [gpci_years[0]])
+        if self.locality.year != picker_year:
+            self.locality.set_year(picker_year)
+        names = list(self.chosen.value)
+        options_b: list[tuple[str, str]] = [NO_BASELINE] + [
+            (self.known[n].title, n) for n in names if n in self.known]
+        if list(self.baseline.options) != options_b:
+            b = self.baseline.value
+            keep_b = b if b == NONE or b in names else (
+                DEFAULT_BASELINE if DEFAULT_BASELINE in names else NONE)
+            self.baseline.options = options_b
+            self.baseline.value = keep_b
+        plan_applies = bool(self.one_multiplier.value) and self.payer_multiplier.value != 1.0
+        for box in (self.deductible, self.coinsurance, self.out_of_pocket):
+            set_applies(box, plan_applies or any(
+                self.known[n].valuation.payer_multiplier != 1.0 for n in names if n in self.known))
 
-    def _show(self, table: pd.DataFrame, inputs: ScenarioInputs, redraw: bool = True) -> None:
-        year = inputs.year
-        loc = inputs.locality or "national"
+    def render(self, out: tuple[ScenarioInputs, pd.DataFrame, pd.DataFrame]) -> None:
+        """Numbers and tables first, then the charts (one message each, sent after)."""
+        inputs, table, frame = out
+        self._numbers(inputs, table, frame)
+        year, loc = inputs.year, inputs.locality or "national"
+        gap_loc = loc if year in self.catalog.gpci_years() else "national"
+        update_figure(self.bars_figure, bars_spec(table, inputs))
+        update_figure(self.gap_figure, figures.scenario_gap_spec(table, year, gap_loc,
+                                                                 inputs.baseline))
+        update_figure(self.trend_figure, figures.scenario_trend_spec(table, loc, TREND_SLOTS))
+
+    def _numbers(self, inputs: ScenarioInputs, table: pd.DataFrame, frame: pd.DataFrame) -> None:
+        year, loc = inputs.year, inputs.locality or "national"
         has_gpci = year in self.catalog.gpci_years()
-        gap_loc = loc if has_gpci else "national"
-        where = (self.locality.combobox.value if gap_loc != "national" else "national")
-        if redraw:  # not when the figures were just made from this table
-            update_figure(self.bars_figure, bars_spec(table, inputs))
-            update_figure(self.gap_figure, figures.scenario_gap_spec(table, year, gap_loc,
-                                                                     inputs.baseline))
-            update_figure(self.trend_figure, figures.scenario_trend_spec(table, loc, TREND_SLOTS))
-        frame = year_frame(table, year)
+        where = self.locality.combobox.value if inputs.locality and has_gpci else "national"
         self.table_html.value = html_table(
             frame, YEAR_COLUMNS, caption=f"What each scenario pays, {year}"
             + (f" (differences against '{self.known[inputs.baseline].title}')"
-               if inputs.baseline else ""))
+               if inputs.baseline else ""), css_class="fc-table fc-fit")
         self.notes.value = notes_html(table, self.known, year)
         self.trend_table.value = trend_table_html(table, loc, "national" if loc == "national"
                                                   else str(self.locality.combobox.value))
@@ -179,56 +207,89 @@ class ScenarioView:
                  else f"every scenario paid at {inputs.payer_multiplier:.2f} × Medicare")
         setting = ("each scenario's own setting" if inputs.setting is None
                    else f"every scenario in the {SETTINGS[inputs.setting]} setting")
-        on = self.catalog.date_for_year(year)
         self.summary.value = STYLE + note(
             f"{len(inputs.scenarios)} scenarios, {inputs.first_year}-{inputs.last_year}, national"
             + (f" and {self.locality.combobox.value}" if inputs.locality else "")
             + f"; {setting}; {payer}. The bars, table and value gap show {year} "
-            f"(prices of {on.isoformat()}).")
+            f"(prices of {self.catalog.date_for_year(year).isoformat()}). The patient's cost is "
+            "Original Medicare's (Part B deductible not yet met, 20% coinsurance, participating "
+            "surgeon) at 1 × Medicare, else your plan's, from the three boxes above.")
         self.gap_note.value = STYLE + note(
             f"{year}, {where}. The dashed line is the baseline scenario."
             + ("" if has_gpci or inputs.locality is None else
                f" No GPCI file is held for {year}, so its prices are national only: the locality "
                "shows n/a in the table and the trend."))
-        trend_names = list(dict.fromkeys(table["scenario"]))
-        if len(trend_names) > TREND_SLOTS:
+        if len(set(table["scenario"])) > TREND_SLOTS:
             self.gap_note.value += note(f"The trend draws the first {TREND_SLOTS} scenarios; the "
                                         "table under it lists them all.")
-        self.table = table
-
 
     def offer(self, s: Scenario) -> bool:
         """Put a scenario on offer everywhere and add it to the comparison; True if new."""
         added = add_scenario(self.known, s)
-        options = [(self.known[n].title, n) for n in self.known]
-        with self.holding():
+        name = self.known_name(s)
+        with self.listing():
             keep = list(self.chosen.value)
-            self.chosen.options = options
-            self.chosen.value = tuple(keep + ([s.name] if s.name not in keep else []))
-            self.builder.set_options(options)
-            self.files.set_options(options, s.name)
+            self._set_options()
+            self.chosen.value = tuple(keep + ([name] if name not in keep else []))
+            self.files.set_options(self._options(), name)
         return added
 
-    def exported(self) -> tuple[pd.DataFrame, list[Scenario], str | None]:
-        """What the exports hold: the comparison shown, its scenarios as valued, its baseline."""
-        if self.errors.showing or self.table.empty:
+    @contextmanager
+    def listing(self) -> Iterator[None]:
+        """Change the scenario list and the selection, then compute once. Not ``binding.hold``:
+        a list's options and value must be set in order, with notifications as they happen."""
+        self.binding._depth += 1  # the binding's own batching counter
+        try:
+            yield
+        finally:
+            self.binding._depth -= 1
+        self.binding.refresh()
+
+    def known_name(self, s: Scenario) -> str:
+        """The name under which ``s`` is on offer (a file saved and loaded back under another
+        name, e.g. "x (1).yaml", is the same scenario)."""
+        return next((n for n, k in self.known.items() if same_scenario(k, s)), s.name)
+
+    def remove(self, name: str) -> None:
+        """Take a built or loaded scenario off the list (the presets stay)."""
+        if name in self.presets or name not in self.known:
+            raise InputError("scenario to save", "only a scenario you built or loaded can be "
+                             "removed; the presets stay")
+        with self.listing():
+            keep = tuple(n for n in self.chosen.value if n != name)
+            del self.known[name]
+            self.cache.clear()
+            self._set_options()  # new options clear the selection: set it again after
+            self.chosen.value = keep
+            self.files.set_options(self._options(), next(iter(self.known)))
+
+    def _options(self) -> list[tuple[str, str]]:
+        return [(s.title, n) for n, s in self.known.items()]
+
+    def _set_options(self) -> None:
+        self.chosen.options = self._options()
+        self.builder.set_options(self._options())
+
+    def exported(self) -> tuple[pd.DataFrame, list[Scenario], str | None, int]:
+        """What the exports hold: the comparison shown, its scenarios as valued, its baseline,
+        and the year the page shows."""
+        result = self.binding.result
+        if result is None:
             raise InputError("export", "there is no comparison to export: fix the message "
                              "above the charts first")
-        chosen = [with_overrides(self.known[n], self.setting.value or None,
-                                 self.payer_multiplier.value if self.one_multiplier.value
-                                 else None) for n in self.chosen.value]
-        return self.table, chosen, self.baseline.value or None
+        inputs, table, _ = result
+        chosen = [with_overrides(self.known[n], inputs.setting, inputs.payer_multiplier)
+                  for n in inputs.scenarios]
+        return table, chosen, inputs.baseline, inputs.year
 
     # controls
     def _multiplier_moved(self, *_: Any) -> None:
         if not self.one_multiplier.value:
-            self.one_multiplier.value = True  # its observer refreshes
-        else:
-            self.refresh()
+            self.one_multiplier.value = True
 
     def use_multiplier(self, value: float) -> None:
         """Pay every scenario at ``value`` × Medicare (the reference buttons)."""
-        with self.holding():
+        with self.binding.hold():
             self.payer_multiplier.value = value
             self.one_multiplier.value = True
 
@@ -242,9 +303,11 @@ def _presets() -> tuple[Scenario, ...]:
 
 def _layout(v: ScenarioView) -> None:
     payer_row = widgets.HBox([v.one_multiplier, v.payer_multiplier],
-                             layout=widgets.Layout(align_items="center"))
+                             layout=widgets.Layout(align_items="center", flex_flow="row wrap"))
     refs_row = widgets.HBox([widgets.HTML(note("Set it to:")), *v.reference_buttons],
                             layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+    plan_row = widgets.HBox([v.deductible, v.coinsurance, v.out_of_pocket],
+                            layout=widgets.Layout(flex_flow="row wrap"))
     v.widget.children = [
         heading("1. Choose the scenarios"),
         v.chosen,
@@ -256,7 +319,10 @@ def _layout(v: ScenarioView) -> None:
         labelled("Setting", v.setting), labelled("Payer", payer_row), labelled("", refs_row),
         widgets.HTML(note("HCCI: commercial prices of professional services relative to Medicare "
                           "(2017 claims); a payer multiplier scales every line's allowed amount.")),
-        v.baseline, v.errors.widget, v.summary,
+        v.baseline,
+        widgets.HTML(note("Your plan, for what the patient pays when a payer multiplier other "
+                          "than 1 is set (at 1 × Medicare it is Original Medicare's Part B):")),
+        plan_row, widgets.HTML(terms_line(TERMS)), v.url.widget, v.errors.widget, v.summary,
         heading("What each scenario pays"),
         v.bars_figure, scrolling(v.table_html), v.notes,
         heading("The value gap"), v.gap_note, v.gap_figure,
@@ -265,19 +331,61 @@ def _layout(v: ScenarioView) -> None:
     ]
 
 
-def _wire(v: ScenarioView) -> None:
-    for control in (v.chosen, v.years, v.year, v.setting, v.one_multiplier, v.baseline):
-        control.observe(v.refresh, names="value")
-    v.locality.observe(v.refresh)
+def _codecs(v: ScenarioView) -> dict[str, Codec]:
+    """Links write the scenarios as names joined by commas, the years as 2019-2026."""
+    def read_names(text: str) -> tuple[str, ...]:
+        names = tuple(n for n in text.split(",") if n)
+        unknown = [n for n in names if n not in v.known]
+        if unknown or not names:
+            raise UrlValueError(f"scenarios={text!r} names {', '.join(unknown) or 'none'}, not a "
+                                "scenario of this page")
+        return names
+
+    def read_years(text: str) -> tuple[int, int]:
+        try:
+            first, last = (int(x) for x in text.split("-"))
+        except ValueError:
+            raise UrlValueError(f"years={text!r} is not like 2019-2026") from None
+        if not v.years.min <= first <= last <= v.years.max:
+            raise UrlValueError(f"years={text!r} is outside {v.years.min}-{v.years.max}")
+        return first, last
+
+    def read_yes(text: str) -> bool:
+        if text.lower() not in ("yes", "no"):
+            raise UrlValueError(f"one_multiplier={text!r} is not yes or no")
+        return text.lower() == "yes"
+
+    def write_years() -> str:
+        return "-".join(str(y) for y in v.years.value)
+
+    return {"scenarios": Codec(lambda: ",".join(v.chosen.value), read_names),
+            "years": Codec(write_years, read_years),
+            "one_multiplier": Codec(lambda: "yes" if v.one_multiplier.value else "no", read_yes),
+            "locality": locality_codec(v.locality)}
+
+
+def _wire(v: ScenarioView, query: str) -> None:
+    v.payer_multiplier._fc_label = "Payer multiplier"  # the slider's label is beside it
+    # before the binding's own observer: moving the slider turns the override on
     v.payer_multiplier.observe(v._multiplier_moved, names="value")
+    v.url = UrlState(v.controls(), codecs=_codecs(v))
+    v.binding = Binding(v.controls(), v.compute, v.render, errors=v.errors,
+                        outputs=[v.summary, v.bars_figure, v.table_html, v.notes, v.gap_note,
+                                 v.gap_figure, v.trend_figure, v.trend_table],
+                        fields=ERROR_FIELDS, before=v.prepare)
+    v.url.binding = v.binding
     for button, value in zip(v.reference_buttons, reference_multipliers().values(), strict=True):
         button.on_click(lambda _b, value=value: v.use_multiplier(value))
+    if query:
+        v.url.apply(query)
 
 
 def scenario_view(chosen: Sequence[str] = DEFAULT_PRESETS, years: tuple[int, int] | None = None,
                   year: int | None = None, baseline: str | None = DEFAULT_BASELINE,
-                  catalog: Catalog | None = None) -> ScenarioView:
-    """Build notebook 03's view: presets and built scenarios compared side by side."""
+                  catalog: Catalog | None = None, query: str = "") -> ScenarioView:
+    """Build notebook 03's view: presets and built scenarios compared side by side.
+
+    ``query`` is the page's query string (``urlstate.page_query()`` in the app)."""
     cat = catalog or load_catalog()
     known = {s.name: s for s in _presets()}
     held = cat.years()
@@ -285,15 +393,16 @@ def scenario_view(chosen: Sequence[str] = DEFAULT_PRESETS, years: tuple[int, int
     year = max(y for y in cat.gpci_years() if y <= last) if year is None else int(year)
     baseline = baseline if baseline in chosen else None
     start = ScenarioInputs(tuple(chosen), first, last, year, baseline=baseline)
-    table = comparison(known, start, cat)
-    v = ScenarioView(known=known, catalog=cat,
+    cache = ComparisonCache()
+    table = cache(known, start, cat)
+    v = ScenarioView(known=known, catalog=cat, cache=cache, presets=frozenset(known),
                      **compare_controls(known, chosen, first, last, year, cat, table, start))
     options = [(s.title, n) for n, s in known.items()]
     v.builder = builder_panel(known, options, cat, v.offer, lambda: int(v.year.value))
-    v.files = files_panel(known, options, v.offer, v.exported)
+    v.files = files_panel(known, options, v.offer, v.exported, v.remove)
     v.baseline.options = [NO_BASELINE] + [(known[n].title, n) for n in chosen if n in known]
     v.baseline.value = baseline or NONE
+    _wire(v, query)
     _layout(v)
-    v._show(table, start, redraw=False)
-    _wire(v)
+    v.refresh()
     return v
