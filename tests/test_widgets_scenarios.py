@@ -9,6 +9,7 @@ import io
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -365,9 +366,14 @@ def test_patient_cost_beside_each_allowed_total() -> None:
 def test_a_refresh_with_the_same_comparison_reuses_it(monkeypatch) -> None:
     """Issue 15: the engine runs once per comparison inputs; the year shown and the patient's
     plan do not re-run it."""
-    calls = []
+    calls: list[int] = []
     real = scenarios.compare
-    monkeypatch.setattr(scenarios, "compare", lambda *a, **k: calls.append(1) or real(*a, **k))
+
+    def counted(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scenarios, "compare", counted)
     view = scenario_view()
     assert len(calls) == 1
     table = view.table

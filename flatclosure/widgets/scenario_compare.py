@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import math
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -19,8 +18,6 @@ import pandas as pd
 from .. import figures, scenarios
 from ..catalog import Catalog, load_catalog
 from ..claims import payment_parameters
-from ..coverage import medicare_patient_cost, plan_patient_cost
-from ..coverage.tables import bound
 from ..errors import InputError
 from ..present.formatting import fmt_change, fmt_money, fmt_pct, fmt_prose, fmt_rvu, fmt_text
 from ..scenarios import Scenario
@@ -146,67 +143,6 @@ def comparison_checked(known: Mapping[str, Scenario], inputs: ScenarioInputs,
         raise InputError("year shown", f"{inputs.year} is outside {inputs.first_year}-{inputs.last_year}")
     if inputs.baseline is not None and inputs.baseline not in inputs.scenarios:
         raise InputError("baseline", f"{inputs.baseline!r} is not among the chosen scenarios")
-
-
-class ComparisonCache:
-    """``comparison`` remembered by its inputs (issue 15): a view refresh that changes only the
-    year shown, the plan or nothing the engine reads costs a look-up, not a re-valuation.
-
-    Keyed by the inputs the engine reads (scenario names, years, locality, overrides, baseline);
-    the view clears it whenever a scenario leaves the list, so a name always means one scenario.
-    """
-
-    def __init__(self, size: int = 32) -> None:
-        self.size = size
-        self._tables: OrderedDict[ScenarioInputs, pd.DataFrame] = OrderedDict()
-
-    def __call__(self, known: Mapping[str, Scenario], inputs: ScenarioInputs,
-                 catalog: Catalog) -> pd.DataFrame:
-        comparison_checked(known, inputs, catalog)
-        key = replace(inputs, year=inputs.first_year)  # the year shown is not the engine's
-        if key in self._tables:
-            self._tables.move_to_end(key)
-            return self._tables[key]
-        table = comparison(known, inputs, catalog)
-        self._tables[key] = table
-        while len(self._tables) > self.size:
-            self._tables.popitem(last=False)
-        return table
-
-    def clear(self) -> None:
-        self._tables.clear()
-
-
-@dataclass(frozen=True)
-class Plan:
-    """The user's own plan (deductible still to pay, coinsurance share, out-of-pocket room),
-    used for the patient's cost when a payer multiplier other than 1 is set (issue 13)."""
-
-    deductible_remaining: float
-    coinsurance_share: float
-    out_of_pocket_remaining: float
-
-
-def patient_cost(total: float, multiplier: float, on: Any, plan: Plan) -> tuple[float, str]:
-    """What the patient pays of a claim's allowed total, and under which plan: Original Medicare
-    (participating surgeon, deductible not yet met) when paid at Medicare's own rates, else the
-    user's plan (``flatclosure.coverage``)."""
-    if not math.isfinite(total):
-        return float("nan"), ""
-    if multiplier == 1.0:
-        return medicare_patient_cost(total, on).patient_pays, "Original Medicare"
-    return plan_patient_cost(total, plan.deductible_remaining, plan.coinsurance_share,
-                             plan.out_of_pocket_remaining).patient_pays, "your plan (inputs above)"
-
-
-def with_patient_cost(frame: pd.DataFrame, on: Any, plan: Plan) -> pd.DataFrame:
-    """The year's rows with the patient's cost beside each allowed total."""
-    out = frame.copy()
-    costs = [patient_cost(float(t), float(m), on, plan)
-             for t, m in zip(out["total"], out["payer_multiplier"], strict=True)]
-    out["patient"] = [c for c, _ in costs]
-    out["patient_plan"] = [w for _, w in costs]
-    return out
 
 
 def bars_spec(table: pd.DataFrame, inputs: ScenarioInputs) -> figures.FigureSpec:
@@ -335,7 +271,6 @@ def compare_controls(known: Mapping[str, Scenario], chosen: Sequence[str], first
         baseline=widgets.Dropdown(options=[NO_BASELINE], value=NONE,
                                   description="Differences against", style=CONTROL_STYLE,
                                   layout=wide),
-        **plan_controls(),
         errors=ErrorPanel(), summary=widgets.HTML(),
         bars_figure=figure_widget(bars_spec(table, start)),
         table_html=widgets.HTML(), notes=widgets.HTML(), gap_note=widgets.HTML(),
@@ -344,15 +279,3 @@ def compare_controls(known: Mapping[str, Scenario], chosen: Sequence[str], first
         trend_table=widgets.HTML(),
     )
 
-
-def plan_controls() -> dict[str, widgets.BoundedFloatText]:
-    """The user's plan: three number boxes bounded by data/coverage/cost_share_bounds.csv."""
-    def box(name: str, text: str, step: float) -> widgets.BoundedFloatText:
-        b = bound(name)
-        return widgets.BoundedFloatText(value=b.default, min=b.minimum, max=b.maximum, step=step,
-                                        description=text, style=CONTROL_STYLE,
-                                        layout=widgets.Layout(width="320px"))
-
-    return dict(deductible=box("deductible_remaining_usd", "Deductible left (US$)", 50),
-                coinsurance=box("coinsurance_share", "Coinsurance (share)", 0.05),
-                out_of_pocket=box("out_of_pocket_remaining_usd", "Out-of-pocket room (US$)", 100))

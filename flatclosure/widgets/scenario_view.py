@@ -24,56 +24,33 @@ from ..errors import InputError
 from ..scenarios import Scenario
 from .binding import Binding
 from .common import (
-    STYLE,
     ErrorPanel,
     LocalityPicker,
-    heading,
-    html_table,
-    labelled,
-    note,
-    scrolling,
     set_applies,
     update_figure,
 )
-from .glossary import terms_line
 from .scenario_builder import BuilderPanel, builder_panel
 from .scenario_compare import (
     DEFAULT_BASELINE,
     DEFAULT_PRESETS,
     NO_BASELINE,
     NONE,
-    SETTINGS,
     TREND_SLOTS,
-    YEAR_COLUMNS,
-    ComparisonCache,
-    Plan,
     ScenarioInputs,
     bars_spec,
     compare_controls,
     comparison,
-    notes_html,
     reference_multipliers,
-    trend_table_html,
     with_overrides,
-    with_patient_cost,
     year_frame,
 )
+from .scenario_cost import ComparisonCache, Plan, plan_controls, with_patient_cost
 from .scenario_files import FilesPanel, add_scenario, files_panel, same_scenario
-from .surgery import locality_codec
-from .urlstate import Codec, UrlState, UrlValueError
+from .scenario_page import ERROR_FIELDS, page_codecs, page_layout, show_numbers
+from .urlstate import UrlState
 
 __all__ = ["DEFAULT_BASELINE", "DEFAULT_PRESETS", "ScenarioInputs", "ScenarioView", "comparison",
            "scenario_view"]
-
-
-# the glossary terms the view uses (hover help under its controls)
-TERMS = ("PFS", "CF", "GPCI", "locality", "facility", "ASC", "modifier", "unlisted code",
-         "payer multiplier", "illustrative")
-# The error fields (InputError.field) -> the control to change.
-ERROR_FIELDS = {"scenarios": "scenarios", "years": "years", "year shown": "year",
-                "baseline": "baseline", "setting": "setting", "payer multiplier": "multiplier",
-                "deductible_remaining": "deductible", "coinsurance_share": "coinsurance",
-                "out_of_pocket_remaining": "out_of_pocket"}
 
 
 @dataclass
@@ -112,7 +89,8 @@ class ScenarioView:
     presets: frozenset[str] = frozenset()
     resources: tuple[str, ...] = ("cms-rvus", "cms-gpci", "cms-conversion-factors",
                                   "catalog-codes", "payment-parameters", "protocol-rules",
-                                  "coverage-cost-share-bounds")
+                                  "coverage-part-b-deductible", "coverage-medicare-cost-rules",
+                                  "coverage-sequestration", "coverage-cost-share-bounds")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -184,44 +162,13 @@ class ScenarioView:
     def render(self, out: tuple[ScenarioInputs, pd.DataFrame, pd.DataFrame]) -> None:
         """Numbers and tables first, then the charts (one message each, sent after)."""
         inputs, table, frame = out
-        self._numbers(inputs, table, frame)
+        show_numbers(self, inputs, table, frame)
         year, loc = inputs.year, inputs.locality or "national"
         gap_loc = loc if year in self.catalog.gpci_years() else "national"
         update_figure(self.bars_figure, bars_spec(table, inputs))
         update_figure(self.gap_figure, figures.scenario_gap_spec(table, year, gap_loc,
                                                                  inputs.baseline))
         update_figure(self.trend_figure, figures.scenario_trend_spec(table, loc, TREND_SLOTS))
-
-    def _numbers(self, inputs: ScenarioInputs, table: pd.DataFrame, frame: pd.DataFrame) -> None:
-        year, loc = inputs.year, inputs.locality or "national"
-        has_gpci = year in self.catalog.gpci_years()
-        where = self.locality.combobox.value if inputs.locality and has_gpci else "national"
-        self.table_html.value = html_table(
-            frame, YEAR_COLUMNS, caption=f"What each scenario pays, {year}"
-            + (f" (differences against '{self.known[inputs.baseline].title}')"
-               if inputs.baseline else ""), css_class="fc-table fc-fit")
-        self.notes.value = notes_html(table, self.known, year)
-        self.trend_table.value = trend_table_html(table, loc, "national" if loc == "national"
-                                                  else str(self.locality.combobox.value))
-        payer = ("each scenario's own payer multiplier" if inputs.payer_multiplier is None
-                 else f"every scenario paid at {inputs.payer_multiplier:.2f} × Medicare")
-        setting = ("each scenario's own setting" if inputs.setting is None
-                   else f"every scenario in the {SETTINGS[inputs.setting]} setting")
-        self.summary.value = STYLE + note(
-            f"{len(inputs.scenarios)} scenarios, {inputs.first_year}-{inputs.last_year}, national"
-            + (f" and {self.locality.combobox.value}" if inputs.locality else "")
-            + f"; {setting}; {payer}. The bars, table and value gap show {year} "
-            f"(prices of {self.catalog.date_for_year(year).isoformat()}). The patient's cost is "
-            "Original Medicare's (Part B deductible not yet met, 20% coinsurance, participating "
-            "surgeon) at 1 × Medicare, else your plan's, from the three boxes above.")
-        self.gap_note.value = STYLE + note(
-            f"{year}, {where}. The dashed line is the baseline scenario."
-            + ("" if has_gpci or inputs.locality is None else
-               f" No GPCI file is held for {year}, so its prices are national only: the locality "
-               "shows n/a in the table and the trend."))
-        if len(set(table["scenario"])) > TREND_SLOTS:
-            self.gap_note.value += note(f"The trend draws the first {TREND_SLOTS} scenarios; the "
-                                        "table under it lists them all.")
 
     def offer(self, s: Scenario) -> bool:
         """Put a scenario on offer everywhere and add it to the comparison; True if new."""
@@ -301,74 +248,11 @@ def _presets() -> tuple[Scenario, ...]:
 
 
 
-def _layout(v: ScenarioView) -> None:
-    payer_row = widgets.HBox([v.one_multiplier, v.payer_multiplier],
-                             layout=widgets.Layout(align_items="center", flex_flow="row wrap"))
-    refs_row = widgets.HBox([widgets.HTML(note("Set it to:")), *v.reference_buttons],
-                            layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
-    plan_row = widgets.HBox([v.deductible, v.coinsurance, v.out_of_pocket],
-                            layout=widgets.Layout(flex_flow="row wrap"))
-    v.widget.children = [
-        heading("1. Choose the scenarios"),
-        v.chosen,
-        widgets.HTML(note("Hold Ctrl (⌘ on a Mac) or Shift to pick several. Build your own below; "
-                          "it joins this list.")),
-        widgets.Accordion(children=[v.builder.widget], titles=("Build your own scenario",)),
-        heading("2. Compare them"),
-        v.years, v.year, v.locality.widget,
-        labelled("Setting", v.setting), labelled("Payer", payer_row), labelled("", refs_row),
-        widgets.HTML(note("HCCI: commercial prices of professional services relative to Medicare "
-                          "(2017 claims); a payer multiplier scales every line's allowed amount.")),
-        v.baseline,
-        widgets.HTML(note("Your plan, for what the patient pays when a payer multiplier other "
-                          "than 1 is set (at 1 × Medicare it is Original Medicare's Part B):")),
-        plan_row, widgets.HTML(terms_line(TERMS)), v.url.widget, v.errors.widget, v.summary,
-        heading("What each scenario pays"),
-        v.bars_figure, scrolling(v.table_html), v.notes,
-        heading("The value gap"), v.gap_note, v.gap_figure,
-        heading("Year by year"), v.trend_figure, scrolling(v.trend_table),
-        heading("3. Load, save and export"), v.files.widget,
-    ]
-
-
-def _codecs(v: ScenarioView) -> dict[str, Codec]:
-    """Links write the scenarios as names joined by commas, the years as 2019-2026."""
-    def read_names(text: str) -> tuple[str, ...]:
-        names = tuple(n for n in text.split(",") if n)
-        unknown = [n for n in names if n not in v.known]
-        if unknown or not names:
-            raise UrlValueError(f"scenarios={text!r} names {', '.join(unknown) or 'none'}, not a "
-                                "scenario of this page")
-        return names
-
-    def read_years(text: str) -> tuple[int, int]:
-        try:
-            first, last = (int(x) for x in text.split("-"))
-        except ValueError:
-            raise UrlValueError(f"years={text!r} is not like 2019-2026") from None
-        if not v.years.min <= first <= last <= v.years.max:
-            raise UrlValueError(f"years={text!r} is outside {v.years.min}-{v.years.max}")
-        return first, last
-
-    def read_yes(text: str) -> bool:
-        if text.lower() not in ("yes", "no"):
-            raise UrlValueError(f"one_multiplier={text!r} is not yes or no")
-        return text.lower() == "yes"
-
-    def write_years() -> str:
-        return "-".join(str(y) for y in v.years.value)
-
-    return {"scenarios": Codec(lambda: ",".join(v.chosen.value), read_names),
-            "years": Codec(write_years, read_years),
-            "one_multiplier": Codec(lambda: "yes" if v.one_multiplier.value else "no", read_yes),
-            "locality": locality_codec(v.locality)}
-
-
 def _wire(v: ScenarioView, query: str) -> None:
     v.payer_multiplier._fc_label = "Payer multiplier"  # the slider's label is beside it
     # before the binding's own observer: moving the slider turns the override on
     v.payer_multiplier.observe(v._multiplier_moved, names="value")
-    v.url = UrlState(v.controls(), codecs=_codecs(v))
+    v.url = UrlState(v.controls(), codecs=page_codecs(v))
     v.binding = Binding(v.controls(), v.compute, v.render, errors=v.errors,
                         outputs=[v.summary, v.bars_figure, v.table_html, v.notes, v.gap_note,
                                  v.gap_figure, v.trend_figure, v.trend_table],
@@ -396,13 +280,14 @@ def scenario_view(chosen: Sequence[str] = DEFAULT_PRESETS, years: tuple[int, int
     cache = ComparisonCache()
     table = cache(known, start, cat)
     v = ScenarioView(known=known, catalog=cat, cache=cache, presets=frozenset(known),
-                     **compare_controls(known, chosen, first, last, year, cat, table, start))
+                     **compare_controls(known, chosen, first, last, year, cat, table, start),
+                     **plan_controls())
     options = [(s.title, n) for n, s in known.items()]
     v.builder = builder_panel(known, options, cat, v.offer, lambda: int(v.year.value))
     v.files = files_panel(known, options, v.offer, v.exported, v.remove)
     v.baseline.options = [NO_BASELINE] + [(known[n].title, n) for n in chosen if n in known]
     v.baseline.value = baseline or NONE
     _wire(v, query)
-    _layout(v)
+    page_layout(v)
     v.refresh()
     return v
