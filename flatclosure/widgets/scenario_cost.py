@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -35,6 +35,7 @@ class ComparisonCache:
     def __init__(self, size: int = 32) -> None:
         self.size = size
         self._tables: OrderedDict[ScenarioInputs, pd.DataFrame] = OrderedDict()
+        self._derived: OrderedDict[tuple[int, Hashable], tuple[pd.DataFrame, Any]] = OrderedDict()
 
     def __call__(self, known: Mapping[str, Scenario], inputs: ScenarioInputs,
                  catalog: Catalog) -> pd.DataFrame:
@@ -49,8 +50,23 @@ class ComparisonCache:
             self._tables.popitem(last=False)
         return table
 
+    def derived(self, table: pd.DataFrame, key: Hashable, make: Callable[[], Any]) -> Any:
+        """What is made from a cached comparison (a chart spec, a table's HTML), made once:
+        a refresh that changes only the year shown does not redraw the trend from pandas."""
+        k = (id(table), key)
+        hit = self._derived.get(k)
+        if hit is not None and hit[0] is table:
+            self._derived.move_to_end(k)
+            return hit[1]
+        made = make()
+        self._derived[k] = (table, made)
+        while len(self._derived) > 4 * self.size:
+            self._derived.popitem(last=False)
+        return made
+
     def clear(self) -> None:
         self._tables.clear()
+        self._derived.clear()
 
 
 @dataclass(frozen=True)

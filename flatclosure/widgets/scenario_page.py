@@ -112,11 +112,13 @@ def show_numbers(v: ScenarioView, inputs: ScenarioInputs, table: pd.DataFrame,
         frame, YEAR_COLUMNS, caption=f"What each scenario pays, {year}"
         + (f" (differences against '{v.known[inputs.baseline].title}')"
            if inputs.baseline else ""), css_class="fc-table fc-fit")
-    v.notes.value = notes_html(table, v.known, year) + note(
+    made = v.cache.derived
+    v.notes.value = made(table, ("notes", year), lambda: notes_html(table, v.known, year)) + note(
         "What the patient pays under Original Medicare: " + citation_text(COST_SOURCES)
         + ". Under your plan: your own figures, within the workbook's bounds.")
-    v.trend_table.value = trend_table_html(table, loc, "national" if loc == "national"
-                                              else str(v.locality.combobox.value))
+    where_trend = "national" if loc == "national" else str(v.locality.combobox.value)
+    v.trend_table.value = made(table, ("trend table", loc, where_trend),
+                               lambda: trend_table_html(table, loc, where_trend))
     payer = ("each scenario's own payer multiplier" if inputs.payer_multiplier is None
              else f"every scenario paid at {inputs.payer_multiplier:.2f} × Medicare")
     setting = ("each scenario's own setting" if inputs.setting is None

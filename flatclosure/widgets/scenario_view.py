@@ -128,8 +128,8 @@ class ScenarioView:
         table = self.cache(self.known, inputs, self.catalog)
         plan = Plan(float(self.deductible.value), float(self.coinsurance.value),
                     float(self.out_of_pocket.value))
-        frame = with_patient_cost(year_frame(table, inputs.year),
-                                  self.catalog.date_for_year(inputs.year), plan)
+        frame = self.cache.derived(table, ("frame", inputs.year, plan), lambda: with_patient_cost(
+            year_frame(table, inputs.year), self.catalog.date_for_year(inputs.year), plan))
         return inputs, table, frame
 
     def prepare(self, _: Any = None) -> None:
@@ -165,10 +165,14 @@ class ScenarioView:
         show_numbers(self, inputs, table, frame)
         year, loc = inputs.year, inputs.locality or "national"
         gap_loc = loc if year in self.catalog.gpci_years() else "national"
-        update_figure(self.bars_figure, bars_spec(table, inputs))
-        update_figure(self.gap_figure, figures.scenario_gap_spec(table, year, gap_loc,
-                                                                 inputs.baseline))
-        update_figure(self.trend_figure, figures.scenario_trend_spec(table, loc, TREND_SLOTS))
+        made = self.cache.derived
+        update_figure(self.bars_figure, made(table, ("bars", inputs), lambda: bars_spec(
+            table, inputs)))
+        update_figure(self.gap_figure, made(table, ("gap", year, gap_loc, inputs.baseline),
+                                            lambda: figures.scenario_gap_spec(
+                                                table, year, gap_loc, inputs.baseline)))
+        update_figure(self.trend_figure, made(table, ("trend", loc), lambda: figures.
+                                              scenario_trend_spec(table, loc, TREND_SLOTS)))
 
     def offer(self, s: Scenario) -> bool:
         """Put a scenario on offer everywhere and add it to the comparison; True if new."""
