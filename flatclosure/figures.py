@@ -207,6 +207,17 @@ def _scenario_label(row: Any) -> str:
     return str(row["title"]) + (ILLUSTRATIVE_MARK if row.get("illustrative") else "")
 
 
+def _wrap(text: str, width: int = 18) -> str:
+    """A long label on several lines (plotly breaks at <br> only)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def scenario_bars_spec(table: pd.DataFrame, year: int, baseline: str | None = None,
                        slots: int = 4) -> FigureSpec:
     """Grouped bars: each scenario's total in ``year``, one bar trace per locality (``slots``).
@@ -236,10 +247,17 @@ def scenario_bars_spec(table: pd.DataFrame, year: int, baseline: str | None = No
             data.append({"type": "bar", "name": "", "visible": False, "showlegend": False,
                          "x": [], "y": [], "text": [], "customdata": []})
     top = max([1.0, *part["total"].dropna().tolist()])
+    names = [_scenario_label(r) for r in part[part["locality"] == locs[0]].to_dict("records")] \
+        if locs else []
+    wrapped = [_wrap(n) for n in names]
+    lines = max([1, *(w.count("<br>") + 1 for w in wrapped)])
     layout = base_layout(
-        f"What each scenario pays, {year} (Medicare allowed amount per claim)", height=470,
-        barmode="group", margin={"l": 80, "r": 20, "t": 90, "b": 170},
-        xaxis={"title": {"text": "scenario (* = uses illustrative values)"}, "tickangle": -25,
+        f"What each scenario pays, {year} (Medicare allowed amount per claim)",
+        height=330 + 17 * lines, barmode="group",
+        margin={"l": 80, "r": 20, "t": 90, "b": 60 + 17 * lines},
+        # the names wrapped level under their bars: slanted ones ran into the axis's "$0"
+        xaxis={"title": {"text": "scenario (* = uses illustrative values)"}, "tickangle": 0,
+               "tickvals": names, "ticktext": wrapped, "tickfont": {"size": 11},
                "automargin": True},
         yaxis={"title": {"text": "US$ per claim"}, "tickformat": MONEY_AXIS,
                "range": [0, top * 1.15]},
