@@ -207,17 +207,6 @@ def _scenario_label(row: Any) -> str:
     return str(row["title"]) + (ILLUSTRATIVE_MARK if row.get("illustrative") else "")
 
 
-def _wrap(text: str, width: int = 18) -> str:
-    """A long label on several lines (plotly breaks at <br> only)."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(lines)
-
-
 def scenario_bars_spec(table: pd.DataFrame, year: int, baseline: str | None = None,
                        slots: int = 4) -> FigureSpec:
     """Grouped bars: each scenario's total in ``year``, one bar trace per locality (``slots``).
@@ -249,7 +238,7 @@ def scenario_bars_spec(table: pd.DataFrame, year: int, baseline: str | None = No
     top = max([1.0, *part["total"].dropna().tolist()])
     names = [_scenario_label(r) for r in part[part["locality"] == locs[0]].to_dict("records")] \
         if locs else []
-    wrapped = [_wrap(n) for n in names]
+    wrapped = [_wrap(n, 19) for n in names]
     lines = max([1, *(w.count("<br>") + 1 for w in wrapped)])
     layout = base_layout(
         f"What each scenario pays, {year} (Medicare allowed amount per claim)",
