@@ -9,6 +9,7 @@ import io
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -153,16 +154,30 @@ def test_years_locality_and_baseline(presets) -> None:
     assert view.baseline.value == "" and not view.errors.showing
 
 
-def test_an_impossible_choice_shows_a_message_not_a_traceback() -> None:
+def test_no_scenario_greys_every_result_and_names_the_control() -> None:
+    """Issue 14 (3): with no scenario chosen, no old number may look current."""
     view = scenario_view(chosen=["01_mastectomy_reference"], years=(2025, 2025))
-    shown = view.bars_figure.data[0].y
     view.chosen.value = ()
-    assert view.errors.showing and "pick at least one scenario" in view.errors.widget.value
-    assert view.bars_figure.data[0].y == shown  # the last good figures stay
+    assert view.errors.showing and "pick at least one scenario" in view.errors.message
+    assert view.errors.message.startswith("Change “Scenarios”.")
+    assert view.table.empty and view.binding.result is None
+    for out in (view.summary, view.table_html, view.bars_figure, view.gap_figure,
+                view.trend_figure, view.trend_table, view.notes):
+        assert "fc-stale" in out._dom_classes
+    with pytest.raises(InputError, match="no comparison to export"):
+        view.exported()
     view.chosen.value = ("01_mastectomy_reference",)
-    assert not view.errors.showing
+    assert not view.errors.showing and "fc-stale" not in view.table_html._dom_classes
+
+
+def test_an_unmatched_locality_is_a_note_not_an_error() -> None:
+    """Issue 14 (6): as in notebooks 00 and 02, prices stay national and the picker says so."""
+    view = scenario_view(chosen=["01_mastectomy_reference"], years=(2025, 2025))
     view.locality.combobox.value = "Atlantis"
-    assert view.errors.showing and "'Atlantis' is not in the list" in view.errors.message
+    assert not view.errors.showing
+    assert "matches no Medicare locality" in view.locality.note.value
+    assert set(view.table["locality"]) == {"national"}
+    assert bars(view)["Mastectomy alone, both sides (reference)"] == 1410.47
 
 
 def test_builder_copies_a_preset_and_adds_a_scenario(presets) -> None:
@@ -271,3 +286,124 @@ def test_exports_are_downloads_of_the_shown_comparison() -> None:
     assert pd.read_excel(io.BytesIO(got["xlsx"]), sheet_name="comparison")["total"].tolist() == list(
         view.table["total"])
     assert str(Path.cwd()) not in view.files.status.value + view.files.downloads.value[:400]
+
+
+def test_start_from_copies_an_illustrative_mark_only_where_it_applies(presets) -> None:
+    """Issue 14 (6): the '*' follows the assumption, not the scenario started from."""
+    m22 = presets["05_bundled_mastectomy_22"]  # assumes the share paid for modifier 22
+    assert build_scenario("Without 22", "19303-50", m22, ()).illustrative == ()
+    assert build_scenario("With 22", "19303-50-22", m22, ()).illustrative == m22.illustrative
+    unlisted = presets["06_unlisted_19499"]  # assumes the comparator of 19499 (status C)
+    assert build_scenario("Tissue transfer", "14301-RT 14301-LT", unlisted, ()).illustrative == ()
+    view = scenario_view(chosen=["01_mastectomy_reference"], years=(2025, 2025))
+    view.builder.start_from.value = "05_bundled_mastectomy_22"
+    view.builder.title.value = "Mastectomy, no 22"
+    view.builder.lines.value = "19303-50"
+    view.builder.add_built()
+    assert "Mastectomy, no 22" in bars(view) and "Mastectomy, no 22 *" not in bars(view)
+
+
+def test_loading_a_file_just_saved_adds_no_duplicate_and_built_ones_can_be_removed() -> None:
+    """Issue 14 (6): a saved file loaded back (even renamed by the browser) is the same one;
+    a built or loaded scenario can be taken off the list, a preset cannot."""
+    view = scenario_view(chosen=["01_mastectomy_reference"], years=(2025, 2025))
+    view.builder.title.value = "Layered repair"
+    view.builder.lines.value = "13101-RT 13101-LT-59"
+    view.builder.add_built()
+    view.files.save()
+    _, data = downloaded(view)
+    before = list(view.known)
+    for name in ("layered_repair.yaml", "layered_repair (1).yaml"):
+        upload(view, name, data)
+        assert list(view.known) == before and "already in the list" in view.files.status.value
+    assert view.chosen.value == ("01_mastectomy_reference", "layered_repair")
+
+    view.files.to_save.value = "layered_repair"
+    view.files.remove_button.click()
+    assert "layered_repair" not in view.known and view.chosen.value == ("01_mastectomy_reference",)
+    assert "layered_repair" not in [v for _, v in view.chosen.options]
+    assert "Removed &#x27;Layered repair&#x27;" in view.files.status.value and not view.errors.showing
+    view.files.to_save.value = "01_mastectomy_reference"
+    view.files.remove_button.click()
+    assert "the presets stay" in view.files.errors.message and "01_mastectomy_reference" in view.known
+
+
+def test_the_report_shows_the_year_the_page_shows() -> None:
+    """Issue 14 (6): not the latest year (2026) while the page shows 2025."""
+    view = scenario_view(chosen=["01_mastectomy_reference", "06_unlisted_19499"])
+    assert view.year.value == 2025 and view.years.value == (2019, 2026)
+    view.files.export("html")
+    page = downloaded(view)[1].decode()
+    assert "What each scenario pays, 2025" in page and "The value gap, 2025" in page
+    assert "What each scenario pays, 2026" not in page
+    view.year.value = 2023
+    view.files.export("html")
+    assert "The value gap, 2023" in downloaded(view)[1].decode()
+
+
+def test_patient_cost_beside_each_allowed_total() -> None:
+    """Issue 13 (2): Original Medicare at 1 × Medicare, else the user's own plan."""
+    view = scenario_view(chosen=["01_mastectomy_reference"], years=(2025, 2025))
+    _, _, frame = view.binding.result
+    # 2025: allowed 1410.47; Part B deductible $257 first; 20% of the rest:
+    # 0.2 x (1410.47 - 257) = 230.694 -> 230.69; the patient pays 257 + 230.69 = 487.69
+    assert frame["patient"].tolist() == [487.69]
+    assert frame["patient_plan"].tolist() == ["Original Medicare"]
+    assert "$487.69" in view.table_html.value and "Original Medicare" in view.table_html.value
+    assert view.deductible.disabled  # the plan's boxes apply only under a payer multiplier
+    view.payer_multiplier.value = 1.22
+    assert not view.deductible.disabled
+    with view.binding.hold():
+        view.deductible.value, view.coinsurance.value, view.out_of_pocket.value = 500, 0.2, 3000
+    _, _, frame = view.binding.result
+    # 1720.77 allowed; deductible 500, then 0.2 x 1220.77 = 244.154 -> 244.15: 744.15 (< 3000)
+    assert frame["patient"].tolist() == [744.15] and "your plan" in frame["patient_plan"].iloc[0]
+    view.out_of_pocket.value = 600  # the out-of-pocket room caps it
+    assert view.binding.result[2]["patient"].tolist() == [600.0]
+    assert view.deductible.max == 20000 and view.coinsurance.max == 1  # cost_share_bounds.csv
+
+
+def test_a_refresh_with_the_same_comparison_reuses_it(monkeypatch) -> None:
+    """Issue 15: the engine runs once per comparison inputs; the year shown and the patient's
+    plan do not re-run it."""
+    calls: list[int] = []
+    real = scenarios.compare
+
+    def counted(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scenarios, "compare", counted)
+    view = scenario_view()
+    assert len(calls) == 1
+    table = view.table
+    view.year.value = 2022
+    view.refresh()
+    view.setting.value = "office"
+    view.setting.value = ""
+    assert len(calls) == 2 and view.table is table
+    assert view.bars_figure.data[0].y == tuple(table[table["year"] == 2022]["total"])
+
+
+def test_links_round_trip_and_bad_parameters_are_named_and_ignored() -> None:
+    view = scenario_view()
+    view.chosen.value = ("01_mastectomy_reference", "07_excess_skin_15839")
+    view.years.value = (2022, 2025)
+    view.year.value = 2024
+    view.locality.combobox.value = next(o for o in view.locality.combobox.options
+                                        if o.endswith(f"({LA})"))
+    view.payer_multiplier.value = 1.22
+    query = view.url.query()
+    assert "scenarios=01_mastectomy_reference%2C07_excess_skin_15839" in query
+    assert "years=2022-2025" in query and f"locality={LA.replace(':', '%3A')}" in query
+    other = scenario_view(query=query)
+    assert other.url.query() == query and other.url.problems == []
+    pd.testing.assert_frame_equal(other.table, view.table)
+    bad = scenario_view(query="years=2030-2031&scenarios=nope&multiplier=9&year=2024&color=red")
+    assert bad.year.value == 2024 and not bad.errors.showing
+    assert bad.url.problems == [
+        "years='2030-2031' is outside 2019-2026",
+        "scenarios='nope' names nope, not a scenario of this page",
+        "multiplier=9 is outside “Payer multiplier”: 0.5 to 2.5",
+        "'color' is not a setting of this page"]
+    assert "Ignored from the link: years=" in bad.url.notes.value

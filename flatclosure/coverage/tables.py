@@ -284,6 +284,7 @@ def medicare_rule(name: str) -> DatedFigure:
     raise DataError(_path("coverage-medicare-cost-rules"), f"no row named {name!r}", field="name")
 
 
+@cache  # like the other figures: read once per date (notebook 03 asks per row and refresh)
 def sequestration(on: dt.date | str) -> DatedFigure:
     """The Medicare payment sequestration rate in force on a date of service."""
     day = as_date(on)

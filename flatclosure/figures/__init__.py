@@ -221,15 +221,32 @@ def scenario_bars_spec(table: pd.DataFrame, year: int, baseline: str | None = No
             data.append({"type": "bar", "name": "", "visible": False, "showlegend": False,
                          "x": [], "y": [], "text": [], "customdata": []})
     top = max([1.0, *part["total"].dropna().tolist()])
+    names = [_scenario_label(r) for r in part[part["locality"] == locs[0]].to_dict("records")] \
+        if locs else []
+    wrapped = [_wrap(n, 19) for n in names]
+    lines = max([1, *(w.count("<br>") + 1 for w in wrapped)])
     layout = base_layout(
-        f"What each scenario pays, {year} (Medicare allowed amount per claim)", height=470,
-        barmode="group", margin={"l": 80, "r": 20, "t": 90, "b": 170},
-        xaxis={"title": {"text": "scenario (* = uses illustrative values)"}, "tickangle": -25,
+        f"What each scenario pays, {year} (Medicare allowed amount per claim)",
+        height=330 + 17 * lines, barmode="group",
+        margin={"l": 80, "r": 20, "t": 90, "b": 60 + 17 * lines},
+        # the names wrapped level under their bars: slanted ones ran into the axis's "$0"
+        xaxis={"title": {"text": "scenario (* = uses illustrative values)"}, "tickangle": 0,
+               "tickvals": names, "ticktext": wrapped, "tickfont": {"size": 11},
                "automargin": True},
         yaxis={"title": {"text": "US$ per claim"}, "tickformat": MONEY_AXIS,
                "range": [0, top * 1.15]},
     )
     return {"data": data, "layout": layout}
+
+
+# A legend of long scenario names under the plot, in a bottom margin with a row for each item
+# (the most it can wrap to in a narrow page): never over the title, never squeezing the plot.
+LEGEND_BELOW_PX = 24
+
+
+def _legend_below() -> dict[str, Any]:
+    return {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom",
+            "xanchor": "left", "x": 0.0}
 
 
 def scenario_gap_spec(table: pd.DataFrame, year: int, locality: str = "national",
@@ -256,10 +273,12 @@ def scenario_gap_spec(table: pd.DataFrame, year: int, locality: str = "national"
             shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": float(ref.iloc[0]),
                            "x1": float(ref.iloc[0]), "y0": 0, "y1": 1,
                            "line": {"color": "#444", "width": 1.5, "dash": "dash"}})
+    groups = sum(1 for d in data if d["y"])
     layout = base_layout(
         f"The value gap, {year}: flat closure beside mastectomy and reconstruction",
-        height=max(380, 40 * len(part) + 160), barmode="overlay", shapes=shapes,
-        margin={"l": 330, "r": 20, "t": 90, "b": 60},
+        height=max(380, 40 * len(part) + 160) + LEGEND_BELOW_PX * groups, barmode="overlay",
+        shapes=shapes, legend=_legend_below(), margin={"l": 330, "r": 20, "t": 60,
+                                                        "b": 70 + LEGEND_BELOW_PX * groups},
         xaxis={"title": {"text": "US$ per claim (dashed line: the reference scenario)"},
                "tickformat": MONEY_AXIS, "rangemode": "tozero"},
         yaxis={"autorange": "reversed", "automargin": True},
@@ -288,9 +307,9 @@ def scenario_trend_spec(table: pd.DataFrame, locality: str = "national", slots: 
             data.append({"type": "scatter", "mode": "lines+markers", "name": "", "visible": False,
                          "showlegend": False, "x": [], "y": []})
     layout = base_layout(
-        "What each scenario pays, year by year", height=480,
-        legend={"orientation": "v", "x": 1.02, "y": 1.0, "xanchor": "left"},
-        margin={"l": 80, "r": 20, "t": 60, "b": 60},
+        "What each scenario pays, year by year", height=420 + LEGEND_BELOW_PX * len(names),
+        legend=_legend_below(), margin={"l": 80, "r": 20, "t": 60,
+                                        "b": 70 + LEGEND_BELOW_PX * len(names)},
         xaxis={"title": {"text": "year (date of service)"}, "dtick": 1, "tickformat": "d"},
         yaxis={"title": {"text": "US$ per claim"}, "tickformat": MONEY_AXIS, "rangemode": "tozero"},
     )

@@ -168,11 +168,13 @@ def write_html(table: pd.DataFrame, scenarios: Sequence[Scenario], path: Path,
     return write_atomically(Path(path), report_html(table, scenarios, baseline, title), "HTML report")
 
 
-def _figure_divs(table: pd.DataFrame, baseline: str | None) -> list[str]:
-    """One <div> and one script per figure; the figure data goes through ``script_json``."""
+def _figure_divs(table: pd.DataFrame, baseline: str | None, year: int | None = None) -> list[str]:
+    """One <div> and one script per figure; the figure data goes through ``script_json``.
+    ``year`` is the year the figures show (the app's page year); None: the latest complete."""
     years = sorted(set(int(y) for y in table["year"]))
     complete = [y for y in years if table.loc[table["year"] == y, "total"].notna().all()]
-    year = (complete or years)[-1]  # the latest year with a figure everywhere
+    if year is None or year not in years:
+        year = (complete or years)[-1]  # the latest year with a figure everywhere
     first_locality = str(table["locality"].iloc[0])
     figs = [scenario_bars_spec(table, year, baseline),
             scenario_gap_spec(table, year, first_locality, baseline)]
@@ -184,9 +186,10 @@ def _figure_divs(table: pd.DataFrame, baseline: str | None) -> list[str]:
 
 
 def report_html(table: pd.DataFrame, scenarios: Sequence[Scenario], baseline: str | None = None,
-                title: str = "Flat closure reimbursement scenarios") -> str:
-    """A self-contained HTML report: figures, tables, scenarios, data vintage, sources, notice."""
-    fig_divs = _figure_divs(table, baseline)
+                title: str = "Flat closure reimbursement scenarios", year: int | None = None) -> str:
+    """A self-contained HTML report: figures, tables, scenarios, data vintage, sources, notice.
+    ``year``: the year its bars and value gap show (the page's; default the latest complete)."""
+    fig_divs = _figure_divs(table, baseline, year)
     illustrative = [s for s in scenarios if s.illustrative]
     ill_html = "".join(
         f"<li><b>{html.escape(s.title)}</b>: " + "; ".join(html.escape(x) for x in s.illustrative)

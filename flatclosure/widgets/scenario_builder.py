@@ -14,7 +14,8 @@ from typing import Any
 import ipywidgets as widgets
 
 from .. import limits, scenarios
-from ..catalog import Catalog
+from ..catalog import Catalog, load_catalog
+from ..errors import FlatclosureError
 from ..scenarios import Scenario, ScenarioError
 from .common import CONTROL_STYLE, STYLE, labelled, note
 from .scenario_files import MessagePanel
@@ -65,10 +66,12 @@ def build_scenario(title: str, lines_text: str, start_from: Scenario | None = No
                             "give this one another title")
     data: dict[str, Any] = start_from.to_dict() if start_from is not None else {"valuation": {}}
     data.pop("procedure", None)
+    codes, modifiers = _codes_and_modifiers(lines)
     nc = data.get("new_code")
-    if nc is not None and not any(ln.split("-")[0].split("x")[0] == nc.get("code") for ln in lines):
+    if nc is not None and nc.get("code") not in codes:
         data.pop("new_code")
-        data.pop("illustrative", None)  # they are about the new code
+    if not _assumptions_used(data, codes, modifiers, catalog):
+        data.pop("illustrative", None)  # the '*' would mark numbers no assumption touches
     made = "Built in the workbook (notebook 03)"
     data.update(
         title=title, lines=lines,
@@ -76,6 +79,36 @@ def build_scenario(title: str, lines_text: str, start_from: Scenario | None = No
                     + (f", starting from '{start_from.title}'." if start_from else "."),
         reference=made + (f"; started from: {start_from.reference}" if start_from else "."))
     return scenarios.from_dict(data, name, BUILDER, catalog)
+
+def _codes_and_modifiers(lines: list[str]) -> tuple[set[str], set[str]]:
+    codes, modifiers = set(), set()
+    for text in lines:
+        parts = re.sub(r"X\d+$", "", text.upper()).split("-")  # 14302-RTx2: units last
+        codes.add(parts[0])
+        modifiers.update(parts[1:])
+    return codes, modifiers
+
+
+def _assumptions_used(data: Mapping[str, Any], codes: set[str], modifiers: set[str],
+                      catalog: Catalog | None) -> bool:
+    """Does the built claim use what the starting scenario assumed (its illustrative values)?
+    The presets assume a new code's values, the share paid for modifier 22, or the comparator
+    of a carrier-priced (status C, unlisted) code."""
+    if data.get("new_code") is not None:
+        return True
+    if "22" in modifiers and float(data.get("valuation", {}).get("modifier_22_percent") or 0):
+        return True
+    cat = catalog or load_catalog()
+    on = cat.date_for_year(int(data.get("valuation", {}).get("year") or cat.default_year()))
+    return any(_carrier_priced(cat, c, on) for c in codes)
+
+
+def _carrier_priced(cat: Catalog, code: str, on: Any) -> bool:
+    try:
+        return cat.values(code, on).status == "C"
+    except FlatclosureError:
+        return False  # an unknown code: scenarios.from_dict names it
+
 
 @dataclass
 class BuilderPanel:

@@ -51,6 +51,8 @@ YEAR_COLUMNS = [
     ("setting", "Setting", fmt_text),
     ("payer_multiplier", "Payer (× Medicare)", fmt_rvu),
     ("total", "Allowed, whole claim (US$)", fmt_money),
+    ("patient", "Patient pays (US$)", fmt_money),
+    ("patient_plan", "Patient's plan", fmt_text),
     ("difference", "vs baseline (US$)", fmt_change),
     ("difference_pct", "vs baseline (%)", fmt_pct),
     ("why", "n/a: why there is no figure", fmt_prose),
@@ -117,6 +119,15 @@ def comparison(known: Mapping[str, Scenario], inputs: ScenarioInputs,
     """``scenarios.compare`` of the chosen scenarios, with the overrides, over the chosen years,
     nationally and at the chosen locality: only what the view shows is evaluated."""
     cat = catalog or load_catalog()
+    comparison_checked(known, inputs, cat)
+    chosen = [with_overrides(known[n], inputs.setting, inputs.payer_multiplier)
+              for n in inputs.scenarios]
+    return scenarios.compare(chosen, inputs.years, inputs.localities, inputs.baseline, cat)
+
+
+def comparison_checked(known: Mapping[str, Scenario], inputs: ScenarioInputs,
+                       cat: Catalog) -> None:
+    """Refuse inputs the view cannot compare, naming the control (``InputError.field``)."""
     if not inputs.scenarios:
         raise InputError("scenarios", "pick at least one scenario to compare")
     unknown = [n for n in inputs.scenarios if n not in known]
@@ -132,9 +143,6 @@ def comparison(known: Mapping[str, Scenario], inputs: ScenarioInputs,
         raise InputError("year shown", f"{inputs.year} is outside {inputs.first_year}-{inputs.last_year}")
     if inputs.baseline is not None and inputs.baseline not in inputs.scenarios:
         raise InputError("baseline", f"{inputs.baseline!r} is not among the chosen scenarios")
-    chosen = [with_overrides(known[n], inputs.setting, inputs.payer_multiplier)
-              for n in inputs.scenarios]
-    return scenarios.compare(chosen, inputs.years, inputs.localities, inputs.baseline, cat)
 
 
 def bars_spec(table: pd.DataFrame, inputs: ScenarioInputs) -> figures.FigureSpec:
@@ -270,3 +278,4 @@ def compare_controls(known: Mapping[str, Scenario], chosen: Sequence[str], first
         trend_figure=figure_widget(figures.scenario_trend_spec(table, "national", TREND_SLOTS)),
         trend_table=widgets.HTML(),
     )
+

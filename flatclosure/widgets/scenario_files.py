@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,8 @@ EXPORT_FILES: dict[str, str] = {"csv": "flatclosure_scenarios.csv",
                                 "xlsx": "flatclosure_scenarios.xlsx",
                                 "html": "flatclosure_scenarios_report.html"}
 SAVE_FORMATS = {"yaml": "YAML (.yaml)", "json": "JSON (.json)"}
+# what an export holds: the comparison, its scenarios as valued, the baseline, the year shown
+Exported = tuple[pd.DataFrame, list[Scenario], str | None, int]
 
 
 class MessagePanel(ErrorPanel):
@@ -78,11 +80,19 @@ def scenarios_name(stem: str) -> str:
     return fileio.safe_filename(stem, "", "scenario")
 
 
+def same_scenario(a: Scenario, b: Scenario) -> bool:
+    """The same scenario under any name (a download renamed "x (1).yaml" by the browser)."""
+    return a == replace(b, name=a.name)
+
+
 def add_scenario(known: dict[str, Scenario], s: Scenario) -> bool:
-    """Add ``s`` to the scenarios on offer; True if added, False if the same one is there.
+    """Add ``s`` to the scenarios on offer; True if added, False if the same one is there
+    (under its own name or another: loading a file just saved adds no duplicate).
 
     A different scenario of the same name is never replaced: that raises.
     """
+    if any(same_scenario(k, s) for k in known.values()):
+        return False
     there = known.get(s.name)
     if there is None:
         limits.check_count("scenarios", "scenarios on offer", len(known) + 1)
@@ -95,7 +105,7 @@ def add_scenario(known: dict[str, Scenario], s: Scenario) -> bool:
 
 
 def export_bytes(table: pd.DataFrame, chosen: Sequence[Scenario], kind: str,
-                 baseline: str | None = None) -> tuple[str, bytes]:
+                 baseline: str | None = None, year: int | None = None) -> tuple[str, bytes]:
     """The comparison as CSV, Excel or an HTML report (``flatclosure.outputs.report``): name and bytes."""
     if kind not in EXPORT_FILES:
         raise InputError("export", f"{clip(repr(kind))} is not one of {', '.join(EXPORT_FILES)}")
@@ -104,7 +114,7 @@ def export_bytes(table: pd.DataFrame, chosen: Sequence[Scenario], kind: str,
     elif kind == "xlsx":
         data = report.xlsx_bytes(table, chosen)
     else:
-        data = report.report_html(table, chosen, baseline).encode("utf-8")
+        data = report.report_html(table, chosen, baseline, year=year).encode("utf-8")
     return EXPORT_FILES[kind], data
 
 
@@ -121,12 +131,14 @@ class FilesPanel:
     the view; ``exported`` gives what to export (or raises when there is nothing)."""
 
     offer: Callable[[Scenario], bool]
-    exported: Callable[[], tuple[pd.DataFrame, list[Scenario], str | None]]
+    exported: Callable[[], Exported]
+    remove: Callable[[str], None]
     known: dict[str, Scenario]
     upload: widgets.FileUpload
     to_save: widgets.Dropdown
     save_format: widgets.ToggleButtons
     save_button: widgets.Button
+    remove_button: widgets.Button
     export_buttons: dict[str, widgets.Button]
     errors: MessagePanel
     status: widgets.HTML
@@ -162,9 +174,19 @@ class FilesPanel:
         """Offer the comparison shown as CSV, Excel or an HTML report to download."""
         out = None
         with self.errors.catching():
-            table, chosen, baseline = self.exported()
-            out = self._hand_over(*export_bytes(table, chosen, kind, baseline), "the comparison")
+            table, chosen, baseline, year = self.exported()
+            out = self._hand_over(*export_bytes(table, chosen, kind, baseline, year),
+                                  "the comparison")
         return out
+
+    def remove_chosen(self, *_: Any) -> None:
+        """Take the scenario chosen in "Scenario to save" off the list (built or loaded only)."""
+        with self.errors.catching():
+            name = self.to_save.value
+            title = self.known[name].title if name in self.known else name
+            self.remove(name)
+            self.downloads.value = ""
+            self.status.value = STYLE + note(f"Removed '{title}' from the list.")
 
     def _hand_over(self, filename: str, data: bytes, what: str) -> str:
         self.downloads.value = STYLE + '<div class="fc-note">' + fileio.download_link(
@@ -179,12 +201,12 @@ class FilesPanel:
 
 
 def files_panel(known: dict[str, Scenario], options: list[tuple[str, str]],
-                offer: Callable[[Scenario], bool],
-                exported: Callable[[], tuple[pd.DataFrame, list[Scenario], str | None]]) -> FilesPanel:
+                offer: Callable[[Scenario], bool], exported: Callable[[], Exported],
+                remove: Callable[[str], None]) -> FilesPanel:
     """The upload and download controls, laid out and wired."""
     auto = widgets.Layout(width="auto")
     p = FilesPanel(
-        offer=offer, exported=exported, known=known,
+        offer=offer, exported=exported, remove=remove, known=known,
         upload=widgets.FileUpload(accept=",".join(SCENARIO_SUFFIXES), multiple=False,
                                   description="Upload a scenario file", layout=auto),
         to_save=widgets.Dropdown(options=options, value=options[0][1], description="Scenario to save",
@@ -192,6 +214,8 @@ def files_panel(known: dict[str, Scenario], options: list[tuple[str, str]],
         save_format=widgets.ToggleButtons(options=[(v, k) for k, v in SAVE_FORMATS.items()],
                                           value="yaml"),
         save_button=widgets.Button(description="Download the scenario", icon="download", layout=auto),
+        remove_button=widgets.Button(description="Remove it from the list", icon="trash",
+                                     tooltip="Only scenarios you built or loaded", layout=auto),
         export_buttons={k: widgets.Button(description=d, icon="download", layout=auto)
                         for k, d in (("csv", "CSV"), ("xlsx", "Excel"), ("html", "HTML report"))},
         errors=MessagePanel("Nothing was loaded or made."), status=widgets.HTML(),
@@ -200,13 +224,14 @@ def files_panel(known: dict[str, Scenario], options: list[tuple[str, str]],
         widgets.HTML(note("Scenario files are read from your computer (upload) and saved to it "
                           "(download): nothing is read from or written on the server.")),
         labelled("Load", p.upload), p.to_save,
-        widgets.HBox([labelled("Save as", p.save_format), p.save_button],
+        widgets.HBox([labelled("Save as", p.save_format), p.save_button, p.remove_button],
                      layout=widgets.Layout(align_items="center", flex_flow="row wrap")),
         widgets.HBox([labelled("Export the comparison", p.export_buttons["csv"]),
                       p.export_buttons["xlsx"], p.export_buttons["html"]]),
         p.errors.widget, p.status, p.downloads]
     p.upload.observe(p.uploaded, names="value")
     p.save_button.on_click(p.save)
+    p.remove_button.on_click(p.remove_chosen)
     for kind, button in p.export_buttons.items():
         button.on_click(lambda _b, kind=kind: p.export(kind))
     return p

@@ -22,15 +22,11 @@ from .. import figures, scenarios
 from ..catalog import Catalog, load_catalog
 from ..errors import InputError
 from ..scenarios import Scenario
+from .binding import Binding
 from .common import (
-    STYLE,
     ErrorPanel,
     LocalityPicker,
-    heading,
-    html_table,
-    labelled,
-    note,
-    scrolling,
+    set_applies,
     update_figure,
 )
 from .scenario_builder import BuilderPanel, builder_panel
@@ -39,20 +35,19 @@ from .scenario_compare import (
     DEFAULT_PRESETS,
     NO_BASELINE,
     NONE,
-    SETTINGS,
     TREND_SLOTS,
-    YEAR_COLUMNS,
     ScenarioInputs,
     bars_spec,
     compare_controls,
     comparison,
-    notes_html,
     reference_multipliers,
-    trend_table_html,
     with_overrides,
     year_frame,
 )
-from .scenario_files import FilesPanel, add_scenario, files_panel
+from .scenario_cost import ComparisonCache, Plan, plan_controls, with_patient_cost
+from .scenario_files import FilesPanel, add_scenario, files_panel, same_scenario
+from .scenario_page import ERROR_FIELDS, page_codecs, page_layout, show_numbers
+from .urlstate import UrlState
 
 __all__ = ["DEFAULT_BASELINE", "DEFAULT_PRESETS", "ScenarioInputs", "ScenarioView", "comparison",
            "scenario_view"]
@@ -72,6 +67,9 @@ class ScenarioView:
     payer_multiplier: widgets.FloatSlider
     reference_buttons: list[widgets.Button]
     baseline: widgets.Dropdown
+    deductible: widgets.BoundedFloatText
+    coinsurance: widgets.BoundedFloatText
+    out_of_pocket: widgets.BoundedFloatText
     errors: ErrorPanel
     summary: widgets.HTML
     bars_figure: go.FigureWidget
@@ -85,15 +83,32 @@ class ScenarioView:
     widget: widgets.VBox = field(default_factory=widgets.VBox)
     builder: BuilderPanel = field(init=False)
     files: FilesPanel = field(init=False)
-    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    binding: Binding = field(init=False)
+    url: UrlState = field(init=False)
+    cache: ComparisonCache = field(default_factory=ComparisonCache)
+    presets: frozenset[str] = frozenset()
     resources: tuple[str, ...] = ("cms-rvus", "cms-gpci", "cms-conversion-factors",
-                                  "catalog-codes", "payment-parameters", "protocol-rules")
-    _holding: bool = False
+                                  "catalog-codes", "payment-parameters", "protocol-rules",
+                                  "coverage-part-b-deductible", "coverage-medicare-cost-rules",
+                                  "coverage-sequestration", "coverage-cost-share-bounds")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
 
-    # inputs -> comparison -> outputs
+    @property
+    def table(self) -> pd.DataFrame:
+        """The comparison shown (empty while the controls describe none)."""
+        result = self.binding.result
+        return pd.DataFrame() if result is None else result[1]
+
+    def controls(self) -> dict[str, widgets.Widget]:
+        """The view's controls by the names its links use."""
+        return {"scenarios": self.chosen, "years": self.years, "year": self.year,
+                "locality": self.locality.combobox, "setting": self.setting,
+                "one_multiplier": self.one_multiplier, "multiplier": self.payer_multiplier,
+                "baseline": self.baseline, "deductible": self.deductible,
+                "coinsurance": self.coinsurance, "out_of_pocket": self.out_of_pocket}
+
     def inputs(self) -> ScenarioInputs:
         first, last = (int(y) for y in self.years.value)
         return ScenarioInputs(
@@ -103,132 +118,129 @@ class ScenarioView:
             payer_multiplier=float(self.payer_multiplier.value) if self.one_multiplier.value else None,
             baseline=self.baseline.value or None)
 
-    @contextmanager
-    def holding(self) -> Iterator[None]:
-        """Change several controls, then refresh once."""
-        was, self._holding = self._holding, True
-        try:
-            yield
-        finally:
-            self._holding = was
-        if not was:
-            self.refresh()
-
     def refresh(self, *_: Any) -> None:
-        """Recompute the comparison for the current controls and update every output in place."""
-        if self._holding:
-            return
-        self._follow_controls()
-        with self.errors.catching():
-            inputs = self.inputs()
-            if self.locality.combobox.value and not self.locality.valid:
-                raise InputError("locality", f"{self.locality.combobox.value!r} is not in the list: "
-                                 "pick a locality from it (prices stay national until you do)")
-            table = comparison(self.known, inputs, self.catalog)
-            self._show(table, inputs)
-        if self.errors.showing:
-            self.summary.value = ""
+        self.binding.refresh()
 
-    def _follow_controls(self) -> None:
+    def compute(self, _: Any = None) -> tuple[ScenarioInputs, pd.DataFrame, pd.DataFrame]:
+        """The inputs, their comparison (cached) and the year's rows with the patient's cost.
+        An unmatched locality is not an error: prices stay national and the picker says so."""
+        inputs = self.inputs()
+        table = self.cache(self.known, inputs, self.catalog)
+        plan = Plan(float(self.deductible.value), float(self.coinsurance.value),
+                    float(self.out_of_pocket.value))
+        frame = self.cache.derived(table, ("frame", inputs.year, plan), lambda: with_patient_cost(
+            year_frame(table, inputs.year), self.catalog.date_for_year(inputs.year), plan))
+        return inputs, table, frame
+
+    def prepare(self, _: Any = None) -> None:
         """Keep the dependent controls consistent: the year shown inside the range, the
         locality list of a year with GPCIs, the baseline among the chosen scenarios."""
-        was, self._holding = self._holding, True
-        try:
-            first, last = (int(y) for y in self.years.value)
-            options = list(range(first, last + 1))
-            if list(self.year.options) != options:
-                keep = self.year.value if self.year.value in options else last
-                self.year.options = options
-                self.year.value = keep
-            gpci_years = self.catalog.gpci_years()
-            picker_year = max([y for y in gpci_years if y <= last] or [gpci_years[0]])
-            if self.locality.year != picker_year:
-                self.locality.set_year(picker_year)
-            names = list(self.chosen.value)
-            options_b: list[tuple[str, str]] = [NO_BASELINE] + [
-                (self.known[n].title, n) for n in names if n in self.known]
-            if list(self.baseline.options) != options_b:
-                b = self.baseline.value
-                keep_b = b if b == NONE or b in names else (
-                    DEFAULT_BASELINE if DEFAULT_BASELINE in names else NONE)
-                self.baseline.options = options_b
-                self.baseline.value = keep_b
-        finally:
-            self._holding = was
+        first, last = (int(y) for y in self.years.value)
+        options = list(range(first, last + 1))
+        if list(self.year.options) != options:
+            keep = self.year.value if self.year.value in options else last
+            self.year.options = options
+            self.year.value = keep
+        gpci_years = self.catalog.gpci_years()
+        picker_year = max([y for y in gpci_years if y <= last] or [gpci_years[0]])
+        if self.locality.year != picker_year:
+            self.locality.set_year(picker_year)
+        names = list(self.chosen.value)
+        options_b: list[tuple[str, str]] = [NO_BASELINE] + [
+            (self.known[n].title, n) for n in names if n in self.known]
+        if list(self.baseline.options) != options_b:
+            b = self.baseline.value
+            keep_b = b if b == NONE or b in names else (
+                DEFAULT_BASELINE if DEFAULT_BASELINE in names else NONE)
+            self.baseline.options = options_b
+            self.baseline.value = keep_b
+        plan_applies = bool(self.one_multiplier.value) and self.payer_multiplier.value != 1.0
+        for box in (self.deductible, self.coinsurance, self.out_of_pocket):
+            set_applies(box, plan_applies or any(
+                self.known[n].valuation.payer_multiplier != 1.0 for n in names if n in self.known))
 
-    def _show(self, table: pd.DataFrame, inputs: ScenarioInputs, redraw: bool = True) -> None:
-        year = inputs.year
-        loc = inputs.locality or "national"
-        has_gpci = year in self.catalog.gpci_years()
-        gap_loc = loc if has_gpci else "national"
-        where = (self.locality.combobox.value if gap_loc != "national" else "national")
-        if redraw:  # not when the figures were just made from this table
-            update_figure(self.bars_figure, bars_spec(table, inputs))
-            update_figure(self.gap_figure, figures.scenario_gap_spec(table, year, gap_loc,
-                                                                     inputs.baseline))
-            update_figure(self.trend_figure, figures.scenario_trend_spec(table, loc, TREND_SLOTS))
-        frame = year_frame(table, year)
-        self.table_html.value = html_table(
-            frame, YEAR_COLUMNS, caption=f"What each scenario pays, {year}"
-            + (f" (differences against '{self.known[inputs.baseline].title}')"
-               if inputs.baseline else ""))
-        self.notes.value = notes_html(table, self.known, year)
-        self.trend_table.value = trend_table_html(table, loc, "national" if loc == "national"
-                                                  else str(self.locality.combobox.value))
-        payer = ("each scenario's own payer multiplier" if inputs.payer_multiplier is None
-                 else f"every scenario paid at {inputs.payer_multiplier:.2f} × Medicare")
-        setting = ("each scenario's own setting" if inputs.setting is None
-                   else f"every scenario in the {SETTINGS[inputs.setting]} setting")
-        on = self.catalog.date_for_year(year)
-        self.summary.value = STYLE + note(
-            f"{len(inputs.scenarios)} scenarios, {inputs.first_year}-{inputs.last_year}, national"
-            + (f" and {self.locality.combobox.value}" if inputs.locality else "")
-            + f"; {setting}; {payer}. The bars, table and value gap show {year} "
-            f"(prices of {on.isoformat()}).")
-        self.gap_note.value = STYLE + note(
-            f"{year}, {where}. The dashed line is the baseline scenario."
-            + ("" if has_gpci or inputs.locality is None else
-               f" No GPCI file is held for {year}, so its prices are national only: the locality "
-               "shows n/a in the table and the trend."))
-        trend_names = list(dict.fromkeys(table["scenario"]))
-        if len(trend_names) > TREND_SLOTS:
-            self.gap_note.value += note(f"The trend draws the first {TREND_SLOTS} scenarios; the "
-                                        "table under it lists them all.")
-        self.table = table
-
+    def render(self, out: tuple[ScenarioInputs, pd.DataFrame, pd.DataFrame]) -> None:
+        """Numbers and tables first, then the charts (one message each, sent after)."""
+        inputs, table, frame = out
+        show_numbers(self, inputs, table, frame)
+        year, loc = inputs.year, inputs.locality or "national"
+        gap_loc = loc if year in self.catalog.gpci_years() else "national"
+        made = self.cache.derived
+        update_figure(self.bars_figure, made(table, ("bars", inputs), lambda: bars_spec(
+            table, inputs)))
+        update_figure(self.gap_figure, made(table, ("gap", year, gap_loc, inputs.baseline),
+                                            lambda: figures.scenario_gap_spec(
+                                                table, year, gap_loc, inputs.baseline)))
+        update_figure(self.trend_figure, made(table, ("trend", loc), lambda: figures.
+                                              scenario_trend_spec(table, loc, TREND_SLOTS)))
 
     def offer(self, s: Scenario) -> bool:
         """Put a scenario on offer everywhere and add it to the comparison; True if new."""
         added = add_scenario(self.known, s)
-        options = [(self.known[n].title, n) for n in self.known]
-        with self.holding():
+        name = self.known_name(s)
+        with self.listing():
             keep = list(self.chosen.value)
-            self.chosen.options = options
-            self.chosen.value = tuple(keep + ([s.name] if s.name not in keep else []))
-            self.builder.set_options(options)
-            self.files.set_options(options, s.name)
+            self._set_options()
+            self.chosen.value = tuple(keep + ([name] if name not in keep else []))
+            self.files.set_options(self._options(), name)
         return added
 
-    def exported(self) -> tuple[pd.DataFrame, list[Scenario], str | None]:
-        """What the exports hold: the comparison shown, its scenarios as valued, its baseline."""
-        if self.errors.showing or self.table.empty:
+    @contextmanager
+    def listing(self) -> Iterator[None]:
+        """Change the scenario list and the selection, then compute once. Not ``binding.hold``:
+        a list's options and value must be set in order, with notifications as they happen."""
+        self.binding._depth += 1  # the binding's own batching counter
+        try:
+            yield
+        finally:
+            self.binding._depth -= 1
+        self.binding.refresh()
+
+    def known_name(self, s: Scenario) -> str:
+        """The name under which ``s`` is on offer (a file saved and loaded back under another
+        name, e.g. "x (1).yaml", is the same scenario)."""
+        return next((n for n, k in self.known.items() if same_scenario(k, s)), s.name)
+
+    def remove(self, name: str) -> None:
+        """Take a built or loaded scenario off the list (the presets stay)."""
+        if name in self.presets or name not in self.known:
+            raise InputError("scenario to save", "only a scenario you built or loaded can be "
+                             "removed; the presets stay")
+        with self.listing():
+            keep = tuple(n for n in self.chosen.value if n != name)
+            del self.known[name]
+            self.cache.clear()
+            self._set_options()  # new options clear the selection: set it again after
+            self.chosen.value = keep
+            self.files.set_options(self._options(), next(iter(self.known)))
+
+    def _options(self) -> list[tuple[str, str]]:
+        return [(s.title, n) for n, s in self.known.items()]
+
+    def _set_options(self) -> None:
+        self.chosen.options = self._options()
+        self.builder.set_options(self._options())
+
+    def exported(self) -> tuple[pd.DataFrame, list[Scenario], str | None, int]:
+        """What the exports hold: the comparison shown, its scenarios as valued, its baseline,
+        and the year the page shows."""
+        result = self.binding.result
+        if result is None:
             raise InputError("export", "there is no comparison to export: fix the message "
                              "above the charts first")
-        chosen = [with_overrides(self.known[n], self.setting.value or None,
-                                 self.payer_multiplier.value if self.one_multiplier.value
-                                 else None) for n in self.chosen.value]
-        return self.table, chosen, self.baseline.value or None
+        inputs, table, _ = result
+        chosen = [with_overrides(self.known[n], inputs.setting, inputs.payer_multiplier)
+                  for n in inputs.scenarios]
+        return table, chosen, inputs.baseline, inputs.year
 
     # controls
     def _multiplier_moved(self, *_: Any) -> None:
         if not self.one_multiplier.value:
-            self.one_multiplier.value = True  # its observer refreshes
-        else:
-            self.refresh()
+            self.one_multiplier.value = True
 
     def use_multiplier(self, value: float) -> None:
         """Pay every scenario at ``value`` × Medicare (the reference buttons)."""
-        with self.holding():
+        with self.binding.hold():
             self.payer_multiplier.value = value
             self.one_multiplier.value = True
 
@@ -240,44 +252,28 @@ def _presets() -> tuple[Scenario, ...]:
 
 
 
-def _layout(v: ScenarioView) -> None:
-    payer_row = widgets.HBox([v.one_multiplier, v.payer_multiplier],
-                             layout=widgets.Layout(align_items="center"))
-    refs_row = widgets.HBox([widgets.HTML(note("Set it to:")), *v.reference_buttons],
-                            layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
-    v.widget.children = [
-        heading("1. Choose the scenarios"),
-        v.chosen,
-        widgets.HTML(note("Hold Ctrl (⌘ on a Mac) or Shift to pick several. Build your own below; "
-                          "it joins this list.")),
-        widgets.Accordion(children=[v.builder.widget], titles=("Build your own scenario",)),
-        heading("2. Compare them"),
-        v.years, v.year, v.locality.widget,
-        labelled("Setting", v.setting), labelled("Payer", payer_row), labelled("", refs_row),
-        widgets.HTML(note("HCCI: commercial prices of professional services relative to Medicare "
-                          "(2017 claims); a payer multiplier scales every line's allowed amount.")),
-        v.baseline, v.errors.widget, v.summary,
-        heading("What each scenario pays"),
-        v.bars_figure, scrolling(v.table_html), v.notes,
-        heading("The value gap"), v.gap_note, v.gap_figure,
-        heading("Year by year"), v.trend_figure, scrolling(v.trend_table),
-        heading("3. Load, save and export"), v.files.widget,
-    ]
-
-
-def _wire(v: ScenarioView) -> None:
-    for control in (v.chosen, v.years, v.year, v.setting, v.one_multiplier, v.baseline):
-        control.observe(v.refresh, names="value")
-    v.locality.observe(v.refresh)
+def _wire(v: ScenarioView, query: str) -> None:
+    v.payer_multiplier._fc_label = "Payer multiplier"  # the slider's label is beside it
+    # before the binding's own observer: moving the slider turns the override on
     v.payer_multiplier.observe(v._multiplier_moved, names="value")
+    v.url = UrlState(v.controls(), codecs=page_codecs(v))
+    v.binding = Binding(v.controls(), v.compute, v.render, errors=v.errors,
+                        outputs=[v.summary, v.bars_figure, v.table_html, v.notes, v.gap_note,
+                                 v.gap_figure, v.trend_figure, v.trend_table],
+                        fields=ERROR_FIELDS, before=v.prepare)
+    v.url.binding = v.binding
     for button, value in zip(v.reference_buttons, reference_multipliers().values(), strict=True):
         button.on_click(lambda _b, value=value: v.use_multiplier(value))
+    if query:
+        v.url.apply(query)
 
 
 def scenario_view(chosen: Sequence[str] = DEFAULT_PRESETS, years: tuple[int, int] | None = None,
                   year: int | None = None, baseline: str | None = DEFAULT_BASELINE,
-                  catalog: Catalog | None = None) -> ScenarioView:
-    """Build notebook 03's view: presets and built scenarios compared side by side."""
+                  catalog: Catalog | None = None, query: str = "") -> ScenarioView:
+    """Build notebook 03's view: presets and built scenarios compared side by side.
+
+    ``query`` is the page's query string (``urlstate.page_query()`` in the app)."""
     cat = catalog or load_catalog()
     known = {s.name: s for s in _presets()}
     held = cat.years()
@@ -285,15 +281,17 @@ def scenario_view(chosen: Sequence[str] = DEFAULT_PRESETS, years: tuple[int, int
     year = max(y for y in cat.gpci_years() if y <= last) if year is None else int(year)
     baseline = baseline if baseline in chosen else None
     start = ScenarioInputs(tuple(chosen), first, last, year, baseline=baseline)
-    table = comparison(known, start, cat)
-    v = ScenarioView(known=known, catalog=cat,
-                     **compare_controls(known, chosen, first, last, year, cat, table, start))
+    cache = ComparisonCache()
+    table = cache(known, start, cat)
+    v = ScenarioView(known=known, catalog=cat, cache=cache, presets=frozenset(known),
+                     **compare_controls(known, chosen, first, last, year, cat, table, start),
+                     **plan_controls())
     options = [(s.title, n) for n, s in known.items()]
     v.builder = builder_panel(known, options, cat, v.offer, lambda: int(v.year.value))
-    v.files = files_panel(known, options, v.offer, v.exported)
+    v.files = files_panel(known, options, v.offer, v.exported, v.remove)
     v.baseline.options = [NO_BASELINE] + [(known[n].title, n) for n in chosen if n in known]
     v.baseline.value = baseline or NONE
-    _layout(v)
-    v._show(table, start, redraw=False)
-    _wire(v)
+    _wire(v, query)
+    page_layout(v)
+    v.refresh()
     return v

@@ -16,6 +16,7 @@ from flatclosure.claims import payment_parameters
 from flatclosure.widgets.scenario_compare import DEFAULT_BASELINE, DEFAULT_PRESETS
 
 from .browser import READ_PAGE, change_until, money, shots_dir, whole_page_screenshot
+from .layout import layout_problems
 
 pytestmark = pytest.mark.browser
 
@@ -107,3 +108,48 @@ def test_files_come_by_upload_and_leave_as_downloads(voila_url: str, page: Any) 
     body = Path(download.path()).read_text(encoding="utf-8")
     assert "Uploaded <b>closure</b>" in body and body.startswith("scenario,title,")
     assert str(Path.cwd()) not in page.content()
+
+
+def test_scenarios_fit_at_1280_and_1024(voila_url: str, page: Any) -> None:
+    """Issue 14 (5): no legend over a title (the value gap), no trend squeezed to a strip, no
+    table cut off at the right, at the two widths a reviewer uses."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{voila_url}/voila/render/03_reimbursement_scenarios.ipynb")
+    expect(page.locator("table.fc-table caption").first).to_contain_text(
+        "What each scenario pays, 2025", timeout=90_000)
+    page.locator(".js-plotly-plot").nth(2).wait_for(timeout=60_000)
+    found = {}
+    for width in (1280, 1024):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(1000)  # plotly relayouts on resize
+        found[width] = layout_problems(page)
+        trend = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].filter(
+            e => (e.layout?.title?.text || '').endsWith('year by year')).map(
+            e => e.querySelector('.nsewdrag').getBoundingClientRect().width)[0]""")
+        assert trend > 0.6 * width - 200, f"the trend's plot is {trend} px wide at {width} px"
+        whole_page_screenshot(page, shots_dir() / f"voila-03-{width}.png")
+    print(f"03 layout: {found}")
+    assert found == {1280: [], 1024: []}
+
+
+def test_a_link_reopens_the_comparison_and_names_what_it_ignores(voila_url: str,
+                                                                 page: Any) -> None:
+    """Issue 14 (8): the controls round-trip through the page URL; bad parameters are named."""
+    query = ("?scenarios=01_mastectomy_reference%2C07_excess_skin_15839&years=2022-2025"
+             "&year=2024&one_multiplier=yes&multiplier=1.22&colour=red&years=1990-1991")
+    page.goto(f"{voila_url}/voila/render/03_reimbursement_scenarios.ipynb{query}")
+    caption = page.locator("table.fc-table caption", has_text="What each scenario pays").first
+    expect(caption).to_contain_text("What each scenario pays, 2024", timeout=90_000)
+    want = [row for row in engine_rows(2024, 1.22)
+            if row[0].startswith(("Mastectomy alone", "Flat closure alone as excess"))]
+    assert shown_rows(page) == want
+    expect(page.get_by_text("Ignored from the link: 'colour' is not a setting")).to_be_visible()
+    expect(page.get_by_text("Ignored from the link: years='1990-1991'")).to_be_visible()
+    href = page.locator("a.fc-permalink").first.get_attribute("href") or ""
+    assert href.startswith("?scenarios=01_mastectomy_reference%2C07_excess_skin_15839"
+                           "&years=2022-2025&year=2024&locality=national&setting=&"
+                           "one_multiplier=yes&multiplier=1.22&baseline=01_mastectomy_reference")
+    page.goto(f"{voila_url}/voila/render/03_reimbursement_scenarios.ipynb{href}")
+    expect(caption).to_contain_text("What each scenario pays, 2024", timeout=90_000)
+    assert shown_rows(page) == want
+    assert page.locator("a.fc-permalink").first.get_attribute("href") == href
