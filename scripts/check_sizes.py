@@ -27,8 +27,6 @@ ALLOWED: dict[str, str] = {
     "flatclosure/claims.py:price_claim": "dated parameters (claims and scenarios work)",
     "flatclosure/scenarios.py": "dated parameters (claims and scenarios work)",
     "flatclosure/scenarios.py:from_dict": "dated parameters (claims and scenarios work)",
-    # the protocol view becomes present/protocol_tables.py and small panels
-    "flatclosure/widgets/protocol_view.py": "protocol view split (widgets work)",
     # the card moves to outputs/ and takes its tables from present/ (protocol issue)
     # the pool work is changing the pool_* figures; after it merges they move to their own module
     "flatclosure/figures.py": "pool figures split out after the pool work merges",
