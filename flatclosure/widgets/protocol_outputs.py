@@ -71,8 +71,7 @@ BUNDLED_COLUMNS = [
     ("rule_id", "Rule", fmt_text),
     ("reason", "Why it is left off the claim", fmt_prose),
 ]
-DETAIL_TITLES = ("Why: rules and denial risk", "Documentation checklist", "Alternatives",
-                 "Assumptions")
+DETAIL_TITLES = ("Alternatives", "Why these codes", "Checklist", "Assumptions")
 # claim lines such as 14301-LT-XS are not broken at their hyphens (first column); the prose
 # columns wrap narrower so the claim fits a 1024 px window
 TABLE_CLASS = "fc-table fc-protocol fc-fit"
@@ -149,10 +148,27 @@ class ProtocolOutputs:
     assumptions: widgets.HTML
     figure: go.FigureWidget
     details: widgets.Tab = field(default_factory=widgets.Tab)
+    alternatives: widgets.VBox = field(default_factory=widgets.VBox)
+    # the chart to draw when its tab is shown again: plotly.js does not redraw a chart changed
+    # while its tab was hidden, so a fresh one is drawn where it can be seen
+    pending: Any = None
 
     def stale_marked(self) -> list[widgets.Widget]:
         """What is greyed while the controls describe a claim that cannot be made."""
         return [self.codes, self.total, self.cost, self.claim_table, self.details]
+
+    def draw(self, spec: Any) -> None:
+        """Update the chart where it shows; else keep the spec for when its tab is opened."""
+        if self.details.selected_index in (None, 0):
+            update_figure(self.figure, spec)
+        else:
+            self.pending = spec
+
+    def _tab_shown(self, change: Any) -> None:
+        if change["new"] == 0 and self.pending is not None:
+            self.figure = figure_widget(self.pending)
+            self.pending = None
+            self.alternatives.children = (self.figure, *self.alternatives.children[1:])
 
     def show(self, result: ProtocolResult, frames: dict[str, pd.DataFrame], cost: str) -> None:
         """Write a result; the headline last, so it changes once everything else is sent."""
@@ -174,8 +190,7 @@ class ProtocolOutputs:
             frames["alternatives"], ALTERNATIVE_COLUMNS, css_class="fc-table fc-fit",
             caption="Other ways of coding the same surgery, and what each pays")
         self.assumptions.value = STYLE + note(assumptions_text(result))
-        update_figure(self.figure, alternatives_spec(frames["alternatives"],
-                                                     result.context.on.year))
+        self.draw(alternatives_spec(frames["alternatives"], result.context.on.year))
         self.cost.value = cost
         self.codes.value = STYLE + note("Codes: " + ", ".join(ln.line for ln in result.lines),
                                         "fc-total")
@@ -186,16 +201,19 @@ class ProtocolOutputs:
     def build_details(self, more: list[widgets.Widget]) -> widgets.Tab:
         """The details, folded into tabs under the answer."""
         tab = self.details
+        self.alternatives.children = (self.figure, scrolling(self.alternatives_table))
         tab.children = [
+            self.alternatives,
             widgets.VBox([scrolling(self.reasons_table), scrolling(self.bundled),
                           widgets.HTML(STYLE + note("Warnings:")), self.warnings]),
             widgets.VBox([widgets.HTML(STYLE + note(
                 "What the operative note must show for these lines:")), self.checklist]),
-            widgets.VBox([self.figure, scrolling(self.alternatives_table)]),
             widgets.VBox([self.assumptions, *more]),
         ]
         tab.titles = DETAIL_TITLES
+        tab.selected_index = 0  # the chart is drawn while shown (plotly.js draws a hidden one once)
         tab.add_class("fc-details")
+        tab.observe(self._tab_shown, names="selected_index")
         return tab
 
 

@@ -240,7 +240,7 @@ def protocol_view(year: int | None = None, catalog: Catalog | None = None,
                                    layout=widgets.Layout(width="300px")),
         card_output=widgets.HTML(), card_errors=ErrorPanel(user_message), widget=widgets.VBox())
     view.binding = Binding(controls, view.compute, view.render, errors=view.errors,
-                           outputs=[*view.out.stale_marked(), view.out.figure],
+                           outputs=view.out.stale_marked(),
                            fields=ERROR_FIELDS, before=view.prepare)
     url.binding = view.binding
     layout(view)
