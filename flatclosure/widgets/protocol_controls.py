@@ -29,6 +29,8 @@ TERMS = ("AFC", "CPT", "ICD-10-CM", "modifier", "NCCI", "global days", "bilatera
 FIRST_PROCEDURE = {"defect_area_cm2": 45.0, "repair_length_cm": 7.0,
                    "layered_closure": True,
                    "fat_cc": 100.0}
+# the facts' labels are longer than the other views' ("Distinct from the mastectomy because")
+FACT_STYLE = {"description_width": "255px"}
 PRIOR_FIELDS = ("days_since_surgery", "prior_code", "global_modifier")
 # which catalog codes each code field offers
 CODE_FAMILIES = {"mastectomy_code": ("mastectomy",),
@@ -46,14 +48,15 @@ def _toggle(options: list[tuple[str, Any]], value: Any, width: str = "120px") ->
 
 
 def _slider(value: float, lo: float, hi: float, step: float, text: str, fmt: str,
-            width: str = "575px") -> widgets.FloatSlider:
+            width: str = "575px", style: dict[str, str] = CONTROL_STYLE) -> widgets.FloatSlider:
     return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=text,
-                               continuous_update=False, readout_format=fmt, style=CONTROL_STYLE,
+                               continuous_update=False, readout_format=fmt, style=style,
                                layout=widgets.Layout(width=width))
 
 
-def _dropdown(options: Any, value: Any, text: str, width: str = "575px") -> widgets.Dropdown:
-    return widgets.Dropdown(options=options, value=value, description=text, style=CONTROL_STYLE,
+def _dropdown(options: Any, value: Any, text: str, width: str = "575px",
+              style: dict[str, str] = CONTROL_STYLE) -> widgets.Dropdown:
+    return widgets.Dropdown(options=options, value=value, description=text, style=style,
                             layout=widgets.Layout(width=width))
 
 
@@ -76,15 +79,15 @@ def fact_control(name: str, f: Fact, value: Any, cat: Catalog) -> widgets.Widget
         if f.kind == "optional_choice":
             options = [(value_label(name, ""), ""), *options]
             value = value or ""
-        return _dropdown(options, value, f.label)
+        return _dropdown(options, value, f.label, style=FACT_STYLE)
     if f.kind == "number":
-        return _slider(value, 0, limits()[str(f.limit)], 0.5, f.label, ".1f")
+        return _slider(value, 0, limits()[str(f.limit)], 0.5, f.label, ".1f", style=FACT_STYLE)
     if f.kind == "days":
         return widgets.IntSlider(value=value or 30, min=1, max=int(limits()[str(f.limit)]),
                                  step=1, description=f.label, continuous_update=False,
-                                 style=CONTROL_STYLE, layout=widgets.Layout(width="575px"))
+                                 style=FACT_STYLE, layout=widgets.Layout(width="575px"))
     codes = [c for fam in CODE_FAMILIES[name] for c in cat.family(fam) if not cat.info(c).is_add_on]
-    return _dropdown(_code_options(cat, codes), value or codes[0], f.label)
+    return _dropdown(_code_options(cat, codes), value or codes[0], f.label, style=FACT_STYLE)
 
 
 def _first_values() -> dict[str, Any]:

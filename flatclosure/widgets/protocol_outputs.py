@@ -9,6 +9,7 @@ nothing here decides a code or an amount.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +78,9 @@ DETAIL_TITLES = ("Alternatives", "Why these codes", "Checklist", "Assumptions")
 TABLE_CLASS = "fc-table fc-protocol fc-fit"
 LINE_STYLE = "<style>.fc-protocol td:first-child { white-space: pre; }</style>"
 CHART_TITLE = "What each way of coding pays"
+UPLIFT_NOTE = re.compile(r" \(\+(\d+(?:\.\d+)?)%[^)]*\)$")
+# the first column of the alternatives is prose: it wraps
+ALTERNATIVES_STYLE = "<style>.fc-alternatives td:first-child { white-space: normal; }</style>"
 
 
 def alternatives_frame_empty() -> pd.DataFrame:
@@ -91,7 +95,11 @@ def result_frames(result: ProtocolResult, catalog: Catalog) -> dict[str, pd.Data
 
 
 def alternatives_spec(frame: pd.DataFrame, year: int) -> Any:
-    return figures.protocol_alternatives_spec(frame, f"{CHART_TITLE}, {year}")
+    """The chart of the alternatives; the modifier 22 row's advice stays in the table, so its
+    label fits beside its bar ("..., +25%")."""
+    short = frame.copy()
+    short["option"] = [UPLIFT_NOTE.sub(r", +\1%", str(o)) for o in short["option"]]
+    return figures.protocol_alternatives_spec(short, f"{CHART_TITLE}, {year}")
 
 
 def bullet_list(items: list[str] | tuple[str, ...], empty: str) -> str:
@@ -186,8 +194,8 @@ class ProtocolOutputs:
             if result.bundled else STYLE + note("Nothing is left off the claim."))
         self.warnings.value = bullet_list(list(result.warnings), "No warnings.")
         self.checklist.value = bullet_list(checklist(result), "Nothing to document.")
-        self.alternatives_table.value = html_table(
-            frames["alternatives"], ALTERNATIVE_COLUMNS, css_class="fc-table fc-fit",
+        self.alternatives_table.value = ALTERNATIVES_STYLE + html_table(
+            frames["alternatives"], ALTERNATIVE_COLUMNS, css_class="fc-table fc-fit fc-alternatives",
             caption="Other ways of coding the same surgery, and what each pays")
         self.assumptions.value = STYLE + note(assumptions_text(result))
         self.draw(alternatives_spec(frames["alternatives"], result.context.on.year))

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from flatclosure.catalog import load_catalog
 from flatclosure.claims import PricingContext
-from flatclosure.coverage import medicare_patient_cost
+from flatclosure.coverage import PROVIDERS, medicare_patient_cost
 from flatclosure.labels import CLOSURE_AS, DISTINCTNESS
 from flatclosure.protocol import Procedure, ProtocolResult, recommend
 
@@ -129,8 +129,9 @@ def test_a_link_reopens_the_protocol_view(voila_url: str, page: Any) -> None:
                                                                           timeout=60_000)
     expect(page.locator(".fc-total", has_text="whole claim").first).to_contain_text(
         money(want.total))
-    assert page.locator(".fc-closure-as select").input_value() == "true_transfer"
-    assert page.locator(".fc-provider select").input_value() == "non_participating"
+    # a dropdown's <option value> is its label
+    assert page.locator(".fc-closure-as select").input_value() == CLOSURE_AS["true_transfer"]
+    assert page.locator(".fc-provider select").input_value() == PROVIDERS["non_participating"]
     assert "(01182:18)" in page.locator(".fc-locality input").input_value()
     cost = medicare_patient_cost(want.total, want.context.on, "non_participating", 100)
     expect(page.locator("table.fc-cost")).to_contain_text(money(cost.patient_pays))
