@@ -73,7 +73,7 @@ def fact_control(name: str, f: Fact, value: Any, cat: Catalog) -> widgets.Widget
     labels = [value_label(name, k) for k in f.choices]
     if f.kind == "choice" and len(f.choices) <= 3 and max(map(len, labels)) <= 26:
         return _toggle(list(zip(labels, f.choices, strict=True)), value,
-                       "185px" if name == "stage" else "150px")
+                       "205px" if name == "stage" else "150px")
     if f.kind in ("choice", "optional_choice"):
         options = [(value_label(name, k), k) for k in f.choices]
         if f.kind == "optional_choice":

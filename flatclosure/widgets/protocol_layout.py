@@ -114,5 +114,5 @@ def layout(view: ProtocolView) -> None:
         widgets.HBox([*_fact_columns(c), when], layout=widgets.Layout(flex_flow="row wrap")),
         _more_box(view), widgets.HTML(terms_line(TERMS)), view.url.widget, view.errors.widget,
         heading("The answer"), out.codes, out.total, _cost_box(view), scrolling(out.claim_table),
-        heading("Details"), out.build_details([]), *_card_box(view),
+        heading("Details"), out.build_details([]), out.figure, *_card_box(view),
     ]

@@ -1,5 +1,7 @@
 """Notebook 02's outputs: the answer first (codes, allowed total, what the patient pays, the
-claim), then the details in tabs (why, paperwork, alternatives, assumptions).
+claim), then the details in tabs (alternatives, why, paperwork, assumptions) and the chart of
+what each way of coding pays under them. The chart stays out of the tabs: a plotly chart drawn
+inside an ipywidgets Tab kept its first bars in Voila (its updates were not drawn).
 
 Pure rendering: ``ProtocolOutputs.show`` writes a ``ProtocolResult`` (from
 ``flatclosure.protocol.recommend``) through the tables of ``flatclosure.present.protocol_tables``;
@@ -80,7 +82,7 @@ LINE_STYLE = "<style>.fc-protocol td:first-child { white-space: pre; }</style>"
 CHART_TITLE = "What each way of coding pays"
 UPLIFT_NOTE = re.compile(r" \(\+(\d+(?:\.\d+)?)%[^)]*\)$")
 # the first column of the alternatives is prose: it wraps
-ALTERNATIVES_STYLE = "<style>.fc-alternatives td:first-child { white-space: normal; }</style>"
+ALTERNATIVES_STYLE = "<style>.fc-table.fc-alternatives td:first-child { white-space: normal; }</style>"
 
 
 def alternatives_frame_empty() -> pd.DataFrame:
@@ -156,27 +158,10 @@ class ProtocolOutputs:
     assumptions: widgets.HTML
     figure: go.FigureWidget
     details: widgets.Tab = field(default_factory=widgets.Tab)
-    alternatives: widgets.VBox = field(default_factory=widgets.VBox)
-    # the chart to draw when its tab is shown again: plotly.js does not redraw a chart changed
-    # while its tab was hidden, so a fresh one is drawn where it can be seen
-    pending: Any = None
 
     def stale_marked(self) -> list[widgets.Widget]:
         """What is greyed while the controls describe a claim that cannot be made."""
-        return [self.codes, self.total, self.cost, self.claim_table, self.details]
-
-    def draw(self, spec: Any) -> None:
-        """Update the chart where it shows; else keep the spec for when its tab is opened."""
-        if self.details.selected_index in (None, 0):
-            update_figure(self.figure, spec)
-        else:
-            self.pending = spec
-
-    def _tab_shown(self, change: Any) -> None:
-        if change["new"] == 0 and self.pending is not None:
-            self.figure = figure_widget(self.pending)
-            self.pending = None
-            self.alternatives.children = (self.figure, *self.alternatives.children[1:])
+        return [self.codes, self.total, self.cost, self.claim_table, self.details, self.figure]
 
     def show(self, result: ProtocolResult, frames: dict[str, pd.DataFrame], cost: str) -> None:
         """Write a result; the headline last, so it changes once everything else is sent."""
@@ -198,7 +183,8 @@ class ProtocolOutputs:
             frames["alternatives"], ALTERNATIVE_COLUMNS, css_class="fc-table fc-fit fc-alternatives",
             caption="Other ways of coding the same surgery, and what each pays")
         self.assumptions.value = STYLE + note(assumptions_text(result))
-        self.draw(alternatives_spec(frames["alternatives"], result.context.on.year))
+        update_figure(self.figure, alternatives_spec(frames["alternatives"],
+                                                     result.context.on.year))
         self.cost.value = cost
         self.codes.value = STYLE + note("Codes: " + ", ".join(ln.line for ln in result.lines),
                                         "fc-total")
@@ -209,9 +195,8 @@ class ProtocolOutputs:
     def build_details(self, more: list[widgets.Widget]) -> widgets.Tab:
         """The details, folded into tabs under the answer."""
         tab = self.details
-        self.alternatives.children = (self.figure, scrolling(self.alternatives_table))
         tab.children = [
-            self.alternatives,
+            scrolling(self.alternatives_table),
             widgets.VBox([scrolling(self.reasons_table), scrolling(self.bundled),
                           widgets.HTML(STYLE + note("Warnings:")), self.warnings]),
             widgets.VBox([widgets.HTML(STYLE + note(
@@ -219,9 +204,8 @@ class ProtocolOutputs:
             widgets.VBox([self.assumptions, *more]),
         ]
         tab.titles = DETAIL_TITLES
-        tab.selected_index = 0  # the chart is drawn while shown (plotly.js draws a hidden one once)
+        tab.selected_index = 0
         tab.add_class("fc-details")
-        tab.observe(self._tab_shown, names="selected_index")
         return tab
 
 
