@@ -26,7 +26,7 @@ def test_opens_on_the_same_default_year_as_the_other_notebooks() -> None:
     cat = load_catalog()
     assert max(cat.gpci_years()) == 2025 < cat.years()[-1]  # 2026 has no GPCI file
     assert catalog_view().year.value == 2025 == surgery_panel().year.value
-    assert protocol_view().year.value == 2025
+    assert protocol_view().controls["year"].value == 2025
 
 
 def test_opens_on_the_year_with_engine_values(view) -> None:

@@ -4,6 +4,7 @@ the CLI and the card, so each says the same thing the same way."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -100,3 +101,22 @@ def alternatives_table(result: ProtocolResult) -> pd.DataFrame:
                                         "denial_risk", "is_current", "note"])
     frame["change"] = [fmt_change(v) for v in frame["difference"]]
     return frame
+
+
+# "research-domain.md A3", "shared/docs/domain.md section 5", "copy in shared/seed/x.txt": the
+# repository's own notes, not something a reader can look up (issue 14: no internal paths)
+_COPY_IN = re.compile(r";\s*copy in [^);]*")
+_NOTE_FILE = re.compile(r"(?:[\w.-]+/)*[\w-]+\.(?:md|txt|yaml|csv|json)(?:\s+section)?"
+                        r"(?:\s+[A-Z]?\d[\w.]*)?")
+
+
+def plain_source(text: str) -> str:
+    """A source as a reader sees it: publisher, title and link, without the repository's own
+    file names and notes (``research-domain.md A3``, ``shared/docs/domain.md section 5``)."""
+    out = _NOTE_FILE.sub("", _COPY_IN.sub("", str(text)))
+    out = re.sub(r"\(\s*[;,]?\s*\)", "", out)
+    out = re.sub(r"\s*;(\s*;)+", ";", out)
+    out = re.sub(r"\(\s*;\s*", "(", out)
+    out = re.sub(r"\s*;\s*\)", ")", out)
+    out = re.sub(r"\s+;", ";", out)
+    return re.sub(r"\s{2,}", " ", out).strip(" ;")
