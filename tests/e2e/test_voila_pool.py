@@ -49,7 +49,7 @@ def test_three_paths_then_the_detail(voila_url: str, page: Any) -> None:
     for p in first.paths:  # every path's figures, as the engine computes them
         expect(table).to_contain_text(fmt_money(p.flat_closure_paid))
         expect(table).to_contain_text(fmt_money(p.added_spending))
-    expect(page.get_by_text("Revaluing costs 1.7 times what the new code costs")).to_be_visible()
+    expect(page.get_by_text("Revaluing costs 6.1 times what the new code costs")).to_be_visible()
     expect(page.get_by_text("$36.0896 to $32.4085 (−10.20%)", exact=False)).to_be_visible()
     assert not page.get_by_text("pool_view()").is_visible()  # no code cells in the app
     whole_page_screenshot(page, shots_dir() / "voila-04_finite_rvu_pool.png")
