@@ -42,7 +42,7 @@ MEDIA = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingm
          ".html": "text/html", ".pdf": "application/pdf"}
 RESOURCES = (*FOOTER_RESOURCES, "coverage-basis", "coverage-authorities", "coverage-appeal-steps",
              "coverage-part-b-deductible", "coverage-medicare-cost-rules",
-             "coverage-sequestration", "coverage-diagnoses")
+             "coverage-sequestration", "protocol-diagnoses")
 
 
 def _wide() -> widgets.Layout:
@@ -137,9 +137,8 @@ class CoverageView:
         raise AttributeError(name)
 
     def reset_diagnoses(self, *_: Any) -> None:
-        s = self.surgery.surgery()
-        stage = "initial" if s.claim == "with_mastectomy" else "revision"
-        self.controls["diagnoses"].value = suggested_diagnoses(stage, s.sides)
+        picked = suggested_diagnoses(self.surgery.result)
+        self.controls["diagnoses"].value = tuple(c for c in picked if c in diagnosis_choices())
 
     def refresh(self, *_: Any) -> None:
         c = {k: w.value for k, w in self.controls.items()}
