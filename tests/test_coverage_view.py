@@ -8,6 +8,7 @@ import io
 import re
 
 import docx
+import ipywidgets as widgets
 import pytest
 
 from flatclosure.coverage.claim import suggested_diagnoses
@@ -101,3 +102,21 @@ def test_the_cost_table_for_notebooks_02_and_03() -> None:
     # $2,735.23 on 2024-08-01: the patient pays 240 + 499.05 = $739.05 (test_coverage_cost.py)
     page = medicare_cost_html(2735.23, "2024-08-01")
     assert "$739.05" in page and "$1,956.26" in page and "Palmetto GBA" in page
+
+
+def test_a_link_sets_the_surgery_and_the_plan_and_names_what_it_ignores() -> None:
+    from flatclosure.widgets.coverage_view import coverage_view
+
+    view = coverage_view(query="plan=medicare&sides=left&kind=appeal&colour=1&coinsurance=7")
+    assert (view.plan.value, view.surgery.sides.value, view.kind.value) == (
+        "medicare", "left", "appeal")
+    assert [ln.line for ln in view.claim.lines] == ["14301-LT"]  # type: ignore[union-attr]
+    assert view.url is not None and view.url.problems == [
+        "'colour' is not a setting of this page",
+        "coinsurance=7 is outside “Coinsurance (share, 0.2 = 20%)”: 0 to 1"]
+    assert "plan=medicare" in view.url.query() and "sides=left" in view.url.query()
+    again = coverage_view(query=view.url.query())
+    assert again.url is not None and again.url.query() == view.url.query()
+    assert not again.url.problems
+    html = "".join(w.value for w in view.widget.children if isinstance(w, widgets.HTML))
+    assert '<abbr class="fc-term"' in html and ">WHCRA</abbr>" in html

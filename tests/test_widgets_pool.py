@@ -269,3 +269,30 @@ def test_the_flat_closure_share_box_opens_greyed_when_it_follows_the_new_code(vi
     assert view.c.same_closures.value and view.c.fc_share.disabled
     view.c.same_closures.value = False
     assert not view.c.fc_share.disabled
+
+
+def test_a_link_sets_the_controls_and_names_what_it_ignores() -> None:
+    # ?volume=5000&rvu=30: (b) AFC01-50 = 30 x 32.3465 x 1.5 = 1,455.5925 -> $1,455.59 against
+    # $1,273.65: +$181.94 x 5,000 = $909,700.00 a year
+    view = pool_view(query="volume=5000&rvu=30&colour=red&share_14301=2")
+    assert (view.c.volume.value, view.c.rvu.value) == (5000, 30)
+    assert view.outcome is not None and view.outcome.paths.path("new_code").added_spending == 909_700.0
+    assert view.url is not None
+    assert view.url.problems == ["'colour' is not a setting of this page",
+                                 "share_14301=2 is outside “Share of a 14301”: 0 to 1"]
+    assert "Ignored from the link: &#x27;colour&#x27;" in view.url.notes.value
+    assert view.c.shares["14301"].value == 0.6  # the bad value is ignored, not clamped
+    again = pool_view(query=view.url.query())  # the link round-trips
+    assert again.url is not None and again.url.query() == view.url.query() and not again.url.problems
+    assert pool_view(query="same_closures=maybe&volume=1e12").url.problems == [  # type: ignore[union-attr]
+        "same_closures='maybe' is not yes or no",
+        "volume=1e12 is outside “Flat closures a year”: 100 to 1,000,000"]
+
+
+def test_the_page_explains_its_words_and_shows_no_repository_paths(view) -> None:
+    html = "".join(w.value for w in view.widget.children if isinstance(w, widgets.HTML))
+    assert html.count('<abbr class="fc-term"') == 13  # every term of pool_view.TERMS
+    assert ">budget neutrality</abbr>" in html and ">CF</abbr>" in html
+    more = view.details.children[0]  # the PFS total's source, without our notes' section
+    notes = "".join(w.value for w in more.children if isinstance(w, widgets.HTML))
+    assert "CY2020 PFS final rule" in notes and "research notes" not in notes

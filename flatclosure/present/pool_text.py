@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -35,6 +36,16 @@ CMS_VOLUMES_FILE = "CMS's 'Medicare Physician & Other Practitioners - by Geograp
 FIRST_CODE = MASTECTOMY_CODE  # named first in words
 TENTH = f"{CF_STEP_SHARE:.1%}"  # "0.1%": the second break-even mark, said as it is computed
 SERVICE_RVUS = (10.0, 20.0, 30.0, 40.0, 60.0, 80.0)  # rows of the services-to-move table
+
+
+# "(shared research notes, section A8)", "(data/...)": where we keep a source, not where a
+# reader looks it up, so left off on screen
+INTERNAL_ASIDE = re.compile(r"\s*\([^()]*(?:/|research notes|domain notes)[^()]*\)")
+
+
+def source_words(text: str) -> str:
+    """A data row's source as a reader sees it: without asides naming our own notes or paths."""
+    return INTERNAL_ASIDE.sub("", text).strip()
 
 
 def fmt_cf(value: float) -> str:
