@@ -95,6 +95,15 @@ def test_readable_table_labels_lenses_and_illustrative_volumes(capsys):
         (["--rvu", "3", "--volume", "3", "--year", "1999"], "no release held for 1999"),
         (["--rvu", "3", "--volume", "3", "--family", "breast", "--volumes", "/nonexistent.csv"],
          "file not found"),
+        # bounds from data/pool/limits.csv: never $inf or a 300-digit RVU on screen
+        (["--rvu", "1e308"], "argument --rvu: '1e308' is over 600"),
+        (["--rvu", "1e308", "--volume", "3000"], "argument --rvu: '1e308' is over 600"),
+        (["--rvu", "2.36e152", "--volume", "2.36e152"], "argument --rvu: '2.36e152' is over 600"),
+        (["--rvu", "28", "--volume", "3000", "--total-allowed", "1e300"],
+         "argument --total-allowed: '1e300' is over 1e+13"),
+        (["--revalue", "14301=1e300"], "new work RVU of 14301: 1e+300 is over 200"),
+        (["--revalue", "14301=14.4,1e200"], "volume of 14301: 1e+200 is over 1e+09"),
+        (["--rvu", "inf", "--volume", "3"], "argument --rvu: 'inf' must be 0 or more"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(capsys, argv, words):
@@ -108,25 +117,33 @@ def test_bad_input_exits_2_with_one_line(capsys, argv, words):
 
 
 def test_revalue_and_new_code_give_three_paths(capsys):
-    # preset lines (14301-RT, 14301-LT-59) on 2025-10-01: today 849.10 + 424.55 = $1,273.65.
-    # revalue 14301 work 12.65 -> 14.40 on 29,000 services: 1.75 x 29,000 x 32.3465 =
-    # $1,641,584.88 a year; new code 28 RVU x 3,000 net of displaced: $970,977.24
+    # preset lines (14301-RT, 14301-LT-59) on 2025-10-01: today 26.25 x 32.3465 = 849.0956 ->
+    # $849.10 + half of it 424.5478 -> $424.55 = $1,273.65. (b) AFC01-50: 28 x 32.3465 x 1.5 =
+    # 1,358.553 -> $1,358.55; +$84.90 x 3,000 = $254,700.00. (c) 14301 at 14.40: 28 x 32.3465 =
+    # 905.702 -> $905.70 + 452.851 -> $452.85 = $1,358.55; +$84.90 x 3,000 = $254,700.00, plus
+    # (29,000 - 6,000 lines) x 1.75 x 32.3465 = 1,301,946.625 -> $1,301,946.63: $1,556,646.63.
+    # The top level stays the per-service lens: (28 - 17.994) x 3,000 x 32.3465 = $970,977.24.
     out = run_json(capsys, "--rvu", "28", "--volume", "3000", "--displace", "14301=0.6",
                    "--displace", "19499=0.2", "--displace", "15839=0.1", "--revalue",
                    "14301=14.4,29000", "--year", "2025")
     for key in ("conversion_factor_before", "conversion_factor_after", "added_spending",
                 "budget_neutrality_factor", "codes"):
         assert key in out
+    assert out["added_spending"] == 970_977.24
     paths = {p["path"]: p for p in out["paths"]}
     assert list(paths) == ["today", "new_code", "revalue"]
     assert paths["today"]["flat_closure_paid"] == 1273.65
-    assert paths["new_code"]["added_spending"] == 970_977.24 == out["added_spending"]
-    assert paths["revalue"]["added_spending"] == 1_641_584.88
-    assert paths["new_code"]["mastectomy_paid"] == 940.30
-    # flat-closure share: 3,000 closures x 2 lines of 14301 / 29,000 = 20.69%
+    assert paths["new_code"]["flat_closure_paid_today_cf"] == 1358.55
+    assert paths["new_code"]["added_spending"] == 254_700.00
+    assert paths["revalue"]["added_spending"] == 1_556_646.63
+    # 19303: 29.07 x 32.3465 x 93e9 / (93e9 + 254,700) = 940.3102 -> $940.31 (b);
+    # x 93e9 / (93e9 + 1,556,646.63) = 940.2971 -> $940.30 (c)
+    assert paths["new_code"]["mastectomy_paid"] == 940.31
+    assert paths["revalue"]["mastectomy_paid"] == 940.30
     gains = dict((g["who"], g["dollars_a_year"]) for g in paths["revalue"]["gains"])
-    assert gains["flat closures"] == pytest.approx(1_641_584.88 * 6000 / 29000, abs=0.01)
-    assert "Revaluing costs 1.7 times what the new code costs: 79%" in out["verdict"]
+    assert gains["flat closures"] == 254_700.00
+    assert "Revaluing costs 6.1 times what the new code costs: 84%" in out["verdict"]
+    assert "+$84.90 × 3,000 flat closures = $254,700.00 added a year" in out["reconciliation"]
 
 
 def test_revalue_alone_and_year_context(capsys):

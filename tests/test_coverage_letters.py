@@ -211,12 +211,26 @@ def test_a_failing_chromium_is_reported(protocol_claim: CoverageClaim) -> None:
         to_pdf(build_letter("prior-auth", protocol_claim, "employer"), chromium="/bin/false")
 
 
-def test_suggested_diagnoses_come_from_the_data() -> None:
+def test_diagnoses_come_from_the_protocols_table() -> None:
+    """One ICD-10-CM table (data/protocol/diagnoses.yaml): the choices are its codes rendered for
+    every character, the suggestions are what the protocol put on the recommended lines."""
     from flatclosure.coverage.claim import diagnosis_choices, suggested_diagnoses
+    from flatclosure.protocol import default_diagnoses
 
-    # data/coverage/diagnoses.csv, column suggested_for
-    assert suggested_diagnoses("revision", "both") == ("Z90.13", "Z85.3")
-    assert suggested_diagnoses("revision", "right") == ("Z90.11", "Z85.3")
-    assert suggested_diagnoses("initial", "both") == ("C50.911", "C50.912")
-    assert suggested_diagnoses("initial", "left") == ("C50.912",)
-    assert diagnosis_choices()["L98.7"] == "Excessive and redundant skin and subcutaneous tissue"
+    choices = diagnosis_choices()
+    # the protocol's labels, not a second copy: L98.7 as written in diagnoses.yaml
+    rule = next(r for r in default_diagnoses().rules if r.code == "L98.7")
+    assert choices["L98.7"] == rule.label
+    # absence by side (3) and cancer by 9 sites x 2 sexes x 2 sides (36) are all offered
+    assert {"Z90.11", "Z90.12", "Z90.13"} <= set(choices)
+    assert sum(c.startswith("C50.") for c in choices) == 36
+    assert choices["C50.412"] == "Breast cancer, upper-outer quadrant, left breast (female)"
+    result = recommend(Procedure(stage="revision", sides="left", defect_area_cm2=20.0),
+                       PricingContext("2025-06-01"), alternatives=False)
+    picked = suggested_diagnoses(result)
+    # the left revision: absence of the left breast, the cancer of the left breast (still
+    # treated by default), never the right side's code
+    assert "Z90.12" in picked and "C50.912" in picked and "Z90.11" not in picked
+    assert Diagnosis.parse("Z90.12").label == choices["Z90.12"]
+    with pytest.raises(InputError, match="not in the protocol's ICD-10-CM table"):
+        Diagnosis.parse("Q99.9")

@@ -8,6 +8,7 @@ import io
 import re
 
 import docx
+import ipywidgets as widgets
 import pytest
 
 from flatclosure.coverage.claim import suggested_diagnoses
@@ -32,7 +33,8 @@ def test_defaults_employer_plan_and_revision_diagnoses(view: CoverageView) -> No
     # 2024-08-01 national facility: 14301 = 867.139375 -> 867.14; RT and LT of a code with
     # bilateral indicator 0 are paid 100% of one side (no 59 added): total 867.14
     assert view.claim.total == 867.14  # type: ignore[union-attr]
-    assert view.diagnoses.value == ("Z90.13", "Z85.3")
+    # the protocol's own codes of both 14301 lines (data/protocol/diagnoses.yaml), in line order
+    assert view.diagnoses.value == ("N65.0", "Z42.8", "Z90.11", "Z85.3", "Z90.12")
     assert "29 U.S.C. 1185b" in view.law.value and "What it does not settle" in view.law.value
     assert "Chapter 571 of the Laws of 2022" in view.law.value and "H.R. 5813" in view.law.value
     # no deductible left, 20% coinsurance: 0.20 x 867.14 = 173.428 -> 173.43
@@ -68,9 +70,9 @@ def test_other_plan_inputs_and_the_diagnoses_follow_the_surgery(view: CoverageVi
     # 500 + 0.3 x 367.14 = 610.142 -> 610.14 (500 + 110.14), capped at 600
     assert view.rows[-1] == ("The patient pays (out-of-pocket maximum reached)", 600.0)
     view.surgery.sides.value = "left"
-    assert view.diagnoses.value == ("Z90.12", "Z85.3")
+    assert view.diagnoses.value == ("N65.0", "Z42.8", "Z90.12", "Z85.3")
     view.surgery.claim.value = "with_mastectomy"
-    assert view.diagnoses.value == suggested_diagnoses("initial", "left") == ("C50.912",)
+    assert view.diagnoses.value == suggested_diagnoses(view.surgery.result) == ("C50.912",)
     assert view.claim.lines[0].line == "19303-LT"  # type: ignore[union-attr]
     view.surgery.claim.value = "closure"
     view.surgery.sides.value = "both"
@@ -100,3 +102,21 @@ def test_the_cost_table_for_notebooks_02_and_03() -> None:
     # $2,735.23 on 2024-08-01: the patient pays 240 + 499.05 = $739.05 (test_coverage_cost.py)
     page = medicare_cost_html(2735.23, "2024-08-01")
     assert "$739.05" in page and "$1,956.26" in page and "Palmetto GBA" in page
+
+
+def test_a_link_sets_the_surgery_and_the_plan_and_names_what_it_ignores() -> None:
+    from flatclosure.widgets.coverage_view import coverage_view
+
+    view = coverage_view(query="plan=medicare&sides=left&kind=appeal&colour=1&coinsurance=7")
+    assert (view.plan.value, view.surgery.sides.value, view.kind.value) == (
+        "medicare", "left", "appeal")
+    assert [ln.line for ln in view.claim.lines] == ["14301-LT"]  # type: ignore[union-attr]
+    assert view.url is not None and view.url.problems == [
+        "'colour' is not a setting of this page",
+        "coinsurance=7 is outside “Coinsurance (share, 0.2 = 20%)”: 0 to 1"]
+    assert "plan=medicare" in view.url.query() and "sides=left" in view.url.query()
+    again = coverage_view(query=view.url.query())
+    assert again.url is not None and again.url.query() == view.url.query()
+    assert not again.url.problems
+    html = "".join(w.value for w in view.widget.children if isinstance(w, widgets.HTML))
+    assert '<abbr class="fc-term"' in html and ">WHCRA</abbr>" in html

@@ -15,14 +15,15 @@ def _cells() -> list[dict[str, object]]:
 
 def test_notebook_05_is_imports_one_call_and_prose() -> None:
     code = ["".join(c["source"]) for c in _cells() if c["cell_type"] == "code"]  # type: ignore[arg-type]
-    assert code[0].splitlines()[-2:] == ["view = coverage_view()", "view"]
+    assert code[0].splitlines()[-2:] == [
+        "view = coverage_view(query=page_query())  # the app's link sets the controls", "view"]
     assert code[1:] == ["footer(view.resources)"]
     for source in code:
         for node in ast.walk(ast.parse(source)):
             assert not isinstance(node, ast.Assert | ast.FunctionDef | ast.For | ast.If)
     imports = [n for n in ast.parse(code[0]).body if isinstance(n, ast.ImportFrom)]
-    assert {n.module for n in imports} == {"flatclosure.widgets",
-                                          "flatclosure.widgets.coverage_view"}
+    assert {n.module for n in imports} == {"flatclosure.widgets", "flatclosure.widgets.coverage_view",
+                                          "flatclosure.widgets.urlstate"}
 
 
 def test_notebook_05_is_stripped_and_says_information_not_advice() -> None:

@@ -14,6 +14,7 @@ from flatclosure.fees import round_cents
 from flatclosure.pool import (
     STATUTORY_LABEL,
     NewCode,
+    Revaluation,
     budget_neutrality_factor,
     em_check,
     family_neutrality,
@@ -262,6 +263,17 @@ def test_new_code_validation():
         NewCode(volume=1, on="2025-06-01", total_rvu=5, displaces={"14301": -0.5})
     with pytest.raises(InputError, match="share of 14301: 5 is over 1"):
         NewCode(volume=1, on="2025-06-01", total_rvu=5, displaces={"14301": 5})
+    # bounds kept as data (data/pool/limits.csv: rvu_max 600, yearly_services_max 1e9)
+    with pytest.raises(InputError, match="total_rvu: 1e\\+308 is over 600"):
+        NewCode(volume=3000, on="2025-06-01", total_rvu=1e308)
+    with pytest.raises(InputError, match="volume: 2.36e\\+152 is over 1e\\+09"):
+        NewCode(volume=2.36e152, on="2025-06-01", total_rvu=2.36e152)
+    with pytest.raises(InputError, match="total_rvu: 900 is over 600"):
+        NewCode(volume=1, on="2025-06-01", work_rvu=300, pe_rvu=300, mp_rvu=300)
+    with pytest.raises(InputError, match="new work RVU of 14301: 1e\\+300 is over 200"):
+        Revaluation(on="2025-06-01", work_rvus={"14301": 1e300})
+    with pytest.raises(InputError, match="volume of 14301: 1e\\+200 is over 1e\\+09"):
+        Revaluation(on="2025-06-01", work_rvus={"14301": 14.4}, volumes={"14301": 1e200})
     with pytest.raises(InputError, match="setting"):
         NewCode(volume=1, on="2025-06-01", total_rvu=5, setting="moon")
     with pytest.raises(InputError, match="date"):

@@ -97,21 +97,33 @@ def test_paths_without_a_new_code_are_today_and_the_revaluation() -> None:
 
 
 def test_reconciliation_squares_spending_with_the_claims() -> None:
-    # 2025, national, preset: (a) 14301-RT + 14301-LT-59 = 26.25 RVU x 32.3465 x (1 + 0.5)
-    # = $1,273.65; (b) AFC01-50 = 28 x 32.3465 x 1.5 x factor 0.99998956 = $1,358.54 (+$84.89);
-    # 3,000 flat closures x $84.89 = $254,670.00 a year, against the engine's per-service
-    # (28.00 - 17.994) x 3,000 x 32.3465 = $970,977.24. (c) 14301 at 14.40 work: 28.00 RVU,
-    # same claim = $1,358.53 (+$84.88); x 3,000 = $254,640.00, against the engine's
-    # 6,000 lines x 1.75 x 32.3465 = $339,638.25 (second line counted at full value).
+    # 2025, national, preset: (a) 14301-RT + 14301-LT-59: 26.25 x 32.3465 = 849.0956 -> $849.10,
+    # second side at 50% 424.5478 -> $424.55: $1,273.65. (b) AFC01-50: 28 x 32.3465 x 1.5 =
+    # 1,358.553 -> $1,358.55 at today's CF: +$84.90 x 3,000 = $254,700.00 added a year, exactly
+    # what the flat closures gain; CF 32.3465 x 93e9 / (93e9 + 254,700) = 32.346411.
+    # (c) 14301 at 14.40: 28 x 32.3465 = 905.702 -> $905.70 + 452.851 -> $452.85 = $1,358.55:
+    # +$84.90 x 3,000 = $254,700.00 (second side at 50%), plus (29,000 - 6,000) x 1.75 x
+    # 32.3465 = 1,301,946.625 -> $1,301,946.63 = $1,556,646.63.
     from flatclosure.present.pool_text import reconcile_words
     from flatclosure.widgets.pool_inputs import default_inputs, pool_outcome
 
     paths = pool_outcome(default_inputs()).paths
+    today, new, rev = (paths.path(k) for k in ("today", "new_code", "revalue"))
+    for p in (new, rev):  # the flat closures' spending is (claim - claim today) x closures
+        assert p.flat_closure_paid_today_cf == 1358.55 and p.flat_closures == 3000
+        assert dict(p.gains)[next(iter(dict(p.gains)))] == pytest.approx(
+            (p.flat_closure_paid_today_cf - today.flat_closure_paid) * 3000, abs=0.005)
+    assert new.added_spending == 254_700.00 == new.paid_by_everyone
+    assert new.conversion_factor_after == pytest.approx(32.3465 * 93e9 / (93e9 + 254_700), abs=1e-9)
+    assert rev.added_spending == 1_556_646.63 and dict(rev.gains)["flat closures"] == 254_700.00
     words = reconcile_words(paths)
-    assert "(b) pays +$84.89 per flat closure" in words and "gain +$254,670.00 a year" in words
-    assert "($970,977.24)" in words and "17.99 RVU" in words
-    assert "(c) pays +$84.88 per flat closure" in words and "gain +$254,640.00 a year" in words
-    assert "($339,638.25)" in words and "stops at 100%" not in words
+    assert ("(b) AFC01-50 is paid $1,358.55 at today's conversion factor against $1,273.65 for "
+            "the claim in (a): +$84.90 × 3,000 flat closures = $254,700.00 added a year") in words
+    assert ("(c) 14301-RT 14301-LT-59 is paid $1,358.55 at today's conversion factor against "
+            "$1,273.65 for the claim in (a): +$84.90 × 3,000 flat closures = $254,700.00") in words
+    assert ("plus 23,000 other 14301 services × 1.75 work RVU × $32.3465 = $1,301,946.63: "
+            "$1,556,646.63 added a year") in words
+    assert "17.99 RVU" in words and "stops at 100%" not in words
 
 
 def test_reconciliation_says_when_the_revalued_code_has_too_few_services() -> None:
@@ -124,6 +136,8 @@ def test_reconciliation_says_when_the_revalued_code_has_too_few_services() -> No
     paths = pool_outcome(dataclasses.replace(default_inputs(), volume=200_000.0)).paths
     assert ("200,000 flat closures bill 400,000 lines of 14301, more than the 29,000 services"
             in reconcile_words(paths))
+    # no other 14301 services are left: (c) adds only the claims' +$84.90 x 200,000
+    assert paths.path("revalue").added_spending == 16_980_000.00
 
 
 def test_error_words_name_the_control_to_change() -> None:
@@ -136,21 +150,23 @@ def test_error_words_name_the_control_to_change() -> None:
 
 
 def test_the_verdict_follows_the_numbers_at_the_extreme_corner() -> None:
-    # 80 RVU x 1,000,000 flat closures: (b) adds (80 - 17.994) x 1e6 x 32.3465 = $2,005,677,079
-    # a year; (c) still adds 1.75 x 29,000 x 32.3465 = $1,641,584.88 (all of it flat closures,
-    # the share stops at 100%): the verdict must not say "costs 0.0 times" or "0% ... other".
+    # 80 RVU x 1,000,000 flat closures: (b) AFC01-50 = 80 x 32.3465 x 1.5 = 3,881.58 against
+    # $1,273.65: +$2,607.93 x 1e6 = $2,607,930,000 a year; (c) the same million claims of 14301
+    # at 14.40 gain $84.90 each = $84,900,000 (2,000,000 lines > 29,000 services: no others).
     import dataclasses
 
     from flatclosure.present.pool_text import verdict
     from flatclosure.widgets.pool_inputs import default_inputs, pool_outcome
 
     paths = pool_outcome(dataclasses.replace(default_inputs(), rvu=80.0, volume=1e6)).paths
-    assert paths.path("new_code").added_spending == 2_005_677_079.0
+    assert paths.path("new_code").added_spending == 2_607_930_000.0
+    assert paths.path("revalue").added_spending == 84_900_000.0
     words = verdict(paths)
-    assert ("Here revaluing costs less than the new code ($1,641,584.88 against "
-            "$2,005,677,079.00 a year).") in words
+    assert ("Here revaluing costs less than the new code ($84,900,000.00 against "
+            "$2,607,930,000.00 a year).") in words
     assert "0.0 times" not in words and "0% of" not in words
-    assert "Revaluing costs 1.7 times what the new code costs: 79% of its spending" in verdict(
+    # defaults: 1,556,646.63 / 254,700 = 6.11; other services 1,301,946.63 / 1,556,646.63 = 84%
+    assert "Revaluing costs 6.1 times what the new code costs: 84% of its spending" in verdict(
         pool_outcome(default_inputs()).paths)
 
 
@@ -171,14 +187,14 @@ def test_default_inputs_golden_by_hand() -> None:
     # 0.1%: A = 0.001 x 93e9 / 0.999 = 93,093,093.1; / 323.659 = 287,627 services
     assert stat.services_per_cent is not None and stat.services_per_tenth_pct is not None
     assert round(stat.services_per_cent) == 88_859 and round(stat.services_per_tenth_pct) == 287_627
-    # revaluation: (14.40 - 12.65) x ALL 29,000 14301 services x 32.3465 = $1,641,584.88, of
-    # which flat closures 3,000 x 2 lines / 29,000 = 20.69%: 6,000 x 1.75 x 32.3465 = $339,638.25
+    # revaluation on the claim: 3,000 flat closures x (1,358.55 - 1,273.65) = $254,700.00, plus
+    # the other (29,000 - 3,000 x 2) x 1.75 x 32.3465 = $1,301,946.63: $1,556,646.63 a year
     rev = paths.revaluation
-    assert rev is not None and rev.added_spending == 1_641_584.88
-    assert rev.to_flat_closures == 339_638.25
-    # mastectomy 19303: 29.07 x 32.3465 = 940.3128; x 0.999989559 = 940.3030 -> $940.30 (b);
-    # x 93e9 / (93e9 + 1,641,584.88) = 0.999982349 -> 940.2962 -> $940.30 (c)
-    assert [p.mastectomy_paid for p in paths.paths] == [940.31, 940.30, 940.30]
+    assert rev is not None and rev.added_spending == 1_556_646.63
+    assert rev.to_flat_closures == 254_700.00 and rev.to_other_services == 1_301_946.63
+    # mastectomy 19303: 29.07 x 32.3465 = 940.3128; (b) x 93e9 / (93e9 + 254,700) = 0.99999726
+    # -> 940.3102 -> $940.31; (c) x 93e9 / (93e9 + 1,556,646.63) = 0.99998326 -> 940.2971 -> $940.30
+    assert [p.mastectomy_paid for p in paths.paths] == [940.31, 940.31, 940.30]
     # office visit 99213: 2.75 x 32.3465 = 88.9529 -> $88.95 on every path (moves < half a cent)
     assert {p.office_visit_paid for p in paths.paths} == {88.95}
     # family lens: displaced outside work 3,000 x (0.6 x 12.65 + 0.1 x 10.50) = 25,920; new work

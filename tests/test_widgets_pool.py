@@ -13,7 +13,7 @@ import pytest
 
 from flatclosure.pool import family_neutrality, statutory, sweep
 from flatclosure.volumes import illustrative_volumes, load_volumes
-from flatclosure.widgets import PoolInputs, pool_outcome, pool_view
+from flatclosure.widgets import PoolInputs, pool_view
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cms_geo_service_sample.csv"
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -43,21 +43,23 @@ def view():
 
 def test_opens_with_the_three_paths_and_a_computed_verdict(view) -> None:
     # preset 10: 28 RVU x 3,000 a year, 2025; today's flat closure 14301-RT + 14301-LT-59 =
-    # 849.10 + 424.55 = $1,273.65; 14301 revalued 12.65 -> 14.40 work on 29,000 services:
-    # 1.75 x 29,000 x 32.3465 = $1,641,584.88 a year vs the new code's $970,977.24
+    # 849.10 + 424.55 = $1,273.65; AFC01-50 28 x 32.3465 x 1.5 = $1,358.55: +$84.90 x 3,000 =
+    # $254,700.00; 14301 revalued 12.65 -> 14.40 work: the same claim $1,358.55 (+$84.90 x 3,000)
+    # plus 23,000 other services x 1.75 x 32.3465 = $1,301,946.63: $1,556,646.63 a year
     paths = view.outcome.paths
     assert [p.key for p in paths.paths] == ["today", "new_code", "revalue"]
     assert paths.path("today").flat_closure_paid == 1273.65
-    assert paths.path("new_code").added_spending == 970_977.24
-    assert paths.path("revalue").added_spending == 1_641_584.88
-    assert paths.path("new_code").mastectomy_paid == 940.30  # from $940.31 (issue 10)
+    assert paths.path("new_code").added_spending == 254_700.00
+    assert paths.path("revalue").added_spending == 1_556_646.63
+    # 19303 29.07 x 32.3465 = 940.3128; (c) x 93e9 / (93e9 + 1,556,646.63) = 940.2971 -> $940.30
+    assert paths.path("revalue").mastectomy_paid == 940.30  # from $940.31 (issue 10)
     table = view.out["paths"].value
     for words in ("(a) Today&#x27;s codes", "(b) A new flat-closure code",
-                  "(c) Revalue existing codes", "$1,273.65", "$1,641,584.88 (illustrative)",
+                  "(c) Revalue existing codes", "$1,273.65", "$1,556,646.63 (illustrative)",
                   "An office visit (99213, office) is paid", "Who pays"):
         assert words in table, words
     verdict = view.out["verdict"].value
-    assert "Revaluing costs 1.7 times what the new code costs: 79%" in verdict
+    assert "Revaluing costs 6.1 times what the new code costs: 84%" in verdict
     assert "a mastectomy moves by cents" in verdict
     # the first thing the page shows is the paths section, the details are folded
     assert view.widget.children[0].value.endswith("Three paths for paying flat closure</h3>")
@@ -66,11 +68,12 @@ def test_opens_with_the_three_paths_and_a_computed_verdict(view) -> None:
 
 
 def test_year_adjustment_and_the_em_check_are_on_screen(view) -> None:
-    # 2025: BN 1.0002 (+0.02%) from the CF table; the new code's own share -0.0010%
+    # 2025: BN 1.0002 (+0.02%) from the CF table; path (b)'s own share: $254,700.00 on 93e9,
+    # 32.3465 x 93e9 / (93e9 + 254,700) = 32.346411 (-0.0003%)
     year = view.out["year"].value
     assert ("in 2025 the conversion factor carries a budget-neutrality adjustment of 1.0002 "
             "(+0.02%; derived: our arithmetic") in year
-    assert "$32.3465 → $32.3462 per RVU (−0.0010%)" in year
+    assert "$32.3465 → $32.3464 per RVU (−0.0003%)" in year
     assert "not a gate for one code" in year and "2018-2026" in year
     em = view.out["em"].value
     assert "$36.0896 to $32.4085 (−10.20%)" in em and "jtaylor.com" in em
@@ -135,7 +138,8 @@ def test_revaluing_another_code_with_given_volume_and_share(view) -> None:
     view.c.same_closures.value = False
     view.c.fc_share.value = 0.05
     rev = view.outcome.paths.path("revalue")
-    # 1.00 x 100,000 x 32.3465 = $3,234,650 a year; 5% to flat closures = $161,732.50
+    # 1.00 x 100,000 x 32.3465 = $3,234,650 a year; 13101 is not on the flat-closure claim
+    # (14301-RT 14301-LT-59), so its 5% keeps the full per-service value: $161,732.50
     assert rev.added_spending == 3_234_650.0
     assert dict(rev.gains)["flat closures"] == 161_732.5
     assert "13101: work RVU 3.50 -> 4.50 on all 100,000 services a year, 5.0%" in rev.inputs[0]
@@ -202,11 +206,11 @@ def test_the_cy2021_em_example_through_the_view_functions() -> None:
     # added = 11.3584% of $93bn from 1e8 services of r RVUs on the 2020 schedule (CF 36.0896):
     # factor 1 / 1.113584 = 0.898000; 36.0896 x 0.898 = 32.4085 (-10.20%)
     rvu = 0.113584 * 93e9 / (1e8 * 36.0896)
-    out = pool_outcome(PoolInputs(rvu=rvu, volume=1e8, shares=(), year=2020))
-    assert out.statutory.conversion_factor_before == 36.0896
-    assert out.statutory.conversion_factor_after == pytest.approx(32.4085, abs=1e-4)
-    assert round(out.statutory.change_pct, 2) == -10.20
-    assert out.family is None and "cannot stay work-neutral" in out.family_error
+    # (the per-service lens: path (b) would replace 1e8 flat-closure claims and is refused)
+    stat = statutory(PoolInputs(rvu=rvu, volume=1e8, shares=(), year=2020).scenario())
+    assert stat.conversion_factor_before == 36.0896
+    assert stat.conversion_factor_after == pytest.approx(32.4085, abs=1e-4)
+    assert round(stat.change_pct, 2) == -10.20
 
 
 def test_the_family_lens_uses_the_presets_work_rvu(view) -> None:
@@ -258,10 +262,37 @@ def test_the_revalued_codes_volume_is_marked_illustrative_beside_its_box(view) -
     card = view.c.paths_box.children[1]
     assert view.out["revalue_volume"] in card.children
     assert "14301: 29,000 services a year (illustrative)." in view.out["revalue_volume"].value
-    assert "$970,977.24 a year (from illustrative volumes)" in view.out["verdict"].value
+    assert "$254,700.00 a year (from illustrative volumes)" in view.out["verdict"].value
 
 
 def test_the_flat_closure_share_box_opens_greyed_when_it_follows_the_new_code(view) -> None:
     assert view.c.same_closures.value and view.c.fc_share.disabled
     view.c.same_closures.value = False
     assert not view.c.fc_share.disabled
+
+
+def test_a_link_sets_the_controls_and_names_what_it_ignores() -> None:
+    # ?volume=5000&rvu=30: (b) AFC01-50 = 30 x 32.3465 x 1.5 = 1,455.5925 -> $1,455.59 against
+    # $1,273.65: +$181.94 x 5,000 = $909,700.00 a year
+    view = pool_view(query="volume=5000&rvu=30&colour=red&share_14301=2")
+    assert (view.c.volume.value, view.c.rvu.value) == (5000, 30)
+    assert view.outcome is not None and view.outcome.paths.path("new_code").added_spending == 909_700.0
+    assert view.url is not None
+    assert view.url.problems == ["'colour' is not a setting of this page",
+                                 "share_14301=2 is outside “Share of a 14301”: 0 to 1"]
+    assert "Ignored from the link: &#x27;colour&#x27;" in view.url.notes.value
+    assert view.c.shares["14301"].value == 0.6  # the bad value is ignored, not clamped
+    again = pool_view(query=view.url.query())  # the link round-trips
+    assert again.url is not None and again.url.query() == view.url.query() and not again.url.problems
+    assert pool_view(query="same_closures=maybe&volume=1e12").url.problems == [  # type: ignore[union-attr]
+        "same_closures='maybe' is not yes or no",
+        "volume=1e12 is outside “Flat closures a year”: 100 to 1,000,000"]
+
+
+def test_the_page_explains_its_words_and_shows_no_repository_paths(view) -> None:
+    html = "".join(w.value for w in view.widget.children if isinstance(w, widgets.HTML))
+    assert html.count('<abbr class="fc-term"') == 13  # every term of pool_view.TERMS
+    assert ">budget neutrality</abbr>" in html and ">CF</abbr>" in html
+    more = view.details.children[0]  # the PFS total's source, without our notes' section
+    notes = "".join(w.value for w in more.children if isinstance(w, widgets.HTML))
+    assert "CY2020 PFS final rule" in notes and "research notes" not in notes

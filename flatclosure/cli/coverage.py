@@ -58,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     letter.add_argument("--icd", action="append", default=[], metavar="CODE[=LABEL]",
                         help="ICD-10-CM code for any line the protocol gives no diagnosis "
                              "(repeatable), e.g. Z90.13; CODE=label for a code outside "
-                             "data/coverage/diagnoses.csv")
+                             "the protocol's ICD-10-CM table")
     letter.add_argument("--out", required=True, help="FILE.docx, FILE.html or FILE.pdf")
     letter.set_defaults(func=run_letter)
 

@@ -18,7 +18,7 @@ from ..pool import (
     RevaluationResult,
     StatutoryResult,
     family_neutrality,
-    revalue,
+    pool_limit,
     statutory,
 )
 from ..pool.paths import PathsResult, compare_paths
@@ -34,11 +34,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="The finite RVU pool: a change's marginal share of the year's statutory "
         "budget-neutrality adjustment (PFS-wide), the new-code and revaluation paths side by "
         "side, and with --family, family work neutrality (an UNCONFIRMED convention).")
-    p.add_argument("--rvu", type=_number("--rvu"), default=None,
+    p.add_argument("--rvu", type=_number("--rvu", "rvu_max"), default=None,
                    help="the new code's total RVU in the setting (needs --volume)")
-    p.add_argument("--volume", type=_number("--volume"), default=None,
+    p.add_argument("--volume", type=_number("--volume", "yearly_services_max"), default=None,
                    help="services of the new code a year")
-    p.add_argument("--work-rvu", type=_number("--work-rvu"), default=None,
+    p.add_argument("--work-rvu", type=_number("--work-rvu", "rvu_max"), default=None,
                    help="the new code's work RVU (family lens; default: assumed from what it "
                         "displaces)")
     p.add_argument("--displace", action="append", default=[], metavar="CODE=SHARE",
@@ -53,8 +53,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--year-context", action="store_true",
                    help="print the year's actual budget-neutrality adjustment beside the change's "
                         "own share")
-    p.add_argument("--total-allowed", type=_number("--total-allowed"), default=None,
-                   metavar="USD", help="total PFS allowed charges a year (default: the data "
+    p.add_argument("--total-allowed", type=_number("--total-allowed", "pfs_total_allowed_max_usd"),
+                   default=None, metavar="USD", help="total PFS allowed charges a year (default: the data "
                    "package's pfs_total_allowed_usd)")
     p.add_argument("--family", default=None,
                    help="also show family work neutrality: breast, a catalog family, or codes "
@@ -68,7 +68,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_pool)
 
 
-def _number(name: str) -> Callable[[str], float]:
+def _number(name: str, bound: str) -> Callable[[str], float]:
+    """A finite number of 0 or more, at most ``bound`` of data/pool/limits.csv."""
     def parse(text: str) -> float:
         try:
             value = float(text)
@@ -76,6 +77,8 @@ def _number(name: str) -> Callable[[str], float]:
             raise argparse.ArgumentTypeError(f"{text!r} is not a number") from exc
         if not math.isfinite(value) or value < 0:
             raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
+        if value > pool_limit(bound):
+            raise argparse.ArgumentTypeError(f"{text!r} is over {pool_limit(bound):g}")
         return value
     return parse
 
@@ -147,17 +150,14 @@ def run_pool(args: argparse.Namespace) -> int:
     vols = load_volumes(args.volumes)
     stat = (statutory(new, args.total_allowed, args.locality, args.qualifying_apm)
             if new is not None else None)
-    rev = (revalue(reval, vols, args.total_allowed, args.qualifying_apm) if reval is not None
-           and new is None else None)
+    paths = _paths(new, reval, vols, args.total_allowed, on) if reval is not None else None
+    rev = paths.revaluation if paths is not None and new is None else None
     fam = None
     if args.family:
         if new is None:
             raise InputError("--family", "the family lens needs a new code (--rvu, --volume)")
         fam = family_neutrality(new, args.family, vols, args.scale_new_code, args.locality,
                                 args.qualifying_apm)
-    paths = _paths(new, reval, vols, args.total_allowed, on) if reval is not None else None
-    if paths is not None and rev is None and new is None:
-        rev = paths.revaluation
     if args.json:
         emit_json(_json(stat, rev, fam, paths))
         return 0
@@ -174,6 +174,7 @@ def _json(stat: StatutoryResult | None, rev: RevaluationResult | None, fam: Fami
     if paths is not None:
         out["paths"] = [p.to_dict() for p in paths.paths]
         out["verdict"] = pool_text.verdict(paths)
+        out["reconciliation"] = pool_text.reconcile_words(paths)
     return out
 
 

@@ -1,7 +1,7 @@
 """Getting flat closure paid: which coverage law applies, what the patient pays, and letters.
 
 - ``tables``: the sourced rows of data/coverage/ (coverage basis by plan type, deadlines,
-  Part B deductibles, cost-sharing rules, sequestration, diagnoses);
+  Part B deductibles, cost-sharing rules, sequestration; diagnoses are the protocol's own);
 - ``claim``: :class:`CoverageClaim`, the input of everything here, and its one adapter from a
   protocol result;
 - ``cost``: the patient's share under Original Medicare or another plan's cost sharing;

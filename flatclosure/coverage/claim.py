@@ -4,23 +4,27 @@ Letters, patient cost and the coverage view read only :class:`CoverageClaim`. Th
 one place diagnoses come from: :func:`claim_from_protocol` reads each line's ``diagnoses`` when
 the protocol provides them (ICD-10-CM values with ``.code`` and ``.label``) and otherwise applies
 the diagnoses the user picked to every line; :func:`diagnosis_choices` and
-:func:`suggested_diagnoses` are what the view and CLI offer (today data/coverage/diagnoses.csv,
-until the protocol's own ICD-10-CM pairing replaces it). Nothing about the patient is held
-here: names, member ids and dates are placeholders filled in by the office.
+:func:`suggested_diagnoses` are what the view and CLI offer: the protocol's own ICD-10-CM table
+(data/protocol/diagnoses.yaml, read through ``flatclosure.protocol``), so each code and label is
+written once. Nothing about the patient is held here: names, member ids and dates are
+placeholders filled in by the office.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from ..catalog import as_date, load_catalog
 from ..errors import FlatclosureError, InputError
 from ..fees import check_setting, round_cents
-from .tables import diagnoses
+from ..protocol import default_diagnoses
+from ..protocol.diagnoses import _render  # the protocol's own rendering of a code template
 
 _ICD = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
 MAX_LABEL = 200  # characters of a user-written diagnosis label
@@ -28,7 +32,7 @@ MAX_LABEL = 200  # characters of a user-written diagnosis label
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """An ICD-10-CM code and its title (ours, from data/coverage/diagnoses.csv, or the user's)."""
+    """An ICD-10-CM code and its label (the protocol's, from its diagnoses table, or the user's)."""
 
     code: str
     label: str
@@ -45,32 +49,41 @@ class Diagnosis:
 
     @classmethod
     def parse(cls, text: str) -> Diagnosis:
-        """``Z90.13`` (title from our table) or ``CODE=label`` for a code outside it."""
+        """``Z90.13`` (label from the protocol's table) or ``CODE=label`` for a code outside it."""
         code, sep, label = str(text).partition("=")
         code = code.strip().upper()
         if sep:
             return cls(code, label)
-        known = diagnoses()
+        known = diagnosis_choices()
         if code not in known:
-            raise InputError("diagnosis", f"{code!r} is not in data/coverage/diagnoses.csv "
-                             f"(known: {', '.join(known)}); write CODE=label for another code")
-        return cls(code, known[code].title)
+            raise InputError("diagnosis", f"{code!r} is not in the protocol's ICD-10-CM table "
+                             "(e.g. Z90.13, Z85.3, C50.912); write CODE=label for another code")
+        return cls(code, known[code])
 
     def __str__(self) -> str:
         return f"{self.code} {self.label}"
 
 
+@cache
 def diagnosis_choices() -> dict[str, str]:
-    """The ICD-10-CM codes a user may pick, with our titles, in file order."""
-    return {code: d.title for code, d in diagnoses().items()}
+    """Every ICD-10-CM code the protocol can put on a line, with its label, in table order: each
+    template (cancer by site, sex and side; absence by side) rendered for every character."""
+    table = default_diagnoses()
+    ch = table.characters
+    out: dict[str, str] = {}
+    for rule in table.rules:
+        sides = ("right", "left") if rule.per_side else ("right", "left", "both")
+        for site, sex, side in itertools.product(ch["site"], ch["sex"], sides):
+            dx = _render(rule, table, {"cancer_site": site, "sex": sex}, side)
+            out.setdefault(dx.code, dx.label)
+    return out
 
 
-def suggested_diagnoses(stage: str, sides: str) -> tuple[str, ...]:
-    """A starting point the user replaces with what the record supports (the diagnoses.csv
-    column ``suggested_for``): at the mastectomy, breast cancer of each side; at a revision,
-    absence of the breast(s) and history of breast cancer."""
-    key = f"{stage}:{sides}"
-    return tuple(code for code, d in diagnoses().items() if key in d.suggested_for)
+def suggested_diagnoses(result: Any) -> tuple[str, ...]:
+    """The codes the protocol put on the recommended lines of ``result`` (a ``recommend``
+    result), in order: the view's starting pick, which fills only lines without their own."""
+    codes = (d.code for ln in getattr(result, "lines", ()) for d in getattr(ln, "diagnoses", ()))
+    return tuple(dict.fromkeys(codes))
 
 
 def as_diagnoses(items: Iterable[Diagnosis | str | tuple[str, str]]) -> tuple[Diagnosis, ...]:

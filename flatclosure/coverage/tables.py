@@ -103,18 +103,6 @@ class DenialReason:
 
 
 @dataclass(frozen=True)
-class DiagnosisInfo:
-    """An ICD-10-CM code checked in the official files, with our paraphrased title."""
-
-    code: str
-    title: str
-    billable: bool
-    note: str
-    confidence: str
-    suggested_for: tuple[str, ...] = ()  # "stage:sides" where it is a starting suggestion
-
-
-@dataclass(frozen=True)
 class DatedFigure:
     """A number with the row it comes from: what it is, from when, its source and confidence."""
 
@@ -246,14 +234,6 @@ def denial_reason(reason: str, plan: str) -> DenialReason:
     except KeyError as exc:
         raise DataError(_path("coverage-denial-reasons"), f"no answer to {key!r} for "
                         f"{answer_set!r}", field="answer_set") from exc
-
-
-@cache
-def diagnoses() -> dict[str, DiagnosisInfo]:
-    t = datapkg.load("coverage-diagnoses")
-    return {r["code"]: DiagnosisInfo(r["code"], r["title"], bool(r["billable"]), r["note"],
-                                     r["confidence"], _split(r["suggested_for"] or ""))
-            for r in t.to_dict(orient="records")}
 
 
 @cache

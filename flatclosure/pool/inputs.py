@@ -12,7 +12,7 @@ from typing import Any
 from ..catalog import as_date
 from ..errors import InputError
 from ..fees import check_setting
-from .params import MAX_SHARE
+from .params import MAX_SHARE, pool_limit
 
 Pairs = Mapping[str, float] | tuple[tuple[str, float], ...]
 
@@ -72,14 +72,17 @@ class NewCode:
     def __post_init__(self) -> None:
         object.__setattr__(self, "on", as_date(self.on))
         object.__setattr__(self, "setting", check_setting(self.setting))
-        object.__setattr__(self, "volume", amount("volume", self.volume, allow_none=False))
+        object.__setattr__(self, "volume", amount("volume", self.volume, allow_none=False,
+                                                  upper=pool_limit("yearly_services_max")))
         for name in ("total_rvu", "work_rvu", "pe_rvu", "mp_rvu"):
-            object.__setattr__(self, name, amount(name, getattr(self, name)))
+            object.__setattr__(self, name, amount(name, getattr(self, name),
+                                                  upper=pool_limit("rvu_max")))
         parts = (self.work_rvu, self.pe_rvu, self.mp_rvu)
         if self.pe_rvu is not None or self.mp_rvu is not None:
             if any(p is None for p in parts):
                 raise InputError("rvu", "give work, PE and MP RVUs together (or the total RVU)")
             total = sum(p for p in parts if p is not None)
+            amount("total_rvu", total, upper=pool_limit("rvu_max"))
             if self.total_rvu is not None and abs(total - self.total_rvu) > 1e-9:
                 raise InputError("total_rvu", f"{self.total_rvu} is not work + PE + MP = {total:g}")
             object.__setattr__(self, "total_rvu", total)
@@ -127,11 +130,12 @@ class Revaluation:
     def __post_init__(self) -> None:
         object.__setattr__(self, "on", as_date(self.on))
         object.__setattr__(self, "setting", check_setting(self.setting))
-        work = clean_pairs("new work RVU", self.work_rvus)
+        work = clean_pairs("new work RVU", self.work_rvus, pool_limit("work_rvu_max"))
         if not work:
             raise InputError("revalue", "name at least one code and its new work RVU")
         object.__setattr__(self, "work_rvus", work)
-        object.__setattr__(self, "volumes", clean_pairs("volume", self.volumes))
+        object.__setattr__(self, "volumes", clean_pairs("volume", self.volumes,
+                                                        pool_limit("yearly_services_max")))
         share = clean_pairs("flat-closure share", self.flat_closure_share, MAX_SHARE)
         object.__setattr__(self, "flat_closure_share", share)
         extra = (set(_as_dict(self.volumes)) | set(dict(share))) - set(dict(work))

@@ -3,6 +3,11 @@
 Added spending = sum over revalued codes of (new work RVU - work RVU today) x ALL services of
 that code x CF: 14301 and 13101 are billed mostly for other wounds, so the cost can far exceed
 a new code used only for flat closure. The flat-closure share splits who gains.
+
+On a path (``ClaimGain``), the flat closures' part is what their claim gains against today's
+claim (a second procedure at its reduced rate, both sides), and only the other services of each
+code count at the full per-service value; so each revalued line counts at the rate its claim
+pays it (issue 10 review).
 """
 
 from __future__ import annotations
@@ -32,6 +37,19 @@ from .statutory import (
 
 
 @dataclass(frozen=True)
+class ClaimGain:
+    """The flat closures on one path's claim: how many a year, what each claim gains against
+    today's claim at today's CF (cents), and how many lines of each code one claim bills."""
+
+    closures: float
+    each: float
+    lines: tuple[tuple[str, int], ...]
+
+    def lines_of(self, code: str) -> int:
+        return dict(self.lines).get(code, 0)
+
+
+@dataclass(frozen=True)
 class RevaluationResult:
     """Statutory budget neutrality of a revaluation: per code, who gains, CF, every price."""
 
@@ -50,6 +68,7 @@ class RevaluationResult:
     volumes_illustrative: bool
     year: YearAdjustment | None
     codes: pd.DataFrame  # every catalog code, revalued ones at their new RVUs
+    claim: ClaimGain | None = None  # the flat closures' claim, when priced on a path
     label: str = STATUTORY_LABEL
 
     @property
@@ -101,10 +120,11 @@ def _rows(reval: Revaluation, priced: pd.DataFrame, vols: Volumes, cat: Catalog,
 
 def revalue(reval: Revaluation, volumes: Volumes | None = None, total_allowed: float | None = None,
             qualifying_apm: bool = False, catalog: Catalog | None = None,
-            default_share: float = 0.0) -> RevaluationResult:
+            default_share: float = 0.0, claim: ClaimGain | None = None) -> RevaluationResult:
     """Statutory budget neutrality of new work RVUs for existing codes (national GPCIs).
 
-    ``default_share`` is the flat-closure share of a code whose share is not given.
+    ``default_share`` is the flat-closure share of a code whose share is not given; ``claim``
+    prices the flat closures on their claim instead (the shares then follow from it).
     """
     cat = catalog or load_catalog()
     vols = volumes or illustrative_volumes()
@@ -112,9 +132,7 @@ def revalue(reval: Revaluation, volumes: Volumes | None = None, total_allowed: f
     total, source = resolve_total(total_allowed, on)
     priced, cf, release_id = priced_codes(cat, on, reval.setting, None, qualifying_apm)
     rows = _rows(reval, priced, vols, cat, default_share)
-    rows["added_spending"] = rows["work_change"] * rows["volume"] * cf
-    rows["to_flat_closures"] = rows["added_spending"] * rows["flat_closure_share"]
-    added = float(rows["added_spending"].sum())
+    added, to_fc = _spending(rows, cf, claim)
     factor = float(budget_neutrality_factor(added, total))
     changed = priced.copy()
     delta = changed["code"].map(dict(zip(rows["code"], rows["work_change"], strict=True)))
@@ -128,14 +146,37 @@ def revalue(reval: Revaluation, volumes: Volumes | None = None, total_allowed: f
     codes["price_before"] = price_table(priced, 1.0)["price_before"]
     codes["change"] = money(codes["price_after"] - codes["price_before"])
     codes["change_pct"] = (codes["price_after"] / codes["price_before"] - 1.0) * 100.0
-    to_fc = float(round_cents(rows["to_flat_closures"].sum()))
     return RevaluationResult(
         revaluation=reval, release_id=release_id, rows=rows,
         added_spending=float(round_cents(added)), to_flat_closures=to_fc,
-        to_other_services=float(round_cents(added)) - to_fc,
+        to_other_services=float(round_cents(float(round_cents(added)) - to_fc)),
         threshold=pool_parameters(on).threshold_usd, total_allowed=total,
         total_allowed_source=source, budget_neutrality_factor=factor,
         conversion_factor_before=cf, conversion_factor_after=cf * factor,
         volumes_illustrative=bool(vols.illustrative) and any(rows["volume_source"] != "given"),
-        year=year_context(cat, on, qualifying_apm), codes=codes,
+        year=year_context(cat, on, qualifying_apm), codes=codes, claim=claim,
     )
+
+
+def _spending(rows: pd.DataFrame, cf: float, claim: ClaimGain | None) -> tuple[float, float]:
+    """Added spending and its flat-closure part, dollars a year (the flat-closure part in cents).
+
+    Without a claim every service counts at its full value, the share saying which are flat
+    closures; with one, the flat closures count as their claim gains and the code's other
+    services (all services less the lines the flat closures bill, at least 0) at full value.
+    """
+    per_service = rows["work_change"] * cf
+    if claim is None:
+        rows["to_other_services"] = per_service * rows["volume"] * (1.0 - rows["flat_closure_share"])
+        to_fc = float(round_cents((per_service * rows["volume"] * rows["flat_closure_share"]).sum()))
+    else:  # codes the claim does not bill keep their share, counted at full value
+        on_claim = rows["code"].map(claim.lines_of).astype(float)
+        fc_lines = np.where(on_claim > 0, on_claim * claim.closures,
+                            rows["flat_closure_share"] * rows["volume"])
+        vol = rows["volume"].where(rows["volume"] > 0, np.inf)
+        rows["flat_closure_share"] = np.minimum(1.0, fc_lines / vol)
+        rows["other_services"] = np.maximum(0.0, rows["volume"] - fc_lines)
+        rows["to_other_services"] = round_cents(per_service * rows["other_services"])
+        off_claim = float((per_service * fc_lines)[on_claim == 0].sum())
+        to_fc = float(round_cents(claim.closures * claim.each + off_claim))
+    return to_fc + float(rows["to_other_services"].sum()), to_fc

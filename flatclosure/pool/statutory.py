@@ -23,7 +23,14 @@ from ..catalog import Catalog, load_catalog
 from ..errors import InputError, UnknownCodeError
 from ..fees import fee_amounts, round_cents
 from .inputs import NewCode, amount
-from .params import FIRST_FAMILY, STATUTORY_LABEL, YearAdjustment, pool_parameters, year_adjustment
+from .params import (
+    FIRST_FAMILY,
+    STATUTORY_LABEL,
+    YearAdjustment,
+    pool_limit,
+    pool_parameters,
+    year_adjustment,
+)
 
 RVU_DP = 9  # decimals kept in sums of RVUs (binary noise only)
 CF_STEP_USD = 0.01  # "the CF moves by one cent": one cent per RVU
@@ -138,7 +145,8 @@ def resolve_total(total_allowed: float | None, on: dt.date) -> tuple[float, str]
     params = pool_parameters(on)
     if total_allowed is None:
         return params.total_allowed_usd, params.total_allowed_source
-    total = amount("total_allowed", total_allowed, allow_none=False) or 0.0
+    total = amount("total_allowed", total_allowed, allow_none=False,
+                   upper=pool_limit("pfs_total_allowed_max_usd")) or 0.0
     return total, "user input (default: " + params.total_allowed_source + ")"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -35,6 +36,16 @@ CMS_VOLUMES_FILE = "CMS's 'Medicare Physician & Other Practitioners - by Geograp
 FIRST_CODE = MASTECTOMY_CODE  # named first in words
 TENTH = f"{CF_STEP_SHARE:.1%}"  # "0.1%": the second break-even mark, said as it is computed
 SERVICE_RVUS = (10.0, 20.0, 30.0, 40.0, 60.0, 80.0)  # rows of the services-to-move table
+
+
+# "(shared research notes, section A8)", "(data/...)": where we keep a source, not where a
+# reader looks it up, so left off on screen
+INTERNAL_ASIDE = re.compile(r"\s*\([^()]*(?:/|research notes|domain notes)[^()]*\)")
+
+
+def source_words(text: str) -> str:
+    """A data row's source as a reader sees it: without asides naming our own notes or paths."""
+    return INTERNAL_ASIDE.sub("", text).strip()
 
 
 def fmt_cf(value: float) -> str:
@@ -217,7 +228,9 @@ PATH_ROWS = (
 def _cell(p: PathOutcome, row: str) -> str:
     tag = " (illustrative)" if p.illustrative else ""
     if row == "flat_closure":
-        return f"{fmt_money(p.flat_closure_paid)} ({' '.join(p.flat_closure_lines)})"
+        cut = ("" if p.flat_closure_paid_today_cf == p.flat_closure_paid else
+               f"; {fmt_money(p.flat_closure_paid_today_cf)} at today's CF")
+        return f"{fmt_money(p.flat_closure_paid)} ({' '.join(p.flat_closure_lines)}{cut})"
     if row == "mastectomy":
         return fmt_money(p.mastectomy_paid)
     if row == "office_visit":
@@ -250,7 +263,8 @@ def verdict(result: PathsResult) -> str:
              f"{fmt_money(today.mastectomy_paid)}."]
     for p in result.paths[1:]:
         fc = fmt_change(p.flat_closure_paid - today.flat_closure_paid)
-        mast = fmt_change(p.mastectomy_paid - today.mastectomy_paid)
+        moved = p.mastectomy_paid - today.mastectomy_paid
+        mast = fmt_change(moved) if abs(moved) >= 0.005 else "unchanged to the cent"
         tag = " (from illustrative volumes)" if p.illustrative else ""
         parts.append(f"{p.title.split(') ', 1)[-1]}: a flat closure is paid "
                      f"{fmt_money(p.flat_closure_paid)} ({fc}), at {fmt_money(p.added_spending)} "
@@ -266,34 +280,47 @@ def verdict(result: PathsResult) -> str:
 
 
 def reconcile_words(result: PathsResult) -> str:
-    """How each path's added spending squares with the claims in the table, in dollars: the
-    engine prices one service of each code at its full RVUs (domain notes section 6), the claims
-    apply the payment rules (bilateral, second procedure) and today's billing of (a)."""
+    """How each path's added spending follows from the claims in the table, in dollars: the flat
+    closures' part is (claim on the path - claim in (a)) x flat closures a year at today's CF,
+    the other services of a revalued code count at full value; then CF x total / (total + added)."""
     today, stat, rev = result.path("today"), result.new_code, result.revaluation
     parts = []
     if stat is not None:
-        p, n = result.path("new_code"), stat.scenario.volume
-        each = p.flat_closure_paid - today.flat_closure_paid
-        parts.append(
-            f"(b) pays {fmt_change(each)} per flat closure against the claim in (a), so "
-            f"{fmt_count(n)} flat closures gain {fmt_change(each * n)} a year; its added spending "
-            f"({fmt_money(stat.added_spending)}) is computed per service instead: "
-            f"{fmt_rvu(stat.new_code_rvu)} RVU, counted once although the claim may pay more "
-            f"(e.g. both sides), less the {fmt_rvu(stat.displaced_rvu)} RVU of services its "
-            "shares under 'More inputs' say it replaces, not the claim in (a).")
+        p = result.path("new_code")
+        parts.append(f"(b) {_claim_words(p, today)} = {fmt_money(p.added_spending)} added a year; "
+                     + _cut_words(p, stat.total_allowed))
     if rev is not None:
         p = result.path("revalue")
-        each = p.flat_closure_paid - today.flat_closure_paid
-        n = stat.scenario.volume if stat is not None else 0.0
-        gain = f", so {fmt_count(n)} flat closures gain {fmt_change(each * n)} a year" if n else ""
-        parts.append(
-            f"(c) pays {fmt_change(each)} per flat closure{gain}; its flat-closure part "
-            f"({fmt_money(rev.to_flat_closures)}) counts every revalued line at its full value, "
-            "although the claim pays a second procedure at a reduced rate.")
-        parts += _too_few_services(rev, result.path("revalue").flat_closure_lines, n)
+        others = " plus " + "; plus ".join(
+            f"{fmt_count(r.other_services)} other {r.code} services × "
+            f"{fmt_rvu(r.work_change)} work RVU × {fmt_cf(rev.conversion_factor_before)} = "
+            f"{fmt_money(r.to_other_services)}" for r in rev.rows.itertuples())
+        parts.append(f"(c) {_claim_words(p, today)} = {fmt_money(rev.to_flat_closures)} (each "
+                     f"line at the rate its claim pays it){others}: "
+                     f"{fmt_money(p.added_spending)} added a year; "
+                     + _cut_words(p, rev.total_allowed))
+        parts += _too_few_services(rev, p.flat_closure_lines, p.flat_closures)
+    if stat is not None:
+        parts.append(f"The map and break-even table below price one new service instead: "
+                     f"{fmt_rvu(stat.new_code_rvu)} RVU less the {fmt_rvu(stat.displaced_rvu)} "
+                     "RVU its shares under 'More inputs' replace.")
     if not parts:
         return ""
-    return "Reconciling the spending with the claims: " + " ".join(parts)
+    return "How the spending follows from the claims: " + " ".join(parts)
+
+
+def _claim_words(p: PathOutcome, today: PathOutcome) -> str:
+    each = p.flat_closure_paid_today_cf - today.flat_closure_paid
+    return (f"{' '.join(p.flat_closure_lines)} is paid {fmt_money(p.flat_closure_paid_today_cf)} "
+            f"at today's conversion factor against {fmt_money(today.flat_closure_paid)} for the "
+            f"claim in (a): {fmt_change(each)} × {fmt_count(p.flat_closures)} flat closures")
+
+
+def _cut_words(p: PathOutcome, total: float) -> str:
+    return (f"{fmt_cf(p.conversion_factor_before)} × {fmt_billions(total)} / "
+            f"({fmt_billions(total)} + {fmt_money(p.added_spending)}) = "
+            f"{fmt_cf(p.conversion_factor_after)}, after which a flat closure is paid "
+            f"{fmt_money(p.flat_closure_paid)}.")
 
 
 def _too_few_services(rev: RevaluationResult, lines: Sequence[str], closures: float) -> list[str]:
@@ -305,7 +332,7 @@ def _too_few_services(rev: RevaluationResult, lines: Sequence[str], closures: fl
         if billed > r.volume:
             out.append(f"{fmt_count(closures)} flat closures bill {fmt_count(billed)} lines of "
                        f"{r.code}, more than the {fmt_count(r.volume)} services of it a year "
-                       "given for (c), so its flat-closure share stops at 100%: raise 'All its "
+                       "given for (c), so no other services are counted: raise 'All its "
                        "services a year'.")
     return out
 

@@ -36,13 +36,21 @@ from ..coverage.tables import bound, laws_naming_flat_closure
 from ..errors import FlatclosureError
 from ..present.formatting import fmt_money
 from .common import CONTROL_STYLE, FOOTER_RESOURCES, STYLE, ErrorPanel, labelled, note
+from .glossary import terms_line
 from .surgery import SurgeryPanel, surgery_panel
+from .urlstate import UrlState
 
 MEDIA = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
          ".html": "text/html", ".pdf": "application/pdf"}
 RESOURCES = (*FOOTER_RESOURCES, "coverage-basis", "coverage-authorities", "coverage-appeal-steps",
              "coverage-part-b-deductible", "coverage-medicare-cost-rules",
-             "coverage-sequestration", "coverage-diagnoses")
+             "coverage-sequestration", "protocol-diagnoses")
+
+
+# the glossary terms the page uses (hover help under the plan), and the surgery's controls a
+# link carries (those the page shows)
+TERMS = ("WHCRA", "AFC", "CPT", "ICD-10-CM", "modifier", "facility", "PFS", "UNCONFIRMED")
+SURGERY_LINKED = ("year", "setting", "claim", "sides", "tissue_rearrangement", "area", "length")
 
 
 def _wide() -> widgets.Layout:
@@ -126,6 +134,7 @@ class CoverageView:
     letter: Letter | None = None
     resources: tuple[str, ...] = RESOURCES
     rows: list[tuple[str, float]] = field(default_factory=list)
+    url: UrlState | None = None
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -137,9 +146,8 @@ class CoverageView:
         raise AttributeError(name)
 
     def reset_diagnoses(self, *_: Any) -> None:
-        s = self.surgery.surgery()
-        stage = "initial" if s.claim == "with_mastectomy" else "revision"
-        self.controls["diagnoses"].value = suggested_diagnoses(stage, s.sides)
+        picked = suggested_diagnoses(self.surgery.result)
+        self.controls["diagnoses"].value = tuple(c for c in picked if c in diagnosis_choices())
 
     def refresh(self, *_: Any) -> None:
         c = {k: w.value for k, w in self.controls.items()}
@@ -214,9 +222,22 @@ def _controls(plan: str) -> dict[str, widgets.Widget]:
     }
 
 
+def url_state(view: CoverageView, query: str) -> UrlState:
+    """The page's link: the surgery's shown controls and the plan's, the diagnoses aside (they
+    follow the surgery); a link's values are set in one batch of the surgery's binding."""
+    shown = {k: w for k, w in view.surgery.controls().items() if k in SURGERY_LINKED}
+    plan = {k: w for k, w in view.controls.items() if k != "diagnoses"}
+    state = UrlState({**shown, **plan}, view.surgery.binding)
+    if query:
+        state.apply(query)
+    return state
+
+
 def coverage_view(year: int | None = None, plan: str = "employer",
-                  catalog: Catalog | None = None) -> CoverageView:
-    """Build notebook 05's view (year of surgery: the catalog's default; plan type employer)."""
+                  catalog: Catalog | None = None, query: str = "") -> CoverageView:
+    """Build notebook 05's view (year of surgery: the catalog's default; plan type employer).
+
+    ``query`` is the page's query string (``urlstate.page_query()`` in the app)."""
     cat = catalog or load_catalog()
     surgery = surgery_panel(year, cat)
     view = CoverageView(
@@ -233,13 +254,15 @@ def coverage_view(year: int | None = None, plan: str = "employer",
                       labelled("Tissue rearranged?", s.tissue_rearrangement), s.area, s.length]),
         s.errors.widget, s.codes, s.total,
         widgets.HTML(note("2. The plan and the diagnoses (pick what the record supports)")),
-        c["plan"], c["diagnoses"], view.law,
+        c["plan"], widgets.HTML(terms_line(TERMS)), c["diagnoses"], view.law,
         widgets.HTML(note("3. What the patient pays")),
         c["provider"], c["deductible_met"], c["deductible_remaining"], c["coinsurance"],
         c["oop_remaining"], view.errors.widget, view.cost,
         widgets.HTML(note("4. The letter")), labelled("Letter", c["kind"]), c["reason"],
         view.downloads, widgets.HBox([view.pdf_button, view.pdf_link]),
     ]
+    view.url = url_state(view, query)
+    view.widget.children = (view.url.widget, *view.widget.children)
     view.reset_diagnoses()
     view.refresh()
     for w in (s.claim, s.sides):

@@ -25,6 +25,7 @@ from .pool_inputs import (
     PoolInputs,
     family_options,
 )
+from .urlstate import Codec, UrlValueError
 
 WIDE = "520px"
 
@@ -160,3 +161,35 @@ def _boxes(c: Controls) -> None:
         widgets.HBox([c.upload, c.reset_volumes]),
     ])
     c.family_box = widgets.VBox([c.family, c.family_codes])
+
+
+def url_controls(c: Controls) -> dict[str, widgets.Widget]:
+    """The controls a link carries, by the names it writes (the code to revalue before its
+    work RVU and volume, so that a link's values are set after the code's own)."""
+    return {"year": c.year, "rvu": c.rvu, "volume": c.volume, "revalue_code": c.revalue_code,
+            "revalue_work": c.revalue_work, "revalue_volume": c.revalue_volume,
+            "same_closures": c.same_closures, "fc_share": c.fc_share,
+            **{f"share_{k}": w for k, w in c.shares.items()}, "setting": c.setting,
+            "total_allowed": c.total_allowed, "family": c.family, "family_codes": c.family_codes}
+
+
+def url_codecs(c: Controls) -> dict[str, Codec]:
+    """Codecs the defaults cannot give: a yes/no box, and the volume slider's log scale."""
+    def read_bool(text: str) -> bool:
+        if text.lower() not in ("yes", "no"):
+            raise UrlValueError(f"same_closures={text!r} is not yes or no")
+        return text.lower() == "yes"
+
+    def read_volume(text: str) -> float:
+        low, high = 10.0 ** c.volume.min, 10.0 ** c.volume.max
+        try:
+            value = float(text)
+        except ValueError:
+            raise UrlValueError(f"volume={text!r} is not a number (“Flat closures a year”)") from None
+        if not low <= value <= high:
+            raise UrlValueError(f"volume={text} is outside “Flat closures a year”: {low:,.0f} to "
+                                f"{high:,.0f}")
+        return value
+
+    return {"same_closures": Codec(lambda: "yes" if c.same_closures.value else "no", read_bool),
+            "volume": Codec(lambda: f"{c.volume.value:g}", read_volume)}

@@ -25,9 +25,14 @@ from ..present.pool_text import BILLION
 from ..volumes import Volumes, illustrative_volumes, read_geo_service_upload
 from . import pool_panels as panels
 from .common import STYLE, ErrorPanel, figure_widget, heading, note, scrolling, update_figure
-from .pool_controls import Controls, build_controls
+from .glossary import terms_line
+from .pool_controls import Controls, build_controls, url_codecs, url_controls
 from .pool_inputs import PoolInputs, PoolOutcome, default_inputs, pool_outcome, pool_sweep, preset
+from .urlstate import UrlState
 
+# the glossary terms the page uses (hover help under the paths)
+TERMS = ("RVU", "work RVU", "PE RVU", "MP RVU", "CF", "PFS", "budget neutrality", "facility",
+         "GPCI", "bilateral indicator", "multiple procedure", "AFC", "UNCONFIRMED")
 DETAIL_TITLES = ("More inputs: what the new code replaces, setting, PFS total, volumes file",
                  "Statutory lens in detail: every code's price and the RVU x volume map",
                  "Family lens, code by code (UNCONFIRMED)")
@@ -62,6 +67,7 @@ class PoolView:
     preset_volume: float
     work_share: float | None = None  # kept from the starting inputs: no control changes it
     outcome: PoolOutcome | None = None
+    url: UrlState | None = None
     _grids: dict[tuple[Any, ...], PoolSweep] = field(default_factory=dict)
     resources: tuple[str, ...] = ("cms-rvus", "cms-conversion-factors", "catalog-codes",
                                   "payment-parameters", "pool-volumes-illustrative")
@@ -177,8 +183,11 @@ class PoolView:
 
 
 def pool_view(inputs: PoolInputs | None = None, volumes: Volumes | None = None,
-              catalog: Catalog | None = None) -> PoolView:
-    """Build notebook 04's view, starting from ``inputs`` (default: the preset new code)."""
+              catalog: Catalog | None = None, query: str = "") -> PoolView:
+    """Build notebook 04's view, starting from ``inputs`` (default: the preset new code).
+
+    ``query`` is the page's query string (``urlstate.page_query()`` in the app): the controls it
+    names start from its values; a bad parameter is named above the results and ignored."""
     cat = catalog or load_catalog()
     start = default_inputs()
     inputs = inputs or start
@@ -200,17 +209,34 @@ def pool_view(inputs: PoolInputs | None = None, volumes: Volumes | None = None,
         catalog=cat, volumes=vols, preset_volume=start.volume, work_share=inputs.work_share)
     view._grids[(inputs.year, inputs.setting, inputs.shares, inputs.total_allowed)] = first.sweep
     view.out["em"].value = panels.em_html()
+    c.revalue_code.observe(view._revalue_code_changed, names="value")
+    view.url = UrlState(url_controls(c), codecs=url_codecs(c))
+    if query:
+        first = _from_link(view, query, first)
     _layout(view)
     c.fc_share.disabled = bool(c.same_closures.value)  # as refresh() keeps it
     view._show(first)
+    view._grey(view.errors.showing)
     for w in (c.rvu, c.volume, *c.shares.values(), c.year, c.setting, c.total_allowed, c.family,
               c.family_codes, c.revalue_work, c.revalue_volume, c.fc_share, c.same_closures):
         w.observe(view.refresh, names="value")
-    c.revalue_code.observe(view._revalue_code_changed, names="value")
     view.details.observe(view._fit_figures, names="selected_index")
     c.upload.observe(view._load_from_upload, names="value")
     c.reset_volumes.on_click(lambda _: view.use_volumes(illustrative_volumes()))
     return view
+
+
+def _from_link(view: PoolView, query: str, first: PoolOutcome) -> PoolOutcome:
+    """Set the controls from a link before anything is drawn (a figure's updates sent before its
+    page shows it are lost); on an error the preset's figures stay, greyed, under the message."""
+    assert view.url is not None
+    view.url.apply(query)
+    with view.errors.catching():
+        inputs = view.inputs()
+        first = pool_outcome(inputs, view.volumes, view.catalog, view._grid(inputs))
+        view.prices_figure = figure_widget(panels.prices_spec(first))
+        view.heatmap = figure_widget(panels.heatmap_spec(first))
+    return first
 
 
 def _layout(view: PoolView) -> None:
@@ -223,12 +249,13 @@ def _layout(view: PoolView) -> None:
         heading("Three paths for paying flat closure"),
         widgets.HTML(note(f"Starting values: the preset '{preset().title}' (illustrative: "
                           f"{illustrative}).")),
-        c.paths_box, view.errors.widget, o["verdict"], scrolling(o["paths"]),
+        c.paths_box, widgets.HTML(terms_line(TERMS)), view.url.widget if view.url else
+        widgets.HTML(), view.errors.widget, o["verdict"], scrolling(o["paths"]),
         heading("The year's adjustment, then each path's own share", 4), o["year"], o["em"],
     ]
     more = widgets.VBox([c.more_box, o["shares"], widgets.HTML(note(
         f"Default {pool_text.fmt_billions(params.total_allowed_usd)}: "
-        f"{params.total_allowed_source}.")), o["volumes"], c.volumes_box])
+        f"{pool_text.source_words(params.total_allowed_source)}.")), o["volumes"], c.volumes_box])
     stat = widgets.VBox([widgets.HTML(note(STATUTORY_LABEL)), o["cf"], o["statutory"],
                          view.prices_figure, scrolling(o["prices"]),
                          widgets.HTML(note(

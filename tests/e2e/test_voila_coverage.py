@@ -54,8 +54,10 @@ def test_coverage_app_medicare_cost_and_letters(voila_url: str, page: Any) -> No
     d = docx.Document(str(got.value.path()))
     text = "\n".join([p.text for p in d.paragraphs] +
                      [c.text for t in d.tables for r in t.rows for c in r.cells])
-    for s in ("14301-RT", "14301-LT-59", "Z90.13", "NCD ID 64", "The surgery is not cosmetic",
-              "not legal advice", "[PATIENT NAME]"):
+    lines = [ln.line for ln in claim.lines]  # the protocol's lines and its own diagnoses
+    codes = [d.code for d in claim.diagnoses]
+    for s in (*lines, *codes, "NCD ID 64", "The surgery is not cosmetic", "not legal advice",
+              "[PATIENT NAME]"):
         assert s in text
 
     # the HTML letter as a reader sees it
@@ -63,7 +65,8 @@ def test_coverage_app_medicare_cost_and_letters(voila_url: str, page: Any) -> No
     view = page.context.new_page()
     view.set_content(letter_html)
     expect(view.locator("h1")).to_have_text("Appeal of a denied claim for aesthetic flat closure")
-    expect(view.locator("table.fc-letter-table")).to_contain_text("14301-LT-59")
+    for s in (*lines, *codes):  # the HTML letter shows the same lines and diagnoses
+        expect(view.locator("table.fc-letter-table")).to_contain_text(s)
     view.screenshot(path=str(shots_dir() / "letter-appeal-medicare.png"), full_page=True)
     view.set_viewport_size({"width": 900, "height": 1100})
 
@@ -107,3 +110,23 @@ def _first_page(pdf: bytes, view: Any) -> None:
     text = doc[0].get_textpage().get_text_range()
     for s in ("Appeal of a denied claim", "[PATIENT NAME]", "14301-RT"):
         assert s in text
+
+
+def test_a_link_opens_the_plan_and_surgery_and_the_page_fits(voila_url: str, page: Any) -> None:
+    from .layout import layout_problems
+
+    page.goto(f"{voila_url}/voila/render/05_coverage_and_appeals.ipynb"
+              "?plan=medicare&sides=left&kind=appeal&colour=1")
+    law = page.locator(".fc-law").first
+    expect(law).to_contain_text("NCD ID 64", timeout=120_000)  # Medicare's basis, from the link
+    expect(page.get_by_text("Ignored from the link: 'colour' is not a setting")).to_be_visible()
+    href = page.locator("a.fc-permalink").first.get_attribute("href") or ""
+    assert "sides=left" in href and "plan=medicare" in href and "kind=appeal" in href
+    assert page.locator("abbr.fc-term", has_text="WHCRA").count() >= 1
+    found = {}
+    for width in (1280, 1024):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(800)
+        found[width] = layout_problems(page)
+        whole_page_screenshot(page, shots_dir() / f"voila-05-link-{width}.png")
+    assert found == {1280: [], 1024: []}

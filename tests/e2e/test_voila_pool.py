@@ -49,7 +49,7 @@ def test_three_paths_then_the_detail(voila_url: str, page: Any) -> None:
     for p in first.paths:  # every path's figures, as the engine computes them
         expect(table).to_contain_text(fmt_money(p.flat_closure_paid))
         expect(table).to_contain_text(fmt_money(p.added_spending))
-    expect(page.get_by_text("Revaluing costs 1.7 times what the new code costs")).to_be_visible()
+    expect(page.get_by_text("Revaluing costs 6.1 times what the new code costs")).to_be_visible()
     expect(page.get_by_text("$36.0896 to $32.4085 (−10.20%)", exact=False)).to_be_visible()
     assert not page.get_by_text("pool_view()").is_visible()  # no code cells in the app
     whole_page_screenshot(page, shots_dir() / "voila-04_finite_rvu_pool.png")
@@ -66,7 +66,8 @@ def test_three_paths_then_the_detail(voila_url: str, page: Any) -> None:
     big = dataclasses.replace(start, revalue_work_rvu=15.4, volume=200_000.0)
     after = pool_outcome(big)
     stat = after.statutory
-    cf_words = (f"${stat.conversion_factor_before:.4f} → ${stat.conversion_factor_after:.4f}")
+    new = after.paths.path("new_code")  # the path's CF: its claim's spending, not the map's lens
+    cf_words = (f"${new.conversion_factor_before:.4f} → ${new.conversion_factor_after:.4f}")
     change_until(lambda: type_into(page, readout, "200000"),
                  lambda t: expect(table).to_contain_text(
                      fmt_money(after.paths.path("new_code").added_spending), timeout=t))
@@ -97,3 +98,25 @@ def test_three_paths_then_the_detail(voila_url: str, page: Any) -> None:
     assert page.evaluate(READ_PAGE)["titles"]
     whole_page_screenshot(page, shots_dir() / "voila-04_finite_rvu_pool-200000.png")
     print(f"voila pool e2e {time.time() - t0:.1f} s")
+
+
+def test_a_link_opens_the_paths_as_shown_and_the_page_fits(voila_url: str, page: Any) -> None:
+    from .layout import layout_problems
+
+    # ?volume=5000&rvu=30: (b) AFC01-50 = 30 x 32.3465 x 1.5 = $1,455.59 against $1,273.65:
+    # +$181.94 x 5,000 = $909,700.00 a year (pool_view's unit test computes the same)
+    page.goto(f"{voila_url}/voila/render/04_finite_rvu_pool.ipynb?volume=5000&rvu=30&colour=red")
+    table = page.locator("table.fc-paths").first
+    expect(table).to_contain_text("$909,700.00", timeout=120_000)
+    expect(page.get_by_text("Ignored from the link: 'colour' is not a setting")).to_be_visible()
+    href = page.locator("a.fc-permalink").first.get_attribute("href") or ""
+    assert "rvu=30&volume=5000" in href and "colour" not in href
+    assert page.locator("abbr.fc-term", has_text="budget neutrality").count() >= 1
+    assert "research notes" not in page.content()
+    found = {}
+    for width in (1280, 1024):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(800)  # plotly relayouts on resize
+        found[width] = layout_problems(page)
+        whole_page_screenshot(page, shots_dir() / f"voila-04-link-{width}.png")
+    assert found == {1280: [], 1024: []}
