@@ -38,6 +38,7 @@ import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from copy import deepcopy
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,14 @@ class FigureWidget(go.FigureWidget):
                 send_held()
             elif _HELD:
                 loop.call_soon(send_held)
+
+    def keep_views_current(self) -> None:
+        """Make the figure's synced state what it shows now, so a view made later (a folded
+        section opened, a page re-rendered) draws it as it is: the lean front end applies the
+        kernel's update messages to the views that exist when they arrive, and plotly's Python
+        side refreshes this state only when the figure itself is displayed."""
+        self._widget_layout = deepcopy(self._layout_obj._props)
+        self._widget_data = deepcopy(self._data)
 
     def send_state(self, key: Any = None) -> None:
         if not getattr(self, "_fc_holding", False):

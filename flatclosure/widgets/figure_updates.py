@@ -57,13 +57,16 @@ def update_figure(target: go.FigureWidget, spec: FigureSpec) -> None:
     fresh = [{k: v for k, v in new.items() if k != "type" and not (k in old and _same(old[k], v))}
              for old, new in zip(shown, data, strict=True)]
     if changed or any(fresh):
-        later = target.sent_after() if isinstance(target, FigureWidget) else nullcontext()
-        with later, target.batch_update():
-            for trace, keys in zip(target.data, fresh, strict=True):
-                if keys:
-                    trace.update(keys, overwrite=True)
-            if changed:
-                target.layout.update(changed, overwrite=True)
+        ours = isinstance(target, FigureWidget)
+        with target.sent_after() if ours else nullcontext():
+            with target.batch_update():
+                for trace, keys in zip(target.data, fresh, strict=True):
+                    if keys:
+                        trace.update(keys, overwrite=True)
+                if changed:
+                    target.layout.update(changed, overwrite=True)
+            if ours:
+                target.keep_views_current()
     target._fc_layout = copy.deepcopy(layout)
     target._fc_data = [dict(trace) for trace in data]
     target._fc_edits = _edits(target)
