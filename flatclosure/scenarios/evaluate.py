@@ -109,8 +109,6 @@ def _pool_effect(nc: NewCodeSpec, on: dt.date, setting: str, qualifying_apm: boo
         total_allowed=nc.total_allowed, qualifying_apm=qualifying_apm, catalog=cat)
 
 
-
-
 def _protocol_claim(s: Scenario, ctx: PricingContext, cat: Catalog) -> ClaimResult:
     return claim_for_scenario(dict(s.procedure), ctx, cat)
 
