@@ -109,3 +109,23 @@ def test_a_year_shown_again_comes_from_the_cache_with_the_same_values() -> None:
     view.year.value = 2025
     assert bars(view.gap_figure, 2)["19303 (mastectomy)"] == 940.31
     assert view.table.value == catalog_view(year=2025).table.value
+
+
+def test_a_link_read_after_the_view_is_built_is_what_the_page_shows() -> None:
+    asked: list[str] = []
+
+    def query() -> str:  # the app's page_query: waits for the request, after the view is built
+        asked.append("asked")
+        return "year=2022&family=tissue_rearrangement"
+
+    view = catalog_view(query=query)
+    assert asked == ["asked"]
+    assert view.year.value == 2022 and view.family.value == "tissue_rearrangement"
+    assert list(view.frames["codes"]["code"]) == ["14000", "14001", "14301", "14302"]
+    # the figures were built on the default year; what the page reads when it shows them
+    # (_widget_data) is the link's: 19303 2022, 15.00 + 9.88 + 3.73 = 28.61 x 34.6062 = 990.08
+    view._repr_mimebundle_()
+    gap = view.gap_figure._widget_data[2]
+    assert dict(zip(gap["y"], gap["x"], strict=True))["19303 (mastectomy)"] == 990.08
+    shown = [t["name"] for t in view.trend_figure._widget_data if t.get("visible", True)]
+    assert shown == ["14000", "14001", "14301", "14302"]

@@ -3,6 +3,7 @@ advocates' published work RVUs beside the chosen year's."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -13,6 +14,7 @@ import plotly.graph_objects as go
 
 from .. import figures, tables
 from ..catalog import Catalog, load_catalog
+from ..plotly_bundle import FigureWidget
 from ..present.formatting import fmt_money, fmt_rvu, fmt_text
 from .binding import Binding
 from .common import (
@@ -161,6 +163,10 @@ class CatalogView:
                                   "seed-figures")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        # a figure changed before the page showed it (a link's values) is shown as it is now
+        for fig in (self.gap_figure, self.trend_figure, self.seed_figure):
+            if isinstance(fig, FigureWidget):
+                fig.sync_shown_state()
         return self.widget._repr_mimebundle_(**kwargs)
 
     def refresh(self, *_: Any) -> None:
@@ -196,11 +202,13 @@ def _trend_what(family: str) -> str:
     return tables.FAMILY_LABELS[family].lower()
 
 
-def catalog_view(year: int | None = None, family: str = ALL,
-                 catalog: Catalog | None = None, query: str = "") -> CatalogView:
+def catalog_view(year: int | None = None, family: str = ALL, catalog: Catalog | None = None,
+                 query: str | Callable[[], str] = "") -> CatalogView:
     """Build notebook 01's view: year and family controls over a table and three figures.
 
-    ``query`` is the page's query string (``urlstate.page_query()`` in the app)."""
+    ``query`` is the page's query string, or the function that waits for it
+    (``urlstate.page_query`` in the app): called once the view is built, so a warm kernel builds
+    it before anyone asks for the page and only the link's values are left after the request."""
     cat = catalog or load_catalog()
     years = cat.years()
     # the same default as 00, 02, 03 and 04: the latest year with a GPCI file
@@ -212,11 +220,7 @@ def catalog_view(year: int | None = None, family: str = ALL,
                                       description="Code family", style=CONTROL_STYLE,
                                       layout=widgets.Layout(width="460px"))
     controls = {"year": year_control, "family": family_control}
-    # the link's values first: a figure's updates sent before its page has shown it are lost
     url = UrlState(controls)
-    if query:
-        url.apply(query)
-    year, family = int(year_control.value), str(family_control.value)
     frames, page = catalog_frames(year, family, cat), catalog_page(year, family, cat)
     view = CatalogView(
         year=year_control, family=family_control, caption=widgets.HTML(), table=widgets.HTML(),
@@ -247,4 +251,8 @@ def catalog_view(year: int | None = None, family: str = ALL,
         view.seed_figure, scrolling(view.seed_table),
     ]
     view._show(frames, page)
+    link = query() if callable(query) else query
+    if link:
+        # the figures' updates reach a page that has not shown them through ``_repr_mimebundle_``
+        url.apply(link)
     return view
