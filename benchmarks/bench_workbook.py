@@ -79,6 +79,13 @@ def load() -> str:
     return os.getloadavg().__repr__()
 
 
+def _uptime() -> str:
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "(uptime not available)"
+
+
 def notebook_times(repeat: int) -> list[Row]:
     import nbformat
     from nbclient import NotebookClient
@@ -224,6 +231,7 @@ def browser_times(n: int, warm_views: int, cold_views: int) -> list[Row]:
             rows.append(Row("floor: navigation -> number shown", statistics.median(f_warm)))
             time.sleep(20)  # the pool executes every notebook once to heat a kernel for each
             rows += _page_views(p, ctx, url, warm_views, cold_views, statistics.median(f_warm))
+            rows += _warm_views(ctx, url, PROBES[1], warm_views, statistics.median(f_warm))
             for probe in PROBES:
                 time.sleep(6)  # the pool heats the next kernel of the page views above
                 page = ctx.new_page()
@@ -271,9 +279,36 @@ def _page_views(p: Any, ctx: Any, url: str, warm_views: int, cold_views: int,
     return rows
 
 
+def _warm_views(ctx: Any, url: str, probe: Probe, views: int, floor: float) -> list[Row]:
+    """Page usable and chart drawn of another notebook, warm kernel, browser cache filled."""
+    target = f"{url}/voila/render/{probe.notebook}"
+    warm = []
+    for _ in range(views + 1):  # the first view only fills the browser's cache
+        warm.append(page_view(ctx, target, probe, True))
+        time.sleep(8)
+    warm = warm[1:]
+    name = probe.notebook[:2]
+    return [Row(f"{name} page usable, warm kernel, browser cache filled (median of {len(warm)})",
+                statistics.median(v["usable"] for v in warm), floor),
+            Row(f"{name} chart drawn, warm kernel, browser cache filled (median of {len(warm)})",
+                statistics.median(v["chart"] for v in warm), floor)]
+
+
+def served_plotly() -> str:
+    """Which plotly.js the figures use: the served partial bundle, or plotly's inline 5 MB."""
+    from flatclosure.plotly_bundle import served_bundle
+
+    path = served_bundle()
+    if path is None:
+        return ("NOT SERVED: figures send plotly's 5 MB bundle inline "
+                "(python -m flatclosure.plotly_bundle installs the copy)")
+    return f"served {path.name}"
+
+
 def bench(quick: bool = False) -> list[Row]:
     """Every workbook figure of one run (``quick``: fewer repeats, for a look, not a report)."""
-    print(f"   load at start {load()}")
+    print(f"   load at start {load()}; uptime: {_uptime()}")
+    print(f"   partial plotly.js: {served_plotly()}")
     rows = refresh_times(5 if quick else 20)
     rows += notebook_times(1 if quick else 3)
     if not Path("/usr/bin/chromium").exists():
