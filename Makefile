@@ -37,12 +37,18 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: $(VENV)/.lab-installed
 	$(BIN)/python scripts/lab.py --workdir=$(LAB_DIR) -- --port=$(PORT) $(ROOT_FLAG)
 
+# the partial plotly.js where Lab and Voila serve it, again whenever the bundle or its module change
+# (a copy installed by an older flatclosure is another file name: figures fell back to 5 MB inline)
+$(VENV)/.plotly-bundle: $(VENV)/.lab-installed flatclosure/plotly_bundle.py flatclosure/static/*.js
+	$(BIN)/python -m flatclosure.plotly_bundle
+	touch $@
+
 ## app: the workbook as a clean app (Voila) opening on its start page (notebooks/index.ipynb), on
 ## $(HOST) (127.0.0.1 by default; HOST=0.0.0.0 to serve others). Its settings are in voila.json,
 ## read here, by Binder's Voila and by the browser tests: one warm kernel per notebook (preheat),
 ## kernels of closed pages shut down after 5 idle minutes (Voila's own shutdown request is refused:
 ## voila issue #1458), and no jupyterlab-plotly renderer (a 4.8 MB script per page view).
-app: $(VENV)/.lab-installed
+app: $(VENV)/.plotly-bundle
 	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks --port=$(PORT) --Voila.ip=$(HOST)
 
 ## test: the lint step, notebook hygiene, then every test (unit, data, notebooks, browser)
@@ -65,7 +71,7 @@ lint: $(VENV)/.dev-installed
 ## bench: print timings (engine, pool, scenarios, notebooks, Voila in chromium against a static
 ## floor page, each browser figure as a ratio to the floor); QUICK=1 for a short run
 ## (or: .venv/bin/python benchmarks/bench_workbook.py --quick for the workbook part only)
-bench: $(VENV)/.dev-installed
+bench: $(VENV)/.dev-installed $(VENV)/.plotly-bundle
 	$(BIN)/python benchmarks/run.py --cms $(CMS) $(if $(QUICK),--quick,)
 
 ## data: rebuild the CMS extracts in data/cms from the raw CMS files in $(CMS)

@@ -33,6 +33,7 @@ message, so every total and table a refresh writes reaches the page before any c
 from __future__ import annotations
 
 import asyncio
+import copy
 import hashlib
 import shutil
 import sys
@@ -177,6 +178,13 @@ class FigureWidget(go.FigureWidget):
             state, buffer_paths, buffers = _remove_buffers(state)
             _HELD.append((self, {"method": "update", "state": state,
                                  "buffer_paths": buffer_paths}, buffers))
+
+    def sync_shown_state(self) -> None:
+        """Make the state a page reads when it first shows the figure (``_widget_data``,
+        ``_widget_layout``) the figure as it is now, as plotly's own ``_repr_mimebundle_`` does:
+        updates made before any page showed the figure were messages to no one."""
+        self._widget_layout = copy.deepcopy(self._layout_obj._props)
+        self._widget_data = copy.deepcopy(self._data)
 
     def _send_inline_bundle(self, _: Any, content: Any, buffers: Any) -> None:
         if isinstance(content, dict) and content.get("type") == NEED_BUNDLE:

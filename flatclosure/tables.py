@@ -92,9 +92,16 @@ def value_gap(year: int, catalog: Catalog | None = None) -> pd.DataFrame:
                 "price"]].reset_index(drop=True)
 
 
+@cache
+def _seed() -> pd.DataFrame:
+    # read and validated once per process: notebook 01 asked for it twice per control change
+    # (80 ms each, benchmarks/bench_workbook.py); the data package does not change while it runs
+    return advocates_figures()
+
+
 def seed_codes() -> list[str]:
     """The codes the advocates' page quotes figures for (data resource 'seed-figures')."""
-    return list(dict.fromkeys(advocates_figures()["codes"].str.split().str[0]))
+    return list(dict.fromkeys(_seed()["codes"].str.split().str[0]))
 
 
 def payment_trend(codes: list[str], setting: str = "facility",
@@ -137,7 +144,7 @@ def seed_beside_year(year: int, catalog: Catalog | None = None) -> pd.DataFrame:
     number, e.g. 19499 'variable'), work_rvu (in ``year``; NaN if the code is not held that
     year), change (work_rvu - quoted_work_rvu).
     """
-    seed = advocates_figures()
+    seed = _seed()
     prices = year_prices(year, "facility", catalog).set_index("code")
     out = pd.DataFrame({
         "label": seed["label"],

@@ -68,3 +68,28 @@ def test_cached_lists_and_tables_cannot_be_changed_by_a_caller() -> None:
     assert cat.table("2025-06-01").set_index("code").loc["14301", "work_rvu"] == work
     assert work == cat.values("14301", "2025-06-01").work_rvu
     assert cat.locality_name("01182:18", 2024) == cat.locality_name("1182-18", 2024)
+
+
+def test_recommend_answers_a_repeated_question_from_its_cache_with_the_same_result() -> None:
+    from flatclosure.claims import PricingContext
+    from flatclosure.protocol import Procedure, recommend
+    from flatclosure.protocol.engine import _recommend
+    from flatclosure.protocol.rules import default_rules
+
+    cat = load_catalog()
+    ctx = PricingContext(dt.date(2025, 6, 1))  # RVU25A, CF 32.3465
+    p = Procedure(mastectomy_code="19303", defect_area_cm2=40.0, skin_excision=True)
+    first = recommend(p, ctx, catalog=cat)
+    # equal frozen inputs (a new Procedure and context with the same fields) hit the same entry
+    again = recommend(Procedure(mastectomy_code="19303", defect_area_cm2=40.0, skin_excision=True),
+                      PricingContext(dt.date(2025, 6, 1)), catalog=cat)
+    assert again is first
+    # and equal what the engine computes without its cache: 19303 facility 29.07 RVUs x 32.3465
+    # = 940.312755; -50 -> 150% = 1410.47
+    fresh = _recommend.__wrapped__(p, ctx, cat, default_rules(), True)
+    assert fresh == first and first.total == 1410.47
+    assert [ln.line for ln in first.lines] == ["19303-50"]
+    # another setting is another entry: the office cannot take 19303 (facility only)
+    other = recommend(p, PricingContext(dt.date(2025, 6, 1), setting="facility", locality="01182:18"),
+                      catalog=cat)
+    assert other is not first and other.total != first.total

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
@@ -82,3 +83,49 @@ def test_an_impossible_value_shows_a_message_not_a_traceback(view, monkeypatch) 
     monkeypatch.undo()
     view.family.value = "all"
     assert not view.errors.showing and view.errors.widget.layout.display == "none"
+
+
+def test_a_year_shown_again_comes_from_the_cache_with_the_same_values() -> None:
+    from flatclosure.widgets.code_catalog import _frames, catalog_frames, catalog_page
+
+    cat = load_catalog()
+    first = catalog_frames(2022, "all", cat)
+    assert catalog_frames(2022, "all", cat)["codes"] is first["codes"]  # built once
+    # computed again without the cache, the tables are the same
+    fresh = _frames.__wrapped__(2022, "all", cat)
+    for name, frame in fresh.items():
+        pd.testing.assert_frame_equal(first[name], frame)
+    # 19303 in 2022 (RVU22D), facility, national: 15.00 + 9.88 + 3.73 = 28.61 x 34.6062 = 990.08
+    codes = first["codes"].set_index("code")
+    assert codes.loc["19303", "facility_price"] == 990.08
+    page = catalog_page(2022, "all", cat)
+    assert catalog_page(2022, "all", cat) is page
+    assert "$990.08" in page.table and "2022" in page.table
+    # a view moved to 2022 and back shows what a view built on each year shows
+    view = catalog_view(year=2025)
+    view.year.value = 2022
+    assert view.table.value == page.table
+    assert bars(view.gap_figure, 2)["19303 (mastectomy)"] == 990.08
+    view.year.value = 2025
+    assert bars(view.gap_figure, 2)["19303 (mastectomy)"] == 940.31
+    assert view.table.value == catalog_view(year=2025).table.value
+
+
+def test_a_link_read_after_the_view_is_built_is_what_the_page_shows() -> None:
+    asked: list[str] = []
+
+    def query() -> str:  # the app's page_query: waits for the request, after the view is built
+        asked.append("asked")
+        return "year=2022&family=tissue_rearrangement"
+
+    view = catalog_view(query=query)
+    assert asked == ["asked"]
+    assert view.year.value == 2022 and view.family.value == "tissue_rearrangement"
+    assert list(view.frames["codes"]["code"]) == ["14000", "14001", "14301", "14302"]
+    # the figures were built on the default year; what the page reads when it shows them
+    # (_widget_data) is the link's: 19303 2022, 15.00 + 9.88 + 3.73 = 28.61 x 34.6062 = 990.08
+    view._repr_mimebundle_()
+    gap = view.gap_figure._widget_data[2]
+    assert dict(zip(gap["y"], gap["x"], strict=True))["19303 (mastectomy)"] == 990.08
+    shown = [t["name"] for t in view.trend_figure._widget_data if t.get("visible", True)]
+    assert shown == ["14000", "14001", "14301", "14302"]

@@ -3,7 +3,9 @@ advocates' published work RVUs beside the chosen year's."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import ipywidgets as widgets
@@ -12,6 +14,7 @@ import plotly.graph_objects as go
 
 from .. import figures, tables
 from ..catalog import Catalog, load_catalog
+from ..plotly_bundle import FigureWidget
 from ..present.formatting import fmt_money, fmt_rvu, fmt_text
 from .binding import Binding
 from .common import (
@@ -64,7 +67,14 @@ def trend_codes(family: str, catalog: Catalog | None = None) -> list[str]:
 
 def catalog_frames(year: int, family: str = ALL,
                    catalog: Catalog | None = None) -> dict[str, pd.DataFrame]:
-    """Everything notebook 01 shows for one year and family, as plain tables."""
+    """Everything notebook 01 shows for one year and family, as plain tables (computed once per
+    year, family and catalog: the tables are shared, read them, do not change them)."""
+    return dict(_frames(int(year), str(family), catalog or load_catalog()))
+
+
+# a handful of years times the families (and the catalog of a test): all of them fit
+@lru_cache(maxsize=256)
+def _frames(year: int, family: str, catalog: Catalog) -> dict[str, pd.DataFrame]:
     fam = None if family == ALL else family
     return {
         "codes": tables.code_table(year, fam, catalog),
@@ -72,6 +82,39 @@ def catalog_frames(year: int, family: str = ALL,
         "trend": tables.payment_trend(trend_codes(family, catalog), "facility", catalog),
         "seed": tables.seed_beside_year(year, catalog),
     }
+
+
+@dataclass(frozen=True)
+class CatalogPage:
+    """What notebook 01 writes for one year and family: its HTML and its three chart specs."""
+
+    caption: str
+    table: str
+    gap: figures.FigureSpec
+    seed: figures.FigureSpec
+    seed_table: str
+    trend: figures.FigureSpec
+    trend_table: str
+
+
+@lru_cache(maxsize=256)
+def catalog_page(year: int, family: str, catalog: Catalog) -> CatalogPage:
+    """Notebook 01's page for one year and family, built once: a control change then only sends
+    what differs (trend_spec and the tables' HTML took 60-150 ms per change, issue 15). Specs
+    are shared: ``update_figure`` reads them, nothing may change them."""
+    frames = catalog_frames(year, family, catalog)
+    label = dict((v, k) for k, v in family_options())[family]
+    return CatalogPage(
+        caption=note(price_caption(year, catalog)),
+        table=html_table(frames["codes"], CODE_COLUMNS,
+                         caption=f"{label}: RVUs and national payments, {year}"),
+        gap=figures.value_gap_spec(frames["gap"], year),
+        seed=figures.seed_spec(frames["seed"], year, tables.seed_published()),
+        seed_table=html_table(frames["seed"], SEED_COLUMNS,
+                              caption=f"Work RVUs published by the advocates beside {year}'s"),
+        trend=figures.trend_spec(frames["trend"], year, what=_trend_what(family)),
+        trend_table=trend_table_html(frames["trend"]),
+    )
 
 
 def price_caption(year: int, catalog: Catalog | None = None) -> str:
@@ -120,6 +163,10 @@ class CatalogView:
                                   "seed-figures")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        # a figure changed before the page showed it (a link's values) is shown as it is now
+        for fig in (self.gap_figure, self.trend_figure, self.seed_figure):
+            if isinstance(fig, FigureWidget):
+                fig.sync_shown_state()
         return self.widget._repr_mimebundle_(**kwargs)
 
     def refresh(self, *_: Any) -> None:
@@ -127,28 +174,25 @@ class CatalogView:
         if self.binding is not None:
             self.binding.refresh()
 
-    def compute(self, values: dict[str, Any]) -> tuple[dict[str, pd.DataFrame], int, str]:
+    def compute(self, values: dict[str, Any]) -> tuple[dict[str, pd.DataFrame], CatalogPage]:
         year, family = int(values["year"]), str(values["family"])
-        return catalog_frames(year, family, self.catalog), year, family
+        frames = catalog_frames(year, family, self.catalog)
+        return frames, catalog_page(year, family, self.catalog)
 
-    def render(self, out: tuple[dict[str, pd.DataFrame], int, str]) -> None:
+    def render(self, out: tuple[dict[str, pd.DataFrame], CatalogPage]) -> None:
         self._show(*out)
 
-    def _show(self, frames: dict[str, pd.DataFrame], year: int, family: str) -> None:
-        label = dict((v, k) for k, v in family_options())[family]
-        self.caption.value = note(price_caption(year, self.catalog))
-        self.table.value = html_table(frames["codes"], CODE_COLUMNS,
-                                      caption=f"{label}: RVUs and national payments, {year}")
-        if int(self.frames["gap"]["year"].iloc[0]) != year:
-            update_figure(self.gap_figure, figures.value_gap_spec(frames["gap"], year))
-            update_figure(self.seed_figure, figures.seed_spec(
-                frames["seed"], year, tables.seed_published()))
-        self.seed_table.value = html_table(
-            frames["seed"], SEED_COLUMNS,
-            caption=f"Work RVUs published by the advocates beside {year}'s")
-        update_figure(self.trend_figure, figures.trend_spec(
-            frames["trend"], year, what=_trend_what(family)))
-        self.trend_table.value = trend_table_html(frames["trend"])
+    def _show(self, frames: dict[str, pd.DataFrame], page: CatalogPage) -> None:
+        """Every number and table first, then the charts: their messages leave together after
+        this handler (``update_figure``), so the page redraws them in one batch."""
+        self.caption.value = page.caption
+        self.table.value = page.table
+        self.seed_table.value = page.seed_table
+        self.trend_table.value = page.trend_table
+        if int(self.frames["gap"]["year"].iloc[0]) != int(frames["gap"]["year"].iloc[0]):
+            update_figure(self.gap_figure, page.gap)
+            update_figure(self.seed_figure, page.seed)
+        update_figure(self.trend_figure, page.trend)
         self.frames = frames
 
 
@@ -158,11 +202,13 @@ def _trend_what(family: str) -> str:
     return tables.FAMILY_LABELS[family].lower()
 
 
-def catalog_view(year: int | None = None, family: str = ALL,
-                 catalog: Catalog | None = None, query: str = "") -> CatalogView:
+def catalog_view(year: int | None = None, family: str = ALL, catalog: Catalog | None = None,
+                 query: str | Callable[[], str] = "") -> CatalogView:
     """Build notebook 01's view: year and family controls over a table and three figures.
 
-    ``query`` is the page's query string (``urlstate.page_query()`` in the app)."""
+    ``query`` is the page's query string, or the function that waits for it
+    (``urlstate.page_query`` in the app): called once the view is built, so a warm kernel builds
+    it before anyone asks for the page and only the link's values are left after the request."""
     cat = catalog or load_catalog()
     years = cat.years()
     # the same default as 00, 02, 03 and 04: the latest year with a GPCI file
@@ -174,20 +220,12 @@ def catalog_view(year: int | None = None, family: str = ALL,
                                       description="Code family", style=CONTROL_STYLE,
                                       layout=widgets.Layout(width="460px"))
     controls = {"year": year_control, "family": family_control}
-    # the link's values first: a figure's updates sent before its page has shown it are lost
     url = UrlState(controls)
-    if query:
-        url.apply(query)
-    year, family = int(year_control.value), str(family_control.value)
-    frames = catalog_frames(year, family, cat)
+    frames, page = catalog_frames(year, family, cat), catalog_page(year, family, cat)
     view = CatalogView(
         year=year_control, family=family_control, caption=widgets.HTML(), table=widgets.HTML(),
-        gap_figure=figure_widget(figures.value_gap_spec(frames["gap"], year)),
-        trend_figure=figure_widget(figures.trend_spec(frames["trend"], year,
-                                                          what=_trend_what(family))),
-        trend_table=widgets.HTML(),
-        seed_figure=figure_widget(figures.seed_spec(frames["seed"], year,
-                                                        tables.seed_published())),
+        gap_figure=figure_widget(page.gap), trend_figure=figure_widget(page.trend),
+        trend_table=widgets.HTML(), seed_figure=figure_widget(page.seed),
         seed_table=widgets.HTML(), errors=ErrorPanel(), widget=widgets.VBox(), catalog=cat,
         frames=frames, url=url,
     )
@@ -212,5 +250,9 @@ def catalog_view(year: int | None = None, family: str = ALL,
         heading("The advocates' published figures beside the chosen year"),
         view.seed_figure, scrolling(view.seed_table),
     ]
-    view._show(frames, year, family)
+    view._show(frames, page)
+    link = query() if callable(query) else query
+    if link:
+        # the figures' updates reach a page that has not shown them through ``_repr_mimebundle_``
+        url.apply(link)
     return view
