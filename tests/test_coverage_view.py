@@ -34,7 +34,7 @@ def test_defaults_employer_plan_and_revision_diagnoses(view: CoverageView) -> No
     # bilateral indicator 0 are paid 100% of one side (no 59 added): total 867.14
     assert view.claim.total == 867.14  # type: ignore[union-attr]
     # the protocol's own codes of both 14301 lines (data/protocol/diagnoses.yaml), in line order
-    assert view.diagnoses.value == ("N65.0", "Z42.8", "Z90.11", "Z85.3", "Z90.12")
+    assert view.diagnoses.value == ("N65.0", "Z42.8", "Z90.13", "Z85.3")  # both breasts removed
     assert "29 U.S.C. 1185b" in view.law.value and "What it does not settle" in view.law.value
     assert "Chapter 571 of the Laws of 2022" in view.law.value and "H.R. 5813" in view.law.value
     # no deductible left, 20% coinsurance: 0.20 x 867.14 = 173.428 -> 173.43

@@ -295,4 +295,4 @@ def test_the_page_explains_its_words_and_shows_no_repository_paths(view) -> None
     assert ">budget neutrality</abbr>" in html and ">CF</abbr>" in html
     more = view.details.children[0]  # the PFS total's source, without our notes' section
     notes = "".join(w.value for w in more.children if isinstance(w, widgets.HTML))
-    assert "CY2020 PFS final rule" in notes and "research notes" not in notes
+    assert "CY2020 Physician Fee Schedule final rule" in notes and "research notes" not in notes

@@ -74,7 +74,9 @@ def diagnosis_choices() -> dict[str, str]:
     for rule in table.rules:
         sides = ("right", "left") if rule.per_side else ("right", "left", "both")
         for site, sex, side in itertools.product(ch["site"], ch["sex"], sides):
-            dx = _render(rule, table, {"cancer_site": site, "sex": sex}, side)
+            # the breasts removed follow the side: Z90.11, Z90.12 or Z90.13
+            facts = {"cancer_site": site, "sex": sex, "sides": side, "breasts_removed": side}
+            dx = _render(rule, table, facts, side)
             out.setdefault(dx.code, dx.label)
     return out
 

@@ -3,53 +3,32 @@
 Each ``*_view()`` / ``*_panel()`` returns an object exposing its controls, figures and the tables
 behind them, so tests set control values and assert data without a kernel; in a notebook the
 object displays itself.
-
-The names below are imported on first use (PEP 562): a notebook's kernel imports only its own
-view's module. Importing every view for each notebook cost 0.45 s of a notebook's start at an idle
-machine (pool, protocol and scenario views, measured with ``python -X importtime``, issue 15).
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .code_catalog import CatalogView, catalog_frames, catalog_view
-    from .common import (
-        ErrorPanel,
-        LocalityPicker,
-        data_vintage,
-        footer,
-        footer_text,
-        html_table,
-        update_figure,
-    )
-    from .pool_view import PoolInputs, PoolOutcome, PoolView, pool_outcome, pool_view
-    from .protocol_view import ProtocolView, ViewInputs, price_protocol, protocol_view
-    from .scenario_view import ScenarioInputs, ScenarioView, comparison, scenario_view
-    from .surgery import (
-        CLAIMS,
-        REPAIRS,
-        Surgery,
-        SurgeryPanel,
-        price_surgery,
-        result_frame,
-        surgery_panel,
-    )
-
-# each public name -> the module of this package that defines it
-_MODULES = {
-    "code_catalog": ("CatalogView", "catalog_frames", "catalog_view"),
-    "common": ("ErrorPanel", "LocalityPicker", "data_vintage", "footer", "footer_text",
-               "html_table", "update_figure"),
-    "pool_view": ("PoolInputs", "PoolOutcome", "PoolView", "pool_outcome", "pool_view"),
-    "protocol_view": ("ProtocolView", "ViewInputs", "price_protocol", "protocol_view"),
-    "scenario_view": ("ScenarioInputs", "ScenarioView", "comparison", "scenario_view"),
-    "surgery": ("CLAIMS", "REPAIRS", "Surgery", "SurgeryPanel", "price_surgery", "result_frame",
-                "surgery_panel"),
-}
-_WHERE = {name: module for module, names in _MODULES.items() for name in names}
+from .code_catalog import CatalogView, catalog_frames, catalog_view
+from .common import (
+    ErrorPanel,
+    LocalityPicker,
+    data_vintage,
+    footer,
+    footer_text,
+    html_table,
+    update_figure,
+)
+from .pool_view import PoolInputs, PoolOutcome, PoolView, pool_outcome, pool_view
+from .protocol_view import ProtocolView, ViewInputs, price_protocol, protocol_view
+from .scenario_view import ScenarioInputs, ScenarioView, comparison, scenario_view
+from .surgery import (
+    CLAIMS,
+    REPAIRS,
+    Surgery,
+    SurgeryPanel,
+    price_surgery,
+    result_frame,
+    surgery_panel,
+)
 
 __all__ = [
     "REPAIRS", "CLAIMS", "CatalogView", "ErrorPanel", "LocalityPicker", "Surgery",
@@ -59,15 +38,3 @@ __all__ = [
     "PoolInputs", "PoolOutcome", "PoolView", "pool_outcome", "pool_view",
     "ScenarioInputs", "ScenarioView", "comparison", "scenario_view",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
