@@ -70,7 +70,7 @@ def value_gap_spec(gap: pd.DataFrame, year: int) -> FigureSpec:
             "hovertemplate": "%{y}: %{x:.2f} work RVU<extra></extra>",
         })
     layout = base_layout(
-        f"The value gap, {year}: what Medicare pays the surgeon, per code (national)",
+        f"The value gap, {year}: national payment per code",
         height=max(380, 24 * len(gap) + 170), bargap=0.25,
         margin={"l": 170, "r": 20, "t": 80, "b": 60},
         xaxis={"domain": [0.0, 0.58], "title": {"text": "national payment, facility (US$)"},
