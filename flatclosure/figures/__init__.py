@@ -41,6 +41,7 @@ from .style import (
     FigureSpec,
     base_layout,
     floats,
+    title_over_legend,
 )
 
 
@@ -69,10 +70,12 @@ def value_gap_spec(gap: pd.DataFrame, year: int) -> FigureSpec:
             "text": [fmt_rvu(v) for v in part["work_rvu"]], "textposition": "auto",
             "hovertemplate": "%{y}: %{x:.2f} work RVU<extra></extra>",
         })
+    # a narrow column (JupyterLab at 1024 px) wraps the legend to two rows: room for both
+    top = title_over_legend(f"The value gap, {year}: national payment per code", legend_rows=2)
     layout = base_layout(
-        f"The value gap, {year}: national payment per code",
+        top["title"]["text"],
         height=max(380, 24 * len(gap) + 170), bargap=0.25,
-        margin={"l": 170, "r": 20, "t": 80, "b": 60},
+        margin={"l": 170, "r": 20, "t": top["top"], "b": 60},
         xaxis={"domain": [0.0, 0.58], "title": {"text": "national payment, facility (US$)"},
                "tickformat": MONEY_AXIS, "rangemode": "tozero"},
         xaxis2={"domain": [0.63, 1.0], "title": {"text": "work RVUs"},
@@ -80,6 +83,7 @@ def value_gap_spec(gap: pd.DataFrame, year: int) -> FigureSpec:
         yaxis={"autorange": "reversed", "title": {"text": "CPT code (group)"}},
         yaxis2={"matches": "y", "anchor": "x2", "showticklabels": False},
     )
+    layout["title"] = top["title"]
     return {"data": data, "layout": layout}
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..present.formatting import fmt_money, fmt_pct, missing
-from .style import MONEY_AXIS, OKABE_ITO, FigureSpec, base_layout, floats
+from .style import MONEY_AXIS, OKABE_ITO, FigureSpec, base_layout, floats, title_over_legend
 
 # -- the finite RVU pool (flatclosure.pool; notebook 04) ----------------------------------------
 POOL_SERIES: tuple[tuple[str, str, str], ...] = (
@@ -30,21 +30,6 @@ def _pct_text(value: Any) -> str:
     if missing(value):
         return ""
     return fmt_pct(value, decimals=1 if value == 0 or abs(value) >= 0.05 else 4)
-
-
-# Room above the plot of a chart whose legend can wrap to one item a row in a narrow notebook
-# (JupyterLab beside its file browser): the title pinned to the top edge, the legend under it.
-LINE_PX, LEGEND_ROW_PX, TOP_PAD_PX = 22, 25, 12  # measured in Lab's Chromium
-
-
-def _title_over_legend(title: str, legend_rows: int) -> dict[str, Any]:
-    """Layout keys that keep a title clear of a legend of up to ``legend_rows`` rows."""
-    title_lines = title.count("<br>") + 1
-    return {
-        "title": {"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16},
-                  "yref": "container", "y": 1.0, "yanchor": "top", "pad": {"t": TOP_PAD_PX}},
-        "top": TOP_PAD_PX + LINE_PX * title_lines + LEGEND_ROW_PX * legend_rows + TOP_PAD_PX,
-    }
 
 
 LABEL_ROOM = 1.8  # x range over the longest bar: room for "$1,171.55 (−2.1%)" after it
@@ -78,7 +63,7 @@ def pool_prices_spec(prices: pd.DataFrame, title: str) -> FigureSpec:
             "insidetextanchor": "end", "textfont": {"size": 11}, "cliponaxis": False,
             "hovertemplate": f"%{{y}}: %{{text}}<br>{name}<extra></extra>",
         })
-    top = _title_over_legend(title, legend_rows=len(POOL_SERIES))
+    top = title_over_legend(title, legend_rows=len(POOL_SERIES))
     layout = base_layout(
         title, height=max(360, 62 * len(prices) + 150) + top["top"] - 100, barmode="group",
         bargap=0.18,
@@ -119,7 +104,7 @@ def pool_heatmap_spec(rvus: Any, volumes: Any, change_pct: Any, one_cent: Any,
                                              "line": {"width": 2, "color": "#FFFFFF"}},
          "hovertemplate": "your scenario: %{x:.2f} RVU x %{y:,.0f} services<extra></extra>"},
     ]
-    top = _title_over_legend(title, legend_rows=2)  # the one-cent line and your scenario
+    top = title_over_legend(title, legend_rows=2)  # the one-cent line and your scenario
     layout = base_layout(
         title, height=480 + top["top"] - 100, margin={"l": 90, "r": 20, "t": top["top"], "b": 60},
         xaxis={"title": {"text": "new code's total RVU"}, "range": [xs[0], xs[-1]]},
