@@ -6,7 +6,6 @@ stale the day the data changes. Docstrings and comments are documentation and ar
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from pathlib import Path
@@ -14,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from flatclosure import datapkg
+
+from .test_parameter_literals import ui_strings
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = [*sorted((ROOT / "flatclosure" / "pool").glob("*.py")),
@@ -40,17 +41,6 @@ def pattern() -> re.Pattern[str]:
     values = table.loc[table["name"].isin(PARAMETERS), "value"]
     forms = sorted({s for v in values for s in spellings(float(v))})
     return re.compile(r"(?<![\d.,])(?:" + "|".join(forms) + r")(?![\d])", re.IGNORECASE)
-
-
-def ui_strings(path: Path) -> list[str]:
-    """String literals of a module (f-string pieces included), docstrings left out."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    docs = {id(n.body[0].value) for n in ast.walk(tree)
-            if isinstance(n, ast.Module | ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef)
-            and n.body and isinstance(n.body[0], ast.Expr)
-            and isinstance(n.body[0].value, ast.Constant)}
-    return [n.value for n in ast.walk(tree)
-            if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs]
 
 
 def notebook_text() -> list[str]:
