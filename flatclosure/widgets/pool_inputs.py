@@ -6,8 +6,11 @@ marked illustrative), including the paths' flat-closure claim and the code to re
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -37,6 +40,7 @@ SHOWN_FAMILIES = ("mastectomy", *GAP_GROUPS["Flat closure"], "fallback")
 RVU_GRID = np.linspace(0.0, 80.0, 81)  # the heatmap's x axis and the RVU slider's range
 VOLUME_GRID = np.geomspace(100.0, 1_000_000.0, 81)  # y axis, log; the volume slider's range
 NO_FAMILY_CODES = "list at least one catalog code, e.g. 19303 19307 14301"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -177,3 +181,57 @@ def family_options() -> list[tuple[str, str]]:
     return ([("Breast surgery (mastectomy + reconstruction)", "breast")]
             + [(label, fam) for fam, label in FAMILY_LABELS.items()]
             + [("Codes I list below", "custom")])
+
+
+class OutcomeCache:
+    """``pool_outcome`` remembered by its inputs (issue 15): a control set back to a value seen
+    before (a setting toggled back, a slider returned) costs a look-up. The heatmap's sweep is
+    kept by what it reads (year, setting, shares, total), so moving only the new code's RVU or
+    volume reuses it. Keyed by plain values for one set of volumes: ``clear`` when they change.
+    """
+
+    def __init__(self, catalog: Catalog, size: int = 16) -> None:
+        self.catalog, self.size = catalog, size
+        self._outcomes: OrderedDict[PoolInputs, PoolOutcome] = OrderedDict()
+        self._sweeps: OrderedDict[tuple[object, ...], PoolSweep] = OrderedDict()
+        self._made: dict[tuple[int, str], tuple[PoolOutcome, object]] = {}
+
+    def __call__(self, inputs: PoolInputs, volumes: Volumes) -> PoolOutcome:
+        if inputs in self._outcomes:
+            self._outcomes.move_to_end(inputs)
+            return self._outcomes[inputs]
+        out = pool_outcome(inputs, volumes, self.catalog, self.sweep(inputs))
+        self._outcomes[inputs] = out
+        while len(self._outcomes) > self.size:
+            self._outcomes.popitem(last=False)
+        return out
+
+    def sweep(self, inputs: PoolInputs) -> PoolSweep:
+        key = (inputs.year, inputs.setting, inputs.shares, inputs.total_allowed)
+        if key not in self._sweeps:
+            self._sweeps[key] = pool_sweep(inputs, self.catalog)
+            while len(self._sweeps) > 4:
+                self._sweeps.popitem(last=False)
+        return self._sweeps[key]
+
+    def derived(self, out: PoolOutcome, what: str, make: Callable[[], T]) -> T:
+        """What is made from an outcome (its panels' HTML, a chart's spec), made once while the
+        outcome is remembered."""
+        hit = self._made.get((id(out), what))
+        if hit is not None and hit[0] is out:
+            return hit[1]  # type: ignore[return-value]
+        made = make()
+        self._made = {k: v for k, v in self._made.items() if v[0] in self._outcomes.values()}
+        self._made[(id(out), what)] = (out, made)
+        return made
+
+    def keep(self, out: PoolOutcome) -> None:
+        """Remember an outcome computed elsewhere (the view's first)."""
+        self._outcomes[out.inputs] = out
+        key = (out.inputs.year, out.inputs.setting, out.inputs.shares, out.inputs.total_allowed)
+        self._sweeps[key] = out.sweep
+
+    def clear(self) -> None:
+        self._outcomes.clear()
+        self._sweeps.clear()
+        self._made.clear()

@@ -41,6 +41,25 @@ SERVICES_COLUMNS = [
 ]
 
 
+def panel_texts(out: PoolOutcome, volumes: Volumes, preset_volume: float,
+                catalog: Catalog) -> dict[str, str]:
+    """Every text output of the view for an outcome, by output name, numbers first (the view
+    writes them in this order, then the charts); the family's empty when its lens has no answer."""
+    stat, fam = out.statutory, out.family
+    return {
+        "verdict": verdict_html(out.paths), "paths": paths_html(out.paths),
+        "year": year_html(out.paths), "statutory": statutory_html(stat, preset_volume),
+        "cf": cf_html(stat), "shares": shares_html(stat, catalog),
+        "revalue_volume": revalue_volume_html(volumes, out.inputs.revalue_code),
+        "family": "" if fam is None else family_html(fam),
+        "family_table": "" if fam is None else family_table(fam),
+        "reasoning": "" if fam is None else reasoning_html(volumes, fam.codes),
+        "prices": prices_table(out), "services": services_table(out),
+        "volumes": note(("Volumes: " + volumes.label()) if volumes.illustrative
+                        else f"Volumes: {volumes.source} (measured counts)."),
+    }
+
+
 def _notes(lines: Sequence[str], css: str = "fc-note") -> str:
     return STYLE + "".join(note(t, css) for t in lines)
 
