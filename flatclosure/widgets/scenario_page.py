@@ -124,11 +124,11 @@ def show_numbers(v: ScenarioView, inputs: ScenarioInputs, table: pd.DataFrame,
     year, loc = inputs.year, inputs.locality or "national"
     has_gpci = year in v.catalog.gpci_years()
     where = v.locality.combobox.value if inputs.locality and has_gpci else "national"
-    v.table_html.value = html_table(
-        frame, YEAR_COLUMNS, caption=f"What each scenario pays, {year}"
-        + (f" (differences against '{v.known[inputs.baseline].title}')"
-           if inputs.baseline else ""), css_class="fc-table fc-fit")
-    made = v.cache.derived
+    caption = f"What each scenario pays, {year}" + (
+        f" (differences against '{v.known[inputs.baseline].title}')" if inputs.baseline else "")
+    made = v.cache.derived  # the year's frame is itself made once per table, year and plan
+    v.table_html.value = made(frame, ("year table", caption), lambda: html_table(
+        frame, YEAR_COLUMNS, caption=caption, css_class="fc-table fc-fit"))
     v.notes.value = made(table, ("notes", year), lambda: notes_html(table, v.known, year)) + note(
         "What the patient pays under Original Medicare: " + citation_text(COST_SOURCES)
         + ". Under your plan: your own figures, within the workbook's bounds.")

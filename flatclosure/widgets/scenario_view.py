@@ -18,7 +18,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import figures, scenarios
+from .. import scenarios
 from ..catalog import Catalog, load_catalog
 from ..errors import InputError
 from ..plotly_bundle import FigureWidget
@@ -36,9 +36,8 @@ from .scenario_compare import (
     DEFAULT_PRESETS,
     NO_BASELINE,
     NONE,
-    TREND_SLOTS,
     ScenarioInputs,
-    bars_spec,
+    chart_specs,
     compare_controls,
     comparison,
     with_overrides,
@@ -167,16 +166,10 @@ class ScenarioView:
         """Numbers and tables first, then the charts (one message each, sent after)."""
         inputs, table, frame = out
         show_numbers(self, inputs, table, frame)
-        year, loc = inputs.year, inputs.locality or "national"
-        gap_loc = loc if year in self.catalog.gpci_years() else "national"
-        made = self.cache.derived
-        update_figure(self.bars_figure, made(table, ("bars", inputs), lambda: bars_spec(
-            table, inputs)))
-        update_figure(self.gap_figure, made(table, ("gap", year, gap_loc, inputs.baseline),
-                                            lambda: figures.scenario_gap_spec(
-                                                table, year, gap_loc, inputs.baseline)))
-        update_figure(self.trend_figure, made(table, ("trend", loc), lambda: figures.
-                                              scenario_trend_spec(table, loc, TREND_SLOTS)))
+        specs = chart_specs(table, inputs, self.catalog, self.cache.derived)
+        for fig, spec in zip((self.bars_figure, self.gap_figure, self.trend_figure), specs,
+                             strict=True):
+            update_figure(fig, spec)
 
     def offer(self, s: Scenario) -> bool:
         """Put a scenario on offer everywhere and add it to the comparison; True if new."""
@@ -274,7 +267,8 @@ def scenario_view(chosen: Sequence[str] = DEFAULT_PRESETS, years: tuple[int, int
     cache = ComparisonCache()
     table = cache(known, start, cat)
     v = ScenarioView(known=known, catalog=cat, cache=cache, presets=frozenset(known),
-                     **compare_controls(known, chosen, first, last, year, cat, table, start),
+                     **compare_controls(known, chosen, first, last, year, cat,
+                                        chart_specs(table, start, cat, cache.derived)),
                      **plan_controls())
     options = [(s.title, n) for n, s in known.items()]
     v.builder = builder_panel(known, options, cat, v.offer, lambda: int(v.year.value))
