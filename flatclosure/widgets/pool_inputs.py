@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from typing import TypeVar
 
 import numpy as np
@@ -107,15 +107,42 @@ def default_inputs() -> PoolInputs:
 
 @dataclass(frozen=True)
 class PoolOutcome:
-    """The three paths, both lenses for the new code, and the sweep behind the heatmap."""
+    """The three paths, both lenses for the new code, and the sweep behind the heatmap.
+
+    The family lens and the price table are computed when first read: they are shown only in
+    folded sections, so a change writes the paths before it computes them (issue 15)."""
 
     inputs: PoolInputs
     paths: PathsResult
     statutory: StatutoryResult
     sweep: PoolSweep
-    family: FamilyResult | None
-    family_error: str  # why the family lens cannot be shown ('' when it can)
-    prices: pd.DataFrame  # mastectomy and flat-closure codes, both lenses
+    volumes: Volumes = field(repr=False, compare=False)
+    catalog: Catalog = field(repr=False, compare=False)
+
+    @cached_property
+    def _lens(self) -> tuple[FamilyResult | None, str]:
+        """The family lens, or why it cannot be shown (a new code bigger than the family)."""
+        if not self.inputs.family:
+            return None, f"family codes: {NO_FAMILY_CODES}"
+        try:
+            return family_neutrality(self.inputs.scenario(self.catalog), self.inputs.family,
+                                     self.volumes, catalog=self.catalog), ""
+        except FlatclosureError as exc:
+            return None, str(exc)
+
+    @property
+    def family(self) -> FamilyResult | None:
+        return self._lens[0]
+
+    @property
+    def family_error(self) -> str:
+        """Why the family lens cannot be shown ('' when it can)."""
+        return self._lens[1]
+
+    @cached_property
+    def prices(self) -> pd.DataFrame:
+        """Mastectomy and the flat-closure codes, both lenses (``price_frame``)."""
+        return price_frame(self.statutory, self.family, self.catalog)
 
 
 def pool_sweep(inputs: PoolInputs, catalog: Catalog | None = None) -> PoolSweep:
@@ -127,8 +154,9 @@ def pool_sweep(inputs: PoolInputs, catalog: Catalog | None = None) -> PoolSweep:
 
 def pool_outcome(inputs: PoolInputs, volumes: Volumes | None = None,
                  catalog: Catalog | None = None, grid: PoolSweep | None = None) -> PoolOutcome:
-    """Compute the paths and both lenses. A statutory error raises; a family-lens error (e.g. a
-    new code bigger than the family) is kept in ``family_error`` so the rest still shows."""
+    """Compute the paths and the statutory lens (the family lens when read). A statutory error
+    raises; a family-lens error (e.g. a new code bigger than the family) is kept in
+    ``family_error`` so the rest still shows."""
     cat = catalog or load_catalog()
     vols = volumes or illustrative_volumes()
     sc = inputs.scenario(cat)
@@ -136,17 +164,8 @@ def pool_outcome(inputs: PoolInputs, volumes: Volumes | None = None,
                                      volumes=vols, total_allowed=inputs.total_allowed, catalog=cat)
     stat = paths.new_code if paths.new_code is not None else statutory(sc, inputs.total_allowed,
                                                                        catalog=cat)
-    fam: FamilyResult | None = None
-    why = ""
-    if not inputs.family:
-        why = f"family codes: {NO_FAMILY_CODES}"
-    else:
-        try:
-            fam = family_neutrality(sc, inputs.family, vols, catalog=cat)
-        except FlatclosureError as exc:
-            why = str(exc)
     return PoolOutcome(inputs, paths, stat, grid if grid is not None else pool_sweep(inputs, cat),
-                       fam, why, price_frame(stat, fam, cat))
+                       vols, cat)
 
 
 def price_frame(stat: StatutoryResult, fam: FamilyResult | None,

@@ -136,10 +136,12 @@ class PoolView:
 
     def _show(self, out: PoolOutcome) -> None:
         self.outcome = out
-        make = partial(panels.panel_texts, out, self.volumes, self.preset_volume, self.catalog)
-        texts = self.cache.derived(out, "texts", make) if self.cache is not None else make()
-        for name, text in texts.items():
-            self.out[name].value = text
+        for part, make in (("top", partial(panels.top_texts, out, self.volumes,
+                                           self.preset_volume, self.catalog)),
+                           ("detail", partial(panels.detail_texts, out, self.volumes))):
+            texts = self.cache.derived(out, part, make) if self.cache is not None else make()
+            for name, text in texts.items():  # each sent as it is written: the paths first
+                self.out[name].value = text
         if self.c.same_closures.value and out.paths.revaluation is not None:
             self.c.fc_share.value = round(float(out.paths.revaluation.rows[
                 "flat_closure_share"].iloc[0]), 4)
