@@ -350,3 +350,16 @@ def test_a_link_read_after_the_view_is_built_is_what_the_page_shows() -> None:
     view.details.selected_index = 1
     view._repr_mimebundle_()  # what the page reads when it shows the heatmap: the link's cross
     assert view.heatmap._widget_data[2]["x"] == [30.0]
+
+
+def test_outcomes_made_again_after_leaving_the_cache_render_the_same() -> None:
+    # an outcome pushed out of the cache (here of one) and computed again shows what it showed
+    view = pool_view()
+    assert view.cache is not None
+    view.cache.size = 1
+    first = view.out["paths"].value
+    view.c.volume.value = 5000
+    view.c.volume.value = 3000  # the preset's volume again, computed anew
+    assert view.outcome is not None and view.out["paths"].value == first
+    view.c.volume.value = 5000
+    assert "$909,700.00" not in view.out["paths"].value  # 28 RVU, not the link test's 30

@@ -240,7 +240,8 @@ class OutcomeCache:
         if hit is not None and hit[0] is out:
             return hit[1]  # type: ignore[return-value]
         made = make()
-        self._made = {k: v for k, v in self._made.items() if v[0] in self._outcomes.values()}
+        kept = {id(o) for o in self._outcomes.values()}  # by identity: outcomes hold frames
+        self._made = {k: v for k, v in self._made.items() if id(v[0]) in kept}
         self._made[(id(out), what)] = (out, made)
         return made
 
