@@ -27,7 +27,16 @@ from ..present import pool_text
 from ..present.pool_text import BILLION
 from ..volumes import Volumes, illustrative_volumes, read_geo_service_upload
 from . import pool_panels as panels
-from .common import STYLE, ErrorPanel, figure_widget, heading, note, scrolling, update_figure
+from .common import (
+    STYLE,
+    ErrorPanel,
+    figure_widget,
+    heading,
+    note,
+    scrolling,
+    settle_kernel,
+    update_figure,
+)
 from .glossary import terms_line
 from .pool_controls import Controls, build_controls, url_codecs, url_controls
 from .pool_inputs import OutcomeCache, PoolInputs, PoolOutcome, default_inputs, pool_outcome, preset
@@ -247,6 +256,7 @@ def pool_view(inputs: PoolInputs | None = None, volumes: Volumes | None = None,
     view.details.observe(view._fit_figures, names="selected_index")
     c.upload.observe(view._load_from_upload, names="value")
     c.reset_volumes.on_click(lambda _: view.use_volumes(illustrative_volumes()))
+    settle_kernel()  # before the page request: a warm kernel pays it while it waits
     link = query() if callable(query) else query
     if link:
         with view.holding():

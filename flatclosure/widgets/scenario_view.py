@@ -28,6 +28,7 @@ from .common import (
     ErrorPanel,
     LocalityPicker,
     set_applies,
+    settle_kernel,
     update_figure,
 )
 from .scenario_builder import BuilderPanel, builder_panel
@@ -278,6 +279,7 @@ def scenario_view(chosen: Sequence[str] = DEFAULT_PRESETS, years: tuple[int, int
     wire(v)
     page_layout(v)
     v.refresh()
+    settle_kernel()  # before the page request: a warm kernel pays it while it waits
     link = query() if callable(query) else query
     if link:  # one computation for all its values (the binding holds them)
         v.url.apply(link)
