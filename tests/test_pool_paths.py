@@ -62,6 +62,17 @@ def test_revaluation_spending_is_all_services_times_the_work_change() -> None:
     assert r.budget_neutrality_factor == pytest.approx(93e9 / (93e9 + 1_641_584.875))
 
 
+def test_a_revaluation_asked_again_is_remembered_and_volumes_are_part_of_its_key() -> None:
+    # issue 15: the same inputs give the same result object; other volumes of the revalued code
+    # give their own: 1.75 x 10,000 x 32.3465 = 566,063.75 (not the 29,000 above)
+    ask = Revaluation(on="2025-10-01", work_rvus={"14301": 14.4}, flat_closure_share={"14301": 0.25})
+    assert revalue(ask) is revalue(ask)
+    other = illustrative_volumes().replace({"14301": 10_000})
+    r = revalue(ask, other)
+    assert r is not revalue(ask) and r.added_spending == 566_063.75
+    assert r.rows["volume_source"].iloc[0] == other.label()
+
+
 def test_revaluation_inputs_are_checked() -> None:
     with pytest.raises(InputError, match="at least one code"):
         Revaluation(on="2025-10-01", work_rvus={})

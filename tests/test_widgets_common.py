@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+import sys
+import types
+
 import plotly.graph_objects as go
 import pytest
 
@@ -10,7 +14,7 @@ from flatclosure.catalog import AMA_NOTICE, load_catalog
 from flatclosure.errors import InputError
 from flatclosure.present.formatting import fmt_money, fmt_rvu, fmt_text
 from flatclosure.widgets import ErrorPanel, LocalityPicker, footer, html_table, update_figure
-from flatclosure.widgets.common import figure_widget
+from flatclosure.widgets.common import figure_widget, settle_kernel
 
 
 def test_footer_has_the_ama_notice_and_the_data_vintage() -> None:
@@ -88,3 +92,17 @@ def test_locality_picker_takes_what_a_person_types() -> None:
     picker.set_year(2025)
     picker.combobox.value = "alabama"
     assert picker.locality == "10112:00" and "2025 GPCIs: CAVEAT" in picker.note.value
+
+
+def test_a_kernel_freezes_what_a_built_view_holds_and_plain_python_does_not(monkeypatch) -> None:
+    # issue 15: full garbage-collector passes over the views' objects paused a change 74-131 ms
+    gc.unfreeze()
+    monkeypatch.delitem(sys.modules, "ipykernel", raising=False)
+    settle_kernel()
+    assert gc.get_freeze_count() == 0  # tests and the CLI: nothing frozen
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    try:
+        settle_kernel()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

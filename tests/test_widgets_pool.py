@@ -41,6 +41,14 @@ def view():
     return pool_view()
 
 
+@pytest.fixture()
+def opened():
+    """The view with the charts' section open: folded charts are drawn when it opens."""
+    v = pool_view()
+    v.details.selected_index = 1
+    return v
+
+
 def test_opens_with_the_three_paths_and_a_computed_verdict(view) -> None:
     # preset 10: 28 RVU x 3,000 a year, 2025; today's flat closure 14301-RT + 14301-LT-59 =
     # 849.10 + 424.55 = $1,273.65; AFC01-50 28 x 32.3465 x 1.5 = $1,358.55: +$84.90 x 3,000 =
@@ -99,7 +107,8 @@ def test_the_statutory_lens_at_the_preset(view) -> None:
     assert not view.errors.showing and not view.family_errors.showing
 
 
-def test_volume_moves_every_path_and_the_heatmap_follows(view) -> None:
+def test_volume_moves_every_path_and_the_heatmap_follows(opened) -> None:
+    view = opened
     prices, heat = view.prices_figure, view.heatmap
     view.c.volume.value = 200_000
     assert view.prices_figure is prices and view.heatmap is heat  # updated in place
@@ -116,7 +125,8 @@ def test_volume_moves_every_path_and_the_heatmap_follows(view) -> None:
     assert not view.errors.showing
 
 
-def test_heatmap_and_one_cent_line_are_the_engine_sweep(view) -> None:
+def test_heatmap_and_one_cent_line_are_the_engine_sweep(opened) -> None:
+    view = opened
     view.c.shares["13101"].value = 0.5
     g = view.outcome.sweep
     engine = sweep(view.inputs().scenario(), g.rvus, g.volumes)
@@ -145,7 +155,8 @@ def test_revaluing_another_code_with_given_volume_and_share(view) -> None:
     assert "13101: work RVU 3.50 -> 4.50 on all 100,000 services a year, 5.0%" in rev.inputs[0]
 
 
-def test_family_lens_nets_displaced_services_and_labels_volumes(view) -> None:
+def test_family_lens_nets_displaced_services_and_labels_volumes(opened) -> None:
+    view = opened
     fam = family_neutrality(view.inputs().scenario(), "breast", illustrative_volumes())
     shown = view.outcome.family
     assert shown is not None and shown.work_scale_factor == fam.work_scale_factor
@@ -244,7 +255,8 @@ def test_the_family_lens_without_an_answer_does_not_say_cannot_show(view) -> Non
     assert "What the numbers say." in view.out["verdict"].value
 
 
-def test_price_bars_keep_short_labels_whole_and_tiny_changes_visible(view) -> None:
+def test_price_bars_keep_short_labels_whole_and_tiny_changes_visible(opened) -> None:
+    view = opened
     # 13100 today $195.37: inside its short bar the label was cut to "5.37"; now it goes after
     # the bar. The statutory change is -0.0010% (factor 0.99998956): not rounded to "-0.0%".
     fig = view.prices_figure
@@ -296,3 +308,58 @@ def test_the_page_explains_its_words_and_shows_no_repository_paths(view) -> None
     more = view.details.children[0]  # the PFS total's source, without our notes' section
     notes = "".join(w.value for w in more.children if isinstance(w, widgets.HTML))
     assert "CY2020 Physician Fee Schedule final rule" in notes and "research notes" not in notes
+
+
+def test_folded_charts_are_drawn_when_their_section_opens() -> None:
+    # issue 15: a change while the charts' section is folded sends no chart; opening it draws
+    # the last outcome. 200,000 a year: 19303 after = $939.66 (the unit test above), the cross
+    # moves to (28, 200,000)
+    view = pool_view()
+    heat_x = view.heatmap.data[2].y
+    view.c.volume.value = 200_000
+    assert view.heatmap.data[2].y == heat_x and view.charts_due is view.outcome
+    assert "939.66" in view.out["prices"].value  # the numbers do not wait
+    view.details.selected_index = 1
+    assert view.charts_due is None
+    assert view.heatmap.data[2].y == (200_000.0,)
+    assert bars(view.prices_figure, 1)["19303 (mastectomy)"] == 939.66
+
+
+def test_a_setting_shown_again_comes_from_the_cache_with_the_same_values(view) -> None:
+    # issue 15: toggled back, the outcome is the one computed before (OutcomeCache)
+    first = view.outcome
+    view.c.setting.value = "office"
+    office = view.outcome
+    view.c.setting.value = "facility"
+    assert view.outcome is first and office is not first
+    assert view.outcome.paths.path("today").flat_closure_paid == 1273.65
+
+
+def test_a_link_read_after_the_view_is_built_is_what_the_page_shows() -> None:
+    asked: list[str] = []
+
+    def query() -> str:  # the app's page_query: waits for the request, after the view is built
+        asked.append("asked")
+        return "volume=5000&rvu=30"
+
+    view = pool_view(query=query)
+    assert asked == ["asked"]
+    # the same $909,700.00 as the link test above, computed once for both values
+    assert view.outcome is not None and view.outcome.paths.path("new_code").added_spending == 909_700.0
+    assert "$909,700.00" in view.out["paths"].value
+    view.details.selected_index = 1
+    view._repr_mimebundle_()  # what the page reads when it shows the heatmap: the link's cross
+    assert view.heatmap._widget_data[2]["x"] == [30.0]
+
+
+def test_outcomes_made_again_after_leaving_the_cache_render_the_same() -> None:
+    # an outcome pushed out of the cache (here of one) and computed again shows what it showed
+    view = pool_view()
+    assert view.cache is not None
+    view.cache.size = 1
+    first = view.out["paths"].value
+    view.c.volume.value = 5000
+    view.c.volume.value = 3000  # the preset's volume again, computed anew
+    assert view.outcome is not None and view.out["paths"].value == first
+    view.c.volume.value = 5000
+    assert "$909,700.00" not in view.out["paths"].value  # 28 RVU, not the link test's 30

@@ -407,3 +407,26 @@ def test_links_round_trip_and_bad_parameters_are_named_and_ignored() -> None:
         "multiplier=9 is outside “Payer multiplier”: 0.5 to 2.5",
         "'color' is not a setting of this page"]
     assert "Ignored from the link: years=" in bad.url.notes.value
+
+
+def test_a_link_read_after_the_view_is_built_is_what_the_page_shows() -> None:
+    asked: list[str] = []
+    link = "scenarios=01_mastectomy_reference%2C07_excess_skin_15839&year=2024&setting=office"
+
+    def query() -> str:  # the app's page_query: waits for the request, after the view is built
+        asked.append("asked")
+        return link
+
+    view = scenario_view(query=query)
+    assert asked == ["asked"]
+    assert view.chosen.value == ("01_mastectomy_reference", "07_excess_skin_15839")
+    assert (view.year.value, view.setting.value) == (2024, "office")
+    pd.testing.assert_frame_equal(view.table, scenario_view(query=link).table)
+    # the bars were built on the defaults; what the page reads when it shows them
+    # (_widget_data) is the link's: the office totals of 2024
+    view._repr_mimebundle_()
+    year = view.table[(view.table["year"] == 2024) & (view.table["locality"] == "national")]
+    shown = list(view.bars_figure._widget_data[0]["y"])
+    assert shown == [None if pd.isna(t) else t for t in year["total"]]
+    assert shown[0] is None  # mastectomy is not paid in the office setting (PE NA): no bar
+    assert set(year["setting"]) == {"office"}

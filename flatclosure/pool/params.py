@@ -112,8 +112,21 @@ def _opt(v: object) -> float | None:
 
 def year_adjustment(year: int, qualifying_apm: bool = False,
                     catalog: Catalog | None = None) -> YearAdjustment:
-    """The adjustment in force on ``date_for_year(year)`` (its latest release), from the data."""
+    """The adjustment in force on ``date_for_year(year)`` (its latest release), from the data.
+
+    Kept in ``catalog.memo`` per (year, APM track): the CF table never changes after loading,
+    and notebook 04's refresh asked for it three times (issue 15). A year without a row raises
+    each time it is asked."""
     cat = catalog or load_catalog()
+    key = ("pool.year_adjustment", int(year), bool(qualifying_apm))
+    if key not in cat.memo:
+        cat.memo[key] = _year_adjustment(int(year), qualifying_apm, cat)
+    found = cat.memo[key]
+    assert isinstance(found, YearAdjustment)
+    return found
+
+
+def _year_adjustment(year: int, qualifying_apm: bool, cat: Catalog) -> YearAdjustment:
     on = cat.date_for_year(year)
     cf = cat.conversion_factors
     hit = cf[(cf["effective_from"] <= on) & (cf["effective_to"] >= on)]

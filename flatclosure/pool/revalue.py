@@ -13,6 +13,7 @@ pays it (issue 10 review).
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +35,8 @@ from .statutory import (
     year_context,
     year_dict,
 )
+
+KEEP = 32  # revaluations remembered per catalog (a slider's recent positions)
 
 
 @dataclass(frozen=True)
@@ -125,9 +128,32 @@ def revalue(reval: Revaluation, volumes: Volumes | None = None, total_allowed: f
 
     ``default_share`` is the flat-closure share of a code whose share is not given; ``claim``
     prices the flat closures on their claim instead (the shares then follow from it).
+
+    The last ``KEEP`` results are kept in ``catalog.memo`` by plain values: the inputs and what
+    it reads of the volumes (the revalued codes' counts, their label): notebook 04 revalued the
+    same code again whenever only the new code's RVU moved (issue 15). The result's frames are
+    shared: read them, never change them.
     """
     cat = catalog or load_catalog()
     vols = volumes or illustrative_volumes()
+    read = (tuple((c, vols.get(c)) for c in reval.codes), vols.label(), bool(vols.illustrative))
+    key = (reval, total_allowed, qualifying_apm, default_share, claim, read)
+    kept = cat.memo.setdefault(("pool.revalue",), OrderedDict())
+    assert isinstance(kept, OrderedDict)
+    if key in kept:
+        kept.move_to_end(key)
+    else:
+        kept[key] = _revalue(reval, vols, total_allowed, qualifying_apm, cat, default_share, claim)
+        while len(kept) > KEEP:
+            kept.popitem(last=False)
+    found = kept[key]
+    assert isinstance(found, RevaluationResult)
+    return found
+
+
+def _revalue(reval: Revaluation, vols: Volumes, total_allowed: float | None,
+             qualifying_apm: bool, cat: Catalog, default_share: float,
+             claim: ClaimGain | None) -> RevaluationResult:
     on: dt.date = reval.on  # type: ignore[assignment]
     total, source = resolve_total(total_allowed, on)
     priced, cf, release_id = priced_codes(cat, on, reval.setting, None, qualifying_apm)

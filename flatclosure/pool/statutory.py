@@ -78,7 +78,22 @@ def services_to_move_cf(net_rvu_per_service: float | npt.ArrayLike, conversion_f
 # -- catalog helpers -------------------------------------------------------------------------
 def priced_codes(cat: Catalog, on: dt.date, setting: str, locality: str | None,
                  qualifying_apm: bool) -> tuple[pd.DataFrame, float, str]:
-    """Every catalog code of the release in force, with its RVUs and unrounded amount."""
+    """Every catalog code of the release in force, with its RVUs and unrounded amount.
+
+    It depends only on its plain arguments and the catalog, which never changes after loading:
+    computed once per (date, setting, locality, APM track) and kept in ``catalog.memo`` (issue
+    15: notebook 04's refresh priced the whole release four times). The frame is shared: a
+    caller that changes it works on a copy (``revalue`` does)."""
+    key = ("pool.priced_codes", on, setting, locality, qualifying_apm)
+    if key not in cat.memo:
+        cat.memo[key] = _priced_codes(cat, on, setting, locality, qualifying_apm)
+    found = cat.memo[key]
+    assert isinstance(found, tuple)
+    return found
+
+
+def _priced_codes(cat: Catalog, on: dt.date, setting: str, locality: str | None,
+                  qualifying_apm: bool) -> tuple[pd.DataFrame, float, str]:
     table = cat.table(on)
     cf = cat.conversion_factor(on, qualifying_apm)
     gpci = cat.gpci(locality, on.year)

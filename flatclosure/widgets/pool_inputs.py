@@ -6,8 +6,11 @@ marked illustrative), including the paths' flat-closure claim and the code to re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -37,6 +40,7 @@ SHOWN_FAMILIES = ("mastectomy", *GAP_GROUPS["Flat closure"], "fallback")
 RVU_GRID = np.linspace(0.0, 80.0, 81)  # the heatmap's x axis and the RVU slider's range
 VOLUME_GRID = np.geomspace(100.0, 1_000_000.0, 81)  # y axis, log; the volume slider's range
 NO_FAMILY_CODES = "list at least one catalog code, e.g. 19303 19307 14301"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -103,15 +107,42 @@ def default_inputs() -> PoolInputs:
 
 @dataclass(frozen=True)
 class PoolOutcome:
-    """The three paths, both lenses for the new code, and the sweep behind the heatmap."""
+    """The three paths, both lenses for the new code, and the sweep behind the heatmap.
+
+    The family lens and the price table are computed when first read: they are shown only in
+    folded sections, so a change writes the paths before it computes them (issue 15)."""
 
     inputs: PoolInputs
     paths: PathsResult
     statutory: StatutoryResult
     sweep: PoolSweep
-    family: FamilyResult | None
-    family_error: str  # why the family lens cannot be shown ('' when it can)
-    prices: pd.DataFrame  # mastectomy and flat-closure codes, both lenses
+    volumes: Volumes = field(repr=False, compare=False)
+    catalog: Catalog = field(repr=False, compare=False)
+
+    @cached_property
+    def _lens(self) -> tuple[FamilyResult | None, str]:
+        """The family lens, or why it cannot be shown (a new code bigger than the family)."""
+        if not self.inputs.family:
+            return None, f"family codes: {NO_FAMILY_CODES}"
+        try:
+            return family_neutrality(self.inputs.scenario(self.catalog), self.inputs.family,
+                                     self.volumes, catalog=self.catalog), ""
+        except FlatclosureError as exc:
+            return None, str(exc)
+
+    @property
+    def family(self) -> FamilyResult | None:
+        return self._lens[0]
+
+    @property
+    def family_error(self) -> str:
+        """Why the family lens cannot be shown ('' when it can)."""
+        return self._lens[1]
+
+    @cached_property
+    def prices(self) -> pd.DataFrame:
+        """Mastectomy and the flat-closure codes, both lenses (``price_frame``)."""
+        return price_frame(self.statutory, self.family, self.catalog)
 
 
 def pool_sweep(inputs: PoolInputs, catalog: Catalog | None = None) -> PoolSweep:
@@ -123,8 +154,9 @@ def pool_sweep(inputs: PoolInputs, catalog: Catalog | None = None) -> PoolSweep:
 
 def pool_outcome(inputs: PoolInputs, volumes: Volumes | None = None,
                  catalog: Catalog | None = None, grid: PoolSweep | None = None) -> PoolOutcome:
-    """Compute the paths and both lenses. A statutory error raises; a family-lens error (e.g. a
-    new code bigger than the family) is kept in ``family_error`` so the rest still shows."""
+    """Compute the paths and the statutory lens (the family lens when read). A statutory error
+    raises; a family-lens error (e.g. a new code bigger than the family) is kept in
+    ``family_error`` so the rest still shows."""
     cat = catalog or load_catalog()
     vols = volumes or illustrative_volumes()
     sc = inputs.scenario(cat)
@@ -132,17 +164,8 @@ def pool_outcome(inputs: PoolInputs, volumes: Volumes | None = None,
                                      volumes=vols, total_allowed=inputs.total_allowed, catalog=cat)
     stat = paths.new_code if paths.new_code is not None else statutory(sc, inputs.total_allowed,
                                                                        catalog=cat)
-    fam: FamilyResult | None = None
-    why = ""
-    if not inputs.family:
-        why = f"family codes: {NO_FAMILY_CODES}"
-    else:
-        try:
-            fam = family_neutrality(sc, inputs.family, vols, catalog=cat)
-        except FlatclosureError as exc:
-            why = str(exc)
     return PoolOutcome(inputs, paths, stat, grid if grid is not None else pool_sweep(inputs, cat),
-                       fam, why, price_frame(stat, fam, cat))
+                       vols, cat)
 
 
 def price_frame(stat: StatutoryResult, fam: FamilyResult | None,
@@ -177,3 +200,58 @@ def family_options() -> list[tuple[str, str]]:
     return ([("Breast surgery (mastectomy + reconstruction)", "breast")]
             + [(label, fam) for fam, label in FAMILY_LABELS.items()]
             + [("Codes I list below", "custom")])
+
+
+class OutcomeCache:
+    """``pool_outcome`` remembered by its inputs (issue 15): a control set back to a value seen
+    before (a setting toggled back, a slider returned) costs a look-up. The heatmap's sweep is
+    kept by what it reads (year, setting, shares, total), so moving only the new code's RVU or
+    volume reuses it. Keyed by plain values for one set of volumes: ``clear`` when they change.
+    """
+
+    def __init__(self, catalog: Catalog, size: int = 16) -> None:
+        self.catalog, self.size = catalog, size
+        self._outcomes: OrderedDict[PoolInputs, PoolOutcome] = OrderedDict()
+        self._sweeps: OrderedDict[tuple[object, ...], PoolSweep] = OrderedDict()
+        self._made: dict[tuple[int, str], tuple[PoolOutcome, object]] = {}
+
+    def __call__(self, inputs: PoolInputs, volumes: Volumes) -> PoolOutcome:
+        if inputs in self._outcomes:
+            self._outcomes.move_to_end(inputs)
+            return self._outcomes[inputs]
+        out = pool_outcome(inputs, volumes, self.catalog, self.sweep(inputs))
+        self._outcomes[inputs] = out
+        while len(self._outcomes) > self.size:
+            self._outcomes.popitem(last=False)
+        return out
+
+    def sweep(self, inputs: PoolInputs) -> PoolSweep:
+        key = (inputs.year, inputs.setting, inputs.shares, inputs.total_allowed)
+        if key not in self._sweeps:
+            self._sweeps[key] = pool_sweep(inputs, self.catalog)
+            while len(self._sweeps) > 4:
+                self._sweeps.popitem(last=False)
+        return self._sweeps[key]
+
+    def derived(self, out: PoolOutcome, what: str, make: Callable[[], T]) -> T:
+        """What is made from an outcome (its panels' HTML, a chart's spec), made once while the
+        outcome is remembered."""
+        hit = self._made.get((id(out), what))
+        if hit is not None and hit[0] is out:
+            return hit[1]  # type: ignore[return-value]
+        made = make()
+        kept = {id(o) for o in self._outcomes.values()}  # by identity: outcomes hold frames
+        self._made = {k: v for k, v in self._made.items() if id(v[0]) in kept}
+        self._made[(id(out), what)] = (out, made)
+        return made
+
+    def keep(self, out: PoolOutcome) -> None:
+        """Remember an outcome computed elsewhere (the view's first)."""
+        self._outcomes[out.inputs] = out
+        key = (out.inputs.year, out.inputs.setting, out.inputs.shares, out.inputs.total_allowed)
+        self._sweeps[key] = out.sweep
+
+    def clear(self) -> None:
+        self._outcomes.clear()
+        self._sweeps.clear()
+        self._made.clear()

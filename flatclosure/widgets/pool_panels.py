@@ -41,6 +41,33 @@ SERVICES_COLUMNS = [
 ]
 
 
+def top_texts(out: PoolOutcome, volumes: Volumes, preset_volume: float,
+              catalog: Catalog) -> dict[str, str]:
+    """The view's text outputs above its folded sections, by output name, in the order written:
+    the verdict and the paths first (the number a reader waits for)."""
+    stat = out.statutory
+    return {
+        "verdict": verdict_html(out.paths), "paths": paths_html(out.paths),
+        "year": year_html(out.paths), "statutory": statutory_html(stat, preset_volume),
+        "cf": cf_html(stat), "shares": shares_html(stat, catalog),
+        "revalue_volume": revalue_volume_html(volumes, out.inputs.revalue_code),
+    }
+
+
+def detail_texts(out: PoolOutcome, volumes: Volumes) -> dict[str, str]:
+    """The text outputs of the folded sections (the family lens, the tables); the family's are
+    empty when its lens has no answer."""
+    fam = out.family
+    return {
+        "family": "" if fam is None else family_html(fam),
+        "family_table": "" if fam is None else family_table(fam),
+        "reasoning": "" if fam is None else reasoning_html(volumes, fam.codes),
+        "prices": prices_table(out), "services": services_table(out),
+        "volumes": note(("Volumes: " + volumes.label()) if volumes.illustrative
+                        else f"Volumes: {volumes.source} (measured counts)."),
+    }
+
+
 def _notes(lines: Sequence[str], css: str = "fc-note") -> str:
     return STYLE + "".join(note(t, css) for t in lines)
 

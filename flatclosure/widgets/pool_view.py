@@ -11,23 +11,35 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import ipywidgets as widgets
 
 from ..catalog import Catalog, load_catalog
 from ..errors import FlatclosureError
-from ..pool import FAMILY_LABEL, STATUTORY_LABEL, PoolSweep, pool_limit, pool_parameters
+from ..plotly_bundle import FigureWidget
+from ..pool import FAMILY_LABEL, STATUTORY_LABEL, pool_limit, pool_parameters
 from ..present import pool_text
 from ..present.pool_text import BILLION
 from ..volumes import Volumes, illustrative_volumes, read_geo_service_upload
 from . import pool_panels as panels
-from .common import STYLE, ErrorPanel, figure_widget, heading, note, scrolling, update_figure
+from .common import (
+    STYLE,
+    ErrorPanel,
+    figure_widget,
+    heading,
+    note,
+    scrolling,
+    settle_kernel,
+    update_figure,
+)
 from .glossary import terms_line
 from .pool_controls import Controls, build_controls, url_codecs, url_controls
-from .pool_inputs import PoolInputs, PoolOutcome, default_inputs, pool_outcome, pool_sweep, preset
+from .pool_inputs import OutcomeCache, PoolInputs, PoolOutcome, default_inputs, pool_outcome, preset
 from .urlstate import UrlState
 
 # the glossary terms the page uses (hover help under the paths)
@@ -36,6 +48,7 @@ TERMS = ("RVU", "work RVU", "PE RVU", "MP RVU", "CF", "PFS", "budget neutrality"
 DETAIL_TITLES = ("More inputs: what the new code replaces, setting, PFS total, volumes file",
                  "Statutory lens in detail: every code's price and the RVU x volume map",
                  "Family lens, code by code (UNCONFIRMED)")
+CHARTS_SECTION = 1  # the folded section that holds both charts
 
 
 class LensPanel(ErrorPanel):
@@ -68,11 +81,18 @@ class PoolView:
     work_share: float | None = None  # kept from the starting inputs: no control changes it
     outcome: PoolOutcome | None = None
     url: UrlState | None = None
-    _grids: dict[tuple[Any, ...], PoolSweep] = field(default_factory=dict)
+    cache: OutcomeCache | None = None
+    charts_due: PoolOutcome | None = None  # what the folded charts are still to show
+    _held: int = 0
+    _pending: bool = False
     resources: tuple[str, ...] = ("cms-rvus", "cms-conversion-factors", "catalog-codes",
                                   "payment-parameters", "pool-volumes-illustrative")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        # a figure changed before the page showed it (a link's values) is shown as it is now
+        for fig in (self.prices_figure, self.heatmap):
+            if isinstance(fig, FigureWidget):
+                fig.sync_shown_state()
         return self.widget._repr_mimebundle_(**kwargs)
 
     def inputs(self) -> PoolInputs:
@@ -94,21 +114,29 @@ class PoolView:
             revalue_volume=None if vol == self.volumes.get(code) else vol,
             flat_closure_share=None if c.same_closures.value else float(c.fc_share.value))
 
-    def _grid(self, inputs: PoolInputs) -> PoolSweep:
-        key = (inputs.year, inputs.setting, inputs.shares, inputs.total_allowed)
-        if key not in self._grids:
-            self._grids.clear()
-            self._grids[key] = pool_sweep(inputs, self.catalog)
-        return self._grids[key]
-
     def refresh(self, *_: Any) -> None:
         """Recompute on any control change; an impossible value shows a message, not a trace."""
+        if self._held:
+            self._pending = True
+            return
         self.c.family_codes.disabled = self.c.family.value != "custom"
         self.c.fc_share.disabled = bool(self.c.same_closures.value)
         with self.errors.catching():
-            inputs = self.inputs()
-            self._show(pool_outcome(inputs, self.volumes, self.catalog, self._grid(inputs)))
+            assert self.cache is not None
+            self._show(self.cache(self.inputs(), self.volumes))
         self._grey(self.errors.showing)
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """Set several controls (a link's values), then compute once."""
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+        if not self._held and self._pending:
+            self._pending = False
+            self.refresh()
 
     def _grey(self, stale: bool) -> None:
         """Grey out the last results while the message says which control to change."""
@@ -116,43 +144,43 @@ class PoolView:
             (w.add_class if stale else w.remove_class)("fc-off")
 
     def _show(self, out: PoolOutcome) -> None:
-        self.outcome, o, stat = out, self.out, out.statutory
-        o["verdict"].value = panels.verdict_html(out.paths)
-        o["paths"].value = panels.paths_html(out.paths)
-        o["year"].value = panels.year_html(out.paths)
-        o["statutory"].value = panels.statutory_html(stat, self.preset_volume)
-        o["cf"].value = panels.cf_html(stat)
-        o["shares"].value = panels.shares_html(stat, self.catalog)
-        o["revalue_volume"].value = panels.revalue_volume_html(self.volumes,
-                                                               out.inputs.revalue_code)
+        self.outcome = out
+        for part, make in (("top", partial(panels.top_texts, out, self.volumes,
+                                           self.preset_volume, self.catalog)),
+                           ("detail", partial(panels.detail_texts, out, self.volumes))):
+            texts = self.cache.derived(out, part, make) if self.cache is not None else make()
+            for name, text in texts.items():  # each sent as it is written: the paths first
+                self.out[name].value = text
         if self.c.same_closures.value and out.paths.revaluation is not None:
             self.c.fc_share.value = round(float(out.paths.revaluation.rows[
                 "flat_closure_share"].iloc[0]), 4)
-        self._show_family(out)
-        update_figure(self.prices_figure, panels.prices_spec(out))
-        o["prices"].value = panels.prices_table(out)
-        update_figure(self.heatmap, panels.heatmap_spec(out))
-        o["services"].value = panels.services_table(out)
-        o["volumes"].value = note(("Volumes: " + self.volumes.label()) if self.volumes.illustrative
-                                  else f"Volumes: {self.volumes.source} (measured counts).")
-
-    def _show_family(self, out: PoolOutcome) -> None:
-        o = self.out
         if out.family is None:
             self.family_errors.show(out.family_error)
-            o["family"].value = o["family_table"].value = o["reasoning"].value = ""
-            return
-        self.family_errors.clear()
-        o["family"].value = panels.family_html(out.family)
-        o["family_table"].value = panels.family_table(out.family)
-        o["reasoning"].value = panels.reasoning_html(self.volumes, out.family.codes)
+        else:
+            self.family_errors.clear()
+        self.charts_due = out
+        if self.details.selected_index == CHARTS_SECTION:
+            self.draw_charts()
+
+    def draw_charts(self) -> None:
+        """Bring both charts to the last outcome. They sit in a folded section: a change while it
+        is folded only notes what they are due to show, and opening it draws that (issue 15: the
+        81 x 81 heatmap cost more than the numbers). Their messages leave after the handler."""
+        out, self.charts_due = self.charts_due, None
+        if out is not None:
+            for fig, spec in ((self.prices_figure, panels.prices_spec),
+                              (self.heatmap, panels.heatmap_spec)):
+                make = partial(spec, out)
+                update_figure(fig, self.cache.derived(out, spec.__name__, make)
+                              if self.cache is not None else make())
 
     def _fit_figures(self, change: Mapping[str, Any]) -> None:
         """Charts drawn while their section was folded keep plotly's 700 px default, which is
         wider than JupyterLab's column at 1024 px (the heatmap's colour scale was cut off): on
         opening the section, relayout them at the width they now have."""
-        if change["new"] != 1:
+        if change["new"] != CHARTS_SECTION:
             return
+        self.draw_charts()
         for fig in (self.prices_figure, self.heatmap):
             fig.layout.autosize = False
             fig.layout.autosize = True
@@ -160,6 +188,8 @@ class PoolView:
     def use_volumes(self, volumes: Volumes) -> None:
         """Replace the illustrative volumes (family lens, revalued code) and recompute."""
         self.volumes = volumes
+        if self.cache is not None:
+            self.cache.clear()  # its outcomes are of the volumes before
         self.c.revalue_volume.value = volumes.get(str(self.c.revalue_code.value))
         self.refresh()
 
@@ -183,11 +213,14 @@ class PoolView:
 
 
 def pool_view(inputs: PoolInputs | None = None, volumes: Volumes | None = None,
-              catalog: Catalog | None = None, query: str = "") -> PoolView:
+              catalog: Catalog | None = None, query: str | Callable[[], str] = "") -> PoolView:
     """Build notebook 04's view, starting from ``inputs`` (default: the preset new code).
 
-    ``query`` is the page's query string (``urlstate.page_query()`` in the app): the controls it
-    names start from its values; a bad parameter is named above the results and ignored."""
+    ``query`` is the page's query string, or the function that waits for it
+    (``urlstate.page_query`` in the app): called once the view is built, so a warm kernel builds
+    it before anyone asks for the page and only the link's values are left after the request.
+    The controls it names start from its values; a bad parameter is named above the results and
+    ignored; a link the engine refuses leaves the starting figures, greyed, under the message."""
     cat = catalog or load_catalog()
     start = default_inputs()
     inputs = inputs or start
@@ -206,16 +239,16 @@ def pool_view(inputs: PoolInputs | None = None, volumes: Volumes | None = None,
         errors=ErrorPanel(describe=lambda e: pool_text.error_words(str(e))),
         family_errors=LensPanel(describe=lambda e: pool_text.error_words(str(e))),
         details=widgets.Accordion(), widget=widgets.VBox(),
-        catalog=cat, volumes=vols, preset_volume=start.volume, work_share=inputs.work_share)
-    view._grids[(inputs.year, inputs.setting, inputs.shares, inputs.total_allowed)] = first.sweep
+        catalog=cat, volumes=vols, preset_volume=start.volume, work_share=inputs.work_share,
+        cache=OutcomeCache(cat))
+    view.cache.keep(first)  # type: ignore[union-attr]
     view.out["em"].value = panels.em_html()
     c.revalue_code.observe(view._revalue_code_changed, names="value")
     view.url = UrlState(url_controls(c), codecs=url_codecs(c))
-    if query:
-        first = _from_link(view, query, first)
     _layout(view)
     c.fc_share.disabled = bool(c.same_closures.value)  # as refresh() keeps it
     view._show(first)
+    view.charts_due = None  # the figures were made from it
     view._grey(view.errors.showing)
     for w in (c.rvu, c.volume, *c.shares.values(), c.year, c.setting, c.total_allowed, c.family,
               c.family_codes, c.revalue_work, c.revalue_volume, c.fc_share, c.same_closures):
@@ -223,20 +256,12 @@ def pool_view(inputs: PoolInputs | None = None, volumes: Volumes | None = None,
     view.details.observe(view._fit_figures, names="selected_index")
     c.upload.observe(view._load_from_upload, names="value")
     c.reset_volumes.on_click(lambda _: view.use_volumes(illustrative_volumes()))
+    settle_kernel()  # before the page request: a warm kernel pays it while it waits
+    link = query() if callable(query) else query
+    if link:
+        with view.holding():
+            view.url.apply(link)
     return view
-
-
-def _from_link(view: PoolView, query: str, first: PoolOutcome) -> PoolOutcome:
-    """Set the controls from a link before anything is drawn (a figure's updates sent before its
-    page shows it are lost); on an error the preset's figures stay, greyed, under the message."""
-    assert view.url is not None
-    view.url.apply(query)
-    with view.errors.catching():
-        inputs = view.inputs()
-        first = pool_outcome(inputs, view.volumes, view.catalog, view._grid(inputs))
-        view.prices_figure = figure_widget(panels.prices_spec(first))
-        view.heatmap = figure_widget(panels.heatmap_spec(first))
-    return first
 
 
 def _layout(view: PoolView) -> None:

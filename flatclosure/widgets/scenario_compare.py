@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -155,6 +155,19 @@ def bars_spec(table: pd.DataFrame, inputs: ScenarioInputs) -> figures.FigureSpec
     return spec
 
 
+def chart_specs(table: pd.DataFrame, inputs: ScenarioInputs, cat: Catalog,
+                made: Callable[[pd.DataFrame, Hashable, Callable[[], Any]], Any],
+                ) -> tuple[figures.FigureSpec, ...]:
+    """The bars, value gap and trend of a comparison, each made once (``made``: the cache's)."""
+    year, loc = inputs.year, inputs.locality or "national"
+    gap_loc = loc if year in cat.gpci_years() else "national"
+    return (made(table, ("bars", inputs), lambda: bars_spec(table, inputs)),
+            made(table, ("gap", year, gap_loc, inputs.baseline), lambda: figures.
+                 scenario_gap_spec(table, year, gap_loc, inputs.baseline)),
+            made(table, ("trend", loc), lambda: figures.scenario_trend_spec(table, loc,
+                                                                             TREND_SLOTS)))
+
+
 def label(row: Mapping[str, Any]) -> str:
     """A scenario's title as shown, `` *`` when it uses illustrative values (as the figures)."""
     return str(row["title"]) + (figures.ILLUSTRATIVE_MARK if row.get("illustrative") else "")
@@ -237,9 +250,10 @@ def notes_html(table: pd.DataFrame, known: Mapping[str, Scenario], year: int) ->
 
 
 def compare_controls(known: Mapping[str, Scenario], chosen: Sequence[str], first: int, last: int,
-                     year: int, cat: Catalog, table: pd.DataFrame,
-                     start: ScenarioInputs) -> dict[str, Any]:
-    """The compare panel's controls and outputs (ScenarioView's fields), showing ``table``."""
+                     year: int, cat: Catalog,
+                     specs: Sequence[figures.FigureSpec]) -> dict[str, Any]:
+    """The compare panel's controls and outputs (ScenarioView's fields); the charts show
+    ``specs`` (``chart_specs``)."""
     options = [(s.title, n) for n, s in known.items()]
     held = cat.years()
     wide = widgets.Layout(width="640px")
@@ -272,10 +286,9 @@ def compare_controls(known: Mapping[str, Scenario], chosen: Sequence[str], first
                                   description="Differences against", style=CONTROL_STYLE,
                                   layout=wide),
         errors=ErrorPanel(), summary=widgets.HTML(),
-        bars_figure=figure_widget(bars_spec(table, start)),
+        bars_figure=figure_widget(specs[0]),
         table_html=widgets.HTML(), notes=widgets.HTML(), gap_note=widgets.HTML(),
-        gap_figure=figure_widget(figures.scenario_gap_spec(table, year, "national", start.baseline)),
-        trend_figure=figure_widget(figures.scenario_trend_spec(table, "national", TREND_SLOTS)),
+        gap_figure=figure_widget(specs[1]), trend_figure=figure_widget(specs[2]),
         trend_table=widgets.HTML(),
     )
 

@@ -10,6 +10,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..present.citations import citation_text
+from .binding import Binding
 from .common import STYLE, heading, html_table, labelled, note, scrolling
 from .glossary import terms_line
 from .scenario_compare import (
@@ -18,10 +19,11 @@ from .scenario_compare import (
     YEAR_COLUMNS,
     ScenarioInputs,
     notes_html,
+    reference_multipliers,
     trend_table_html,
 )
 from .surgery import locality_codec
-from .urlstate import Codec, UrlValueError
+from .urlstate import Codec, UrlState, UrlValueError
 
 if TYPE_CHECKING:
     from .scenario_view import ScenarioView
@@ -37,6 +39,20 @@ ERROR_FIELDS = {"scenarios": "scenarios", "years": "years", "year shown": "year"
                 "deductible_remaining": "deductible", "coinsurance_share": "coinsurance",
                 "out_of_pocket_remaining": "out_of_pocket"}
 
+
+def wire(v: ScenarioView) -> None:
+    """The view's binding (controls -> compute -> render), its link and its reference buttons."""
+    v.payer_multiplier._fc_label = "Payer multiplier"  # the slider's label is beside it
+    # before the binding's own observer: moving the slider turns the override on
+    v.payer_multiplier.observe(v._multiplier_moved, names="value")
+    v.url = UrlState(v.controls(), codecs=page_codecs(v))
+    v.binding = Binding(v.controls(), v.compute, v.render, errors=v.errors,
+                        outputs=[v.summary, v.bars_figure, v.table_html, v.notes, v.gap_note,
+                                 v.gap_figure, v.trend_figure, v.trend_table],
+                        fields=ERROR_FIELDS, before=v.prepare)
+    v.url.binding = v.binding
+    for button, value in zip(v.reference_buttons, reference_multipliers().values(), strict=True):
+        button.on_click(lambda _b, value=value: v.use_multiplier(value))
 
 
 def page_layout(v: ScenarioView) -> None:
@@ -108,11 +124,11 @@ def show_numbers(v: ScenarioView, inputs: ScenarioInputs, table: pd.DataFrame,
     year, loc = inputs.year, inputs.locality or "national"
     has_gpci = year in v.catalog.gpci_years()
     where = v.locality.combobox.value if inputs.locality and has_gpci else "national"
-    v.table_html.value = html_table(
-        frame, YEAR_COLUMNS, caption=f"What each scenario pays, {year}"
-        + (f" (differences against '{v.known[inputs.baseline].title}')"
-           if inputs.baseline else ""), css_class="fc-table fc-fit")
-    made = v.cache.derived
+    caption = f"What each scenario pays, {year}" + (
+        f" (differences against '{v.known[inputs.baseline].title}')" if inputs.baseline else "")
+    made = v.cache.derived  # the year's frame is itself made once per table, year and plan
+    v.table_html.value = made(frame, ("year table", caption), lambda: html_table(
+        frame, YEAR_COLUMNS, caption=caption, css_class="fc-table fc-fit"))
     v.notes.value = made(table, ("notes", year), lambda: notes_html(table, v.known, year)) + note(
         "What the patient pays under Original Medicare: " + citation_text(COST_SOURCES)
         + ". Under your plan: your own figures, within the workbook's bounds.")

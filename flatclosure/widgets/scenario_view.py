@@ -9,7 +9,7 @@ the compare controls to them and shows the tables and figures.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,15 +18,17 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import figures, scenarios
+from .. import scenarios
 from ..catalog import Catalog, load_catalog
 from ..errors import InputError
+from ..plotly_bundle import FigureWidget
 from ..scenarios import Scenario
 from .binding import Binding
 from .common import (
     ErrorPanel,
     LocalityPicker,
     set_applies,
+    settle_kernel,
     update_figure,
 )
 from .scenario_builder import BuilderPanel, builder_panel
@@ -35,18 +37,16 @@ from .scenario_compare import (
     DEFAULT_PRESETS,
     NO_BASELINE,
     NONE,
-    TREND_SLOTS,
     ScenarioInputs,
-    bars_spec,
+    chart_specs,
     compare_controls,
     comparison,
-    reference_multipliers,
     with_overrides,
     year_frame,
 )
 from .scenario_cost import ComparisonCache, Plan, plan_controls, with_patient_cost
 from .scenario_files import FilesPanel, add_scenario, files_panel, same_scenario
-from .scenario_page import ERROR_FIELDS, page_codecs, page_layout, show_numbers
+from .scenario_page import page_layout, show_numbers, wire
 from .urlstate import UrlState
 
 __all__ = ["DEFAULT_BASELINE", "DEFAULT_PRESETS", "ScenarioInputs", "ScenarioView", "comparison",
@@ -93,6 +93,10 @@ class ScenarioView:
                                   "coverage-sequestration", "coverage-cost-share-bounds")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        # a figure changed before the page showed it (a link's values) is shown as it is now
+        for fig in (self.bars_figure, self.gap_figure, self.trend_figure):
+            if isinstance(fig, FigureWidget):
+                fig.sync_shown_state()
         return self.widget._repr_mimebundle_(**kwargs)
 
     @property
@@ -163,16 +167,10 @@ class ScenarioView:
         """Numbers and tables first, then the charts (one message each, sent after)."""
         inputs, table, frame = out
         show_numbers(self, inputs, table, frame)
-        year, loc = inputs.year, inputs.locality or "national"
-        gap_loc = loc if year in self.catalog.gpci_years() else "national"
-        made = self.cache.derived
-        update_figure(self.bars_figure, made(table, ("bars", inputs), lambda: bars_spec(
-            table, inputs)))
-        update_figure(self.gap_figure, made(table, ("gap", year, gap_loc, inputs.baseline),
-                                            lambda: figures.scenario_gap_spec(
-                                                table, year, gap_loc, inputs.baseline)))
-        update_figure(self.trend_figure, made(table, ("trend", loc), lambda: figures.
-                                              scenario_trend_spec(table, loc, TREND_SLOTS)))
+        specs = chart_specs(table, inputs, self.catalog, self.cache.derived)
+        for fig, spec in zip((self.bars_figure, self.gap_figure, self.trend_figure), specs,
+                             strict=True):
+            update_figure(fig, spec)
 
     def offer(self, s: Scenario) -> bool:
         """Put a scenario on offer everywhere and add it to the comparison; True if new."""
@@ -251,29 +249,15 @@ def _presets() -> tuple[Scenario, ...]:
     return tuple(scenarios.presets())
 
 
-
-def _wire(v: ScenarioView, query: str) -> None:
-    v.payer_multiplier._fc_label = "Payer multiplier"  # the slider's label is beside it
-    # before the binding's own observer: moving the slider turns the override on
-    v.payer_multiplier.observe(v._multiplier_moved, names="value")
-    v.url = UrlState(v.controls(), codecs=page_codecs(v))
-    v.binding = Binding(v.controls(), v.compute, v.render, errors=v.errors,
-                        outputs=[v.summary, v.bars_figure, v.table_html, v.notes, v.gap_note,
-                                 v.gap_figure, v.trend_figure, v.trend_table],
-                        fields=ERROR_FIELDS, before=v.prepare)
-    v.url.binding = v.binding
-    for button, value in zip(v.reference_buttons, reference_multipliers().values(), strict=True):
-        button.on_click(lambda _b, value=value: v.use_multiplier(value))
-    if query:
-        v.url.apply(query)
-
-
 def scenario_view(chosen: Sequence[str] = DEFAULT_PRESETS, years: tuple[int, int] | None = None,
                   year: int | None = None, baseline: str | None = DEFAULT_BASELINE,
-                  catalog: Catalog | None = None, query: str = "") -> ScenarioView:
+                  catalog: Catalog | None = None,
+                  query: str | Callable[[], str] = "") -> ScenarioView:
     """Build notebook 03's view: presets and built scenarios compared side by side.
 
-    ``query`` is the page's query string (``urlstate.page_query()`` in the app)."""
+    ``query`` is the page's query string, or the function that waits for it
+    (``urlstate.page_query`` in the app): called once the view is built, so a warm kernel builds
+    it before anyone asks for the page and only the link's values are left after the request."""
     cat = catalog or load_catalog()
     known = {s.name: s for s in _presets()}
     held = cat.years()
@@ -284,14 +268,19 @@ def scenario_view(chosen: Sequence[str] = DEFAULT_PRESETS, years: tuple[int, int
     cache = ComparisonCache()
     table = cache(known, start, cat)
     v = ScenarioView(known=known, catalog=cat, cache=cache, presets=frozenset(known),
-                     **compare_controls(known, chosen, first, last, year, cat, table, start),
+                     **compare_controls(known, chosen, first, last, year, cat,
+                                        chart_specs(table, start, cat, cache.derived)),
                      **plan_controls())
     options = [(s.title, n) for n, s in known.items()]
     v.builder = builder_panel(known, options, cat, v.offer, lambda: int(v.year.value))
     v.files = files_panel(known, options, v.offer, v.exported, v.remove)
     v.baseline.options = [NO_BASELINE] + [(known[n].title, n) for n in chosen if n in known]
     v.baseline.value = baseline or NONE
-    _wire(v, query)
+    wire(v)
     page_layout(v)
     v.refresh()
+    settle_kernel()  # before the page request: a warm kernel pays it while it waits
+    link = query() if callable(query) else query
+    if link:  # one computation for all its values (the binding holds them)
+        v.url.apply(link)
     return v
