@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import pandas as pd
@@ -25,9 +25,9 @@ from ..present.formatting import (
     fmt_text,
 )
 
-# moved to figure_updates.py; the views import them from here
-from .figure_updates import figure_widget as figure_widget
-from .figure_updates import update_figure as update_figure
+if TYPE_CHECKING:  # moved to figure_updates.py; the views import them from here
+    from .figure_updates import figure_widget as figure_widget
+    from .figure_updates import update_figure as update_figure
 
 FOOTER_RESOURCES = ("cms-rvus", "cms-gpci", "cms-conversion-factors", "catalog-codes")
 NATIONAL_LABEL = "National (all GPCIs 1.000)"
@@ -277,3 +277,13 @@ def scrolling(child: widgets.Widget) -> widgets.Box:
 
 def heading(text: str, level: int = 3) -> widgets.HTML:
     return widgets.HTML(f"<h{level} style='margin:14px 0 4px'>{html.escape(text)}</h{level}>")
+
+
+def __getattr__(name: str) -> Any:
+    """``figure_widget`` and ``update_figure`` from ``figure_updates``, imported on first use: a page
+    without a chart (the start page, notebook 05's) does not import plotly's widget (issue 15)."""
+    if name in ("figure_widget", "update_figure"):
+        from . import figure_updates  # a measured slow import (plotly's widget): ~0.3 s
+
+        return getattr(figure_updates, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
