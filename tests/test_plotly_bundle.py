@@ -68,6 +68,14 @@ def test_install_copies_the_partial_bundle_under_its_digest_and_drops_stale_copi
     assert install_bundle(tmp_path) == copy  # again: nothing to do
 
 
+def test_the_apps_page_starts_loading_the_served_copy_from_its_head() -> None:
+    template = (Path(__file__).resolve().parents[1] / "share/jupyter/voila/templates/flatclosure"
+                / "index.html.j2").read_text(encoding="utf-8")
+    assert f'set plotly_js = "{plotly_bundle.ASSET_DIR}/{bundle_file_name()}"' in template
+    assert 'page_config["fullLabextensionsUrl"] ~ "/" ~ plotly_js' in template  # base URL too
+    assert "window.flatclosurePlotly" in plotly_bundle.VIEW.read_text(encoding="utf-8")
+
+
 def test_lean_view_when_served_plotlys_inline_widget_otherwise(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     install_bundle(tmp_path)
