@@ -29,9 +29,9 @@ function load() {
 
 function plotly() {
   if (window.Plotly && window.Plotly.react) return Promise.resolve(window.Plotly);
-  // the app's Voila page starts loading it from its head (share/jupyter/voila/templates)
+  // the app's Voila page fetches it from its head (share/jupyter/voila/templates/flatclosure)
   const early = window.flatclosurePlotly;
-  loading = loading || (early ? early.catch(load) : load());
+  loading = loading || (typeof early === "function" ? early().catch(load) : load());
   return loading;
 }
 
