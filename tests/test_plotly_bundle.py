@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -74,6 +75,13 @@ def test_the_apps_page_starts_loading_the_served_copy_from_its_head() -> None:
     assert f'set plotly_js = "{plotly_bundle.ASSET_DIR}/{bundle_file_name()}"' in template
     assert 'page_config["fullLabextensionsUrl"] ~ "/" ~ plotly_js' in template  # base URL too
     assert "window.flatclosurePlotly" in plotly_bundle.VIEW.read_text(encoding="utf-8")
+    # the pages without a chart say so and skip it; every other page fetches it
+    assert '(nb.metadata.get("flatclosure") or {}).get("charts", true)' in template
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    charts = {path.name: json.loads(path.read_text(encoding="utf-8"))["metadata"].get(
+        "flatclosure", {}).get("charts", True) for path in notebooks.glob("*.ipynb")}
+    assert {name for name, drawn in charts.items() if not drawn} == {
+        "index.ipynb", "05_coverage_and_appeals.ipynb"}
 
 
 def test_lean_view_when_served_plotlys_inline_widget_otherwise(
