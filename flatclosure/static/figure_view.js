@@ -1,8 +1,9 @@
 // flatclosure: a lean front end for plotly's FigureWidget (flatclosure/plotly_bundle.py).
 // It draws with plotly.js's partial "cartesian" bundle (bar, scatter, heatmap and a few more),
 // fetched from the Jupyter server by a script tag so the browser caches it, and applies the
-// kernel's messages (_py2js_*) with plotly.js's own functions. It sends nothing back after a
-// redraw: plotly's own view sent its computed defaults, which kept the kernel busy.
+// kernel's messages (_py2js_*) with plotly.js's own functions, one redraw per message. It sends
+// nothing back after a redraw: plotly's own view sent its computed defaults, which kept the
+// kernel busy.
 const FILE = "%(file)s";
 const NEED_BUNDLE = "%(need)s";
 const TYPED = { int8: Int8Array, int16: Int16Array, int32: Int32Array, uint8: Uint8Array,
