@@ -259,7 +259,9 @@ def load_yaml(name: str, root: Path | None = None) -> Any:
         raise DataError(_display(res.path), f"a {res.format} resource, not YAML: use load")
     try:
         with open(res.path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            # libyaml's parser where PyYAML has it: the same safe constructor, 10x faster (the
+            # protocol's rules took 0.3 s of every notebook's start; issue 15)
+            return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except FileNotFoundError as exc:
         raise DataError(_display(res.path), "file not found") from exc
     except yaml.YAMLError as exc:

@@ -120,3 +120,17 @@ def test_a_link_sets_the_surgery_and_the_plan_and_names_what_it_ignores() -> Non
     assert not again.url.problems
     html = "".join(w.value for w in view.widget.children if isinstance(w, widgets.HTML))
     assert '<abbr class="fc-term"' in html and ">WHCRA</abbr>" in html
+
+
+def test_a_cost_field_changed_leaves_the_letter_and_its_files_as_they_were(
+        view: CoverageView) -> None:
+    from flatclosure.widgets.coverage_view import letter_downloads
+
+    before, letter = view.downloads.value, view.letter
+    hits = letter_downloads.cache_info().hits
+    view.deductible_remaining.value = 300  # the cost changes, the letter does not
+    # 300 + 0.2 x (867.14 - 300) = 300 + 113.428 -> 413.43
+    assert view.rows[-1][1] == 413.43
+    assert view.letter == letter and view.downloads.value == before
+    assert letter_downloads.cache_info().hits == hits + 1  # the Word file was not written again
+    view.deductible_remaining.value = 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -66,6 +67,21 @@ def test_install_copies_the_partial_bundle_under_its_digest_and_drops_stale_copi
     assert not any(path.exists() for path in stale)
     assert not (copy.parent / "package.json").exists()  # a plain directory, no lab extension
     assert install_bundle(tmp_path) == copy  # again: nothing to do
+
+
+def test_the_apps_page_starts_loading_the_served_copy_from_its_head() -> None:
+    template = (Path(__file__).resolve().parents[1] / "share/jupyter/voila/templates/flatclosure"
+                / "index.html.j2").read_text(encoding="utf-8")
+    assert f'set plotly_js = "{plotly_bundle.ASSET_DIR}/{bundle_file_name()}"' in template
+    assert 'page_config["fullLabextensionsUrl"] ~ "/" ~ plotly_js' in template  # base URL too
+    assert "window.flatclosurePlotly" in plotly_bundle.VIEW.read_text(encoding="utf-8")
+    # the pages without a chart say so and skip it; every other page fetches it
+    assert '(nb.metadata.get("flatclosure") or {}).get("charts", true)' in template
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    charts = {path.name: json.loads(path.read_text(encoding="utf-8"))["metadata"].get(
+        "flatclosure", {}).get("charts", True) for path in notebooks.glob("*.ipynb")}
+    assert {name for name, drawn in charts.items() if not drawn} == {
+        "index.ipynb", "05_coverage_and_appeals.ipynb"}
 
 
 def test_lean_view_when_served_plotlys_inline_widget_otherwise(

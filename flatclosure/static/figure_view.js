@@ -1,8 +1,9 @@
 // flatclosure: a lean front end for plotly's FigureWidget (flatclosure/plotly_bundle.py).
 // It draws with plotly.js's partial "cartesian" bundle (bar, scatter, heatmap and a few more),
 // fetched from the Jupyter server by a script tag so the browser caches it, and applies the
-// kernel's messages (_py2js_*) with plotly.js's own functions. It sends nothing back after a
-// redraw: plotly's own view sent its computed defaults, which kept the kernel busy.
+// kernel's messages (_py2js_*) with plotly.js's own functions, one redraw per message. It sends
+// nothing back after a redraw: plotly's own view sent its computed defaults, which kept the
+// kernel busy.
 const FILE = "%(file)s";
 const NEED_BUNDLE = "%(need)s";
 const TYPED = { int8: Int8Array, int16: Int16Array, int32: Int32Array, uint8: Uint8Array,
@@ -17,15 +18,21 @@ function assetUrl() {
   return new URL(base.replace(/\/$/, "") + "/" + FILE, document.baseURI).href;
 }
 
-function plotly() {
-  if (window.Plotly && window.Plotly.react) return Promise.resolve(window.Plotly);
-  loading = loading || new Promise((resolve, reject) => {
+function load() {
+  return new Promise((resolve, reject) => {
     const script = document.createElement("script");
     script.src = assetUrl();
     script.onload = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("no Plotly")));
     script.onerror = () => { loading = null; reject(new Error("cannot load " + script.src)); };
     document.head.appendChild(script);
   });
+}
+
+function plotly() {
+  if (window.Plotly && window.Plotly.react) return Promise.resolve(window.Plotly);
+  // the app's Voila page fetches it from its head (share/jupyter/voila/templates/flatclosure)
+  const early = window.flatclosurePlotly;
+  loading = loading || (typeof early === "function" ? early().catch(load) : load());
   return loading;
 }
 
@@ -53,24 +60,53 @@ function js(value) {
 const clone = (value) => (typeof structuredClone === "function"
   ? structuredClone(value) : JSON.parse(JSON.stringify(value)));
 
-function listen(model, el, P) {
-  const on = (name, apply) => {
-    const handler = () => {
-      const msg = model.get(name);
-      if (msg) apply(js(msg));
-    };
-    model.on("change:" + name, handler);
-    return () => model.off("change:" + name, handler);
+// The figure messages plotly's Python side sends (basewidget.py), in the order plotly applies them.
+const KINDS = ["_py2js_deleteTraces", "_py2js_addTraces", "_py2js_moveTraces", "_py2js_update",
+  "_py2js_restyle", "_py2js_relayout", "_py2js_animate"];
+
+// The plotly calls of one kernel message: a restyle, a relayout and an update (the workbook's
+// charts send one of them, or a pair) become one Plotly.update, so the chart is redrawn once.
+function calls(P, el, m) {
+  const out = [];
+  const del = m._py2js_deleteTraces, add = m._py2js_addTraces, move = m._py2js_moveTraces;
+  if (del) out.push(() => P.deleteTraces(el, del.delete_inds));
+  if (add) out.push(() => P.addTraces(el, add.trace_data));
+  if (move) out.push(() => P.moveTraces(el, move.current_trace_inds, move.new_trace_inds));
+  const up = m._py2js_update, re = m._py2js_restyle, lay = m._py2js_relayout;
+  if (up && re) out.push(() => P.restyle(el, re.restyle_data, re.restyle_traces));
+  if (up || re || lay) {
+    const style = up ? up.style_data : re ? re.restyle_data : {};
+    const traces = up ? up.style_traces : re ? re.restyle_traces : undefined;
+    const layout = { ...(up ? up.layout_data : {}), ...(lay ? lay.relayout_data : {}) };
+    out.push(() => P.update(el, style, layout, traces));
+  }
+  const anim = m._py2js_animate;
+  if (anim) out.push(() => P.animate(el, anim.animation_data, anim.animation_opts));
+  return out;
+}
+
+// Applies each kernel message (one model "change": every key the message set) once it is whole;
+// the draws of successive messages run one after the other.
+function listen(model, el, P, first) {
+  let pending = {};
+  let queue = first;
+  const flush = () => {
+    const todo = calls(P, el, pending);
+    pending = {};
+    for (const call of todo) queue = queue.then(call).catch((e) => console.error("flatclosure", e));
   };
-  return [
-    on("_py2js_restyle", (m) => P.restyle(el, m.restyle_data, m.restyle_traces)),
-    on("_py2js_relayout", (m) => P.relayout(el, m.relayout_data)),
-    on("_py2js_update", (m) => P.update(el, m.style_data, m.layout_data, m.style_traces)),
-    on("_py2js_addTraces", (m) => P.addTraces(el, m.trace_data)),
-    on("_py2js_deleteTraces", (m) => P.deleteTraces(el, m.delete_inds)),
-    on("_py2js_moveTraces", (m) => P.moveTraces(el, m.current_trace_inds, m.new_trace_inds)),
-    on("_py2js_animate", (m) => P.animate(el, m.animation_data, m.animation_opts)),
-  ];
+  const handlers = KINDS.map((name) => [name, () => {
+    const msg = model.get(name);
+    if (!msg) return;
+    if (name in pending) flush(); // a second message before the first was applied: keep both
+    pending[name] = js(msg);
+  }]);
+  for (const [name, handler] of handlers) model.on("change:" + name, handler);
+  model.on("change", flush);
+  return () => {
+    for (const [name, handler] of handlers) model.off("change:" + name, handler);
+    model.off("change", flush);
+  };
 }
 
 export default {
@@ -90,11 +126,12 @@ export default {
     const layout = fromModel ? js(model.get("_widget_layout")) : clone(last.layout);
     if (!layout.height) layout.height = 360;
     const config = { ...(model.get("_config") || {}), editSelection: false, responsive: true };
-    await P.newPlot(el, data, layout, config);
+    const drawn = P.newPlot(el, data, layout, config);
+    const stop = listen(model, el, P, drawn); // messages arriving meanwhile wait for the first draw
+    await drawn;
     latest.set(model, el);
-    const stop = listen(model, el, P);
     return () => {
-      stop.forEach((off) => off());
+      stop();
       if (latest.get(model) === el) latest.set(model, { data: clone(el.data), layout: clone(el.layout) });
       P.purge(el);
     };

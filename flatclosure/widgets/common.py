@@ -11,7 +11,7 @@ import html
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import pandas as pd
@@ -27,9 +27,9 @@ from ..present.formatting import (
     fmt_text,
 )
 
-# moved to figure_updates.py; the views import them from here
-from .figure_updates import figure_widget as figure_widget
-from .figure_updates import update_figure as update_figure
+if TYPE_CHECKING:  # moved to figure_updates.py; the views import them from here
+    from .figure_updates import figure_widget as figure_widget
+    from .figure_updates import update_figure as update_figure
 
 FOOTER_RESOURCES = ("cms-rvus", "cms-gpci", "cms-conversion-factors", "catalog-codes")
 NATIONAL_LABEL = "National (all GPCIs 1.000)"
@@ -289,3 +289,13 @@ def settle_kernel() -> None:
     if "ipykernel" in sys.modules:
         gc.collect()
         gc.freeze()
+
+
+def __getattr__(name: str) -> Any:
+    """``figure_widget`` and ``update_figure`` from ``figure_updates``, imported on first use: a page
+    without a chart (the start page, notebook 05's) does not import plotly's widget (issue 15)."""
+    if name in ("figure_widget", "update_figure"):
+        from . import figure_updates  # a measured slow import (plotly's widget): ~0.3 s
+
+        return getattr(figure_updates, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import ipywidgets as widgets
@@ -117,6 +118,16 @@ def download_link(letter: Letter, suffix: str, data: bytes | None = None) -> str
             f'href="data:{MEDIA[suffix]};base64,{payload}">{html.escape(name)}</a>')
 
 
+@lru_cache(maxsize=8)
+def letter_downloads(letter: Letter) -> str:
+    """The letter's Word and HTML downloads. A letter met again (a cost field changed, the plan
+    changed back) is not written again: its Word file takes ~0.1 s, the kernel busy after the
+    page's figures were sent (issue 15)."""
+    return (f"{STYLE}<div class=\"fc-downloads\">Download the letter: "
+            f"{download_link(letter, '.docx')} (Word, editable) · "
+            f"{download_link(letter, '.html')}</div>" + note(DISCLAIMER))
+
+
 @dataclass
 class CoverageView:
     """Notebook 05's controls and outputs; ``claim`` and ``letter`` are the last ones shown."""
@@ -169,10 +180,7 @@ class CoverageView:
             self.cost.value = cost_html(self.rows, where)
             self.letter = build_letter(c["kind"], self.claim, c["plan"],
                                        c["reason"] if c["kind"] == "appeal" else None)
-            self.downloads.value = (
-                f"{STYLE}<div class=\"fc-downloads\">Download the letter: "
-                f"{download_link(self.letter, '.docx')} (Word, editable) · "
-                f"{download_link(self.letter, '.html')}</div>" + note(DISCLAIMER))
+            self.downloads.value = letter_downloads(self.letter)
         if self.errors.showing:
             self.claim = self.letter = None
             self.cost.value = self.downloads.value = ""

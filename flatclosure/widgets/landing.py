@@ -1,5 +1,8 @@
 """The app's start page (notebooks/index.ipynb): the workbook's questions, a one-line answer to
-each computed by the engine now, a link to the page that explains it, and the glossary."""
+each computed by the engine now, a link to the page that explains it, and the glossary.
+
+It imports the views' plain inputs (``surgery_model``, ``pool_inputs``), never the views: the page
+draws no chart, and the views' widgets and plotly cost its kernel ~1 s (issue 15)."""
 
 from __future__ import annotations
 
@@ -16,8 +19,8 @@ from ..present.formatting import fmt_money, fmt_pct
 from ..present.pool_text import cf_line
 from .common import STYLE, footer
 from .glossary import GLOSSARY_STYLE, glossary_html, term
-from .pool_view import default_inputs
-from .surgery import Surgery, price_surgery
+from .pool_inputs import default_inputs
+from .surgery_model import Surgery, price_surgery
 
 LANDING_STYLE = """<style>
 .fc-questions { border-collapse: collapse; max-width: 1100px; font-size: 14px; line-height: 1.45; }
