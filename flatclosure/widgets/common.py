@@ -282,10 +282,9 @@ def heading(text: str, level: int = 3) -> widgets.HTML:
 
 
 def settle_kernel() -> None:
-    """In a kernel, once a view is built: collect, then freeze what is alive (the imports, the
-    catalog, the view's widgets and tables, which live as long as the page) out of the garbage
-    collector's full passes. Those scanned every object on a change: 74-131 ms pauses measured
-    in notebooks 03 and 04 (issue 15). Plain Python (tests, the CLI) is left as it is."""
+    """In a kernel, once a view is built: collect, then freeze what lives as long as the page
+    (imports, catalog, widgets, tables) out of the collector's full passes, which paused a change
+    74-131 ms in notebooks 03 and 04 (issue 15). Plain Python (tests, the CLI) is left as it is."""
     if "ipykernel" in sys.modules:
         gc.collect()
         gc.freeze()
