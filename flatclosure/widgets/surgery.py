@@ -7,6 +7,7 @@ prices the claim with ``flatclosure.claims.price_claim``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ from .. import figures
 from ..catalog import Catalog, load_catalog, normalise_locality
 from ..errors import FlatclosureError
 from ..labels import SECOND_SIDE
+from ..plotly_bundle import FigureWidget
 from ..present.formatting import fmt_money, fmt_prose, fmt_text
 from ..protocol import ProtocolResult
 from .binding import Binding
@@ -101,6 +103,9 @@ class SurgeryPanel:
     url: UrlState | None = None
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        # a figure changed before the page showed it (a link's values) is shown as it is now
+        if isinstance(self.figure, FigureWidget):
+            self.figure.sync_shown_state()
         return self.widget._repr_mimebundle_(**kwargs)
 
     @property
@@ -177,29 +182,21 @@ def locality_codec(picker: LocalityPicker) -> Codec:
 
 
 def surgery_panel(year: int | None = None, catalog: Catalog | None = None,
-                  query: str = "") -> SurgeryPanel:
+                  query: str | Callable[[], str] = "") -> SurgeryPanel:
     """Build notebook 00's panel: a few facts about the closure -> codes and payment.
 
-    ``query`` is the page's query string (``urlstate.page_query()`` in the app): the controls it
-    names start from its values."""
+    ``query`` is the page's query string, or the function that waits for it
+    (``urlstate.page_query`` in the app): called once the panel is built and priced, so a warm
+    kernel builds it before anyone asks for the page and only the link's values are left after
+    the request (issue 15)."""
     cat = catalog or load_catalog()
     year = cat.default_year() if year is None else int(year)
-    first = Surgery(year)
-    panel = _build_panel(first, cat)
-    panel.url = UrlState(panel.controls(), codecs={"locality": locality_codec(panel.locality)})
-    if query:
-        # the link's values before the chart is drawn: a figure's updates sent before its page
-        # has shown it are lost
-        panel.url.apply(query)
-        panel.prepare()
-        try:
-            panel.figure = figure_widget(figures.claim_spec(panel.compute()[2], CHART_TITLE))
-        except FlatclosureError:
-            pass  # the binding's first refresh below shows the error
+    panel = _build_panel(Surgery(year), cat)
     panel.binding = Binding(panel.controls(), panel.compute, panel.render, errors=panel.errors,
                             outputs=[panel.codes, panel.total, panel.figure, panel.table],
                             fields=ERROR_FIELDS, before=panel.prepare)
-    panel.url.binding = panel.binding
+    panel.url = UrlState(panel.controls(), panel.binding,
+                         codecs={"locality": locality_codec(panel.locality)})
     controls = [panel.year, labelled("Setting", panel.setting), panel.locality.widget,
                 panel.claim, labelled("Sides", panel.sides), panel.bilateral,
                 labelled("Tissue rearranged?", panel.tissue_rearrangement), panel.area,
@@ -212,6 +209,11 @@ def surgery_panel(year: int | None = None, catalog: Catalog | None = None,
                           "every attribute, the rationale, the paperwork and the alternatives.")),
     ]
     panel.refresh()
+    link = query() if callable(query) else query
+    if link:
+        # one refresh for the link's values; the figure's update reaches a page that has not
+        # shown it through the state it reads first (``update_figure``, ``_repr_mimebundle_``)
+        panel.url.apply(link)
     return panel
 
 
