@@ -93,6 +93,7 @@ def test_a_link_read_after_the_panel_is_built_is_what_the_page_shows() -> None:
     assert panel.binding is not None and panel.binding.computed == 2  # the defaults, the link
     on = panel.catalog.date_for_year(2025)
     want = price_claim(["14301-LT"], PricingContext(on, "office", "01182:18"))
+    assert panel.result is not None and panel.url is not None
     assert lines(panel) == ["14301-LT"] and panel.result.total == want.total
     assert panel.url.problems == ["'colour' is not a setting of this page"]
     # the figure was built on the defaults; what the page reads when it shows it is the link's
@@ -103,5 +104,5 @@ def test_a_link_read_after_the_panel_is_built_is_what_the_page_shows() -> None:
 def test_an_impossible_link_greys_the_panel_and_names_the_control() -> None:
     panel = surgery_panel(year=2025, query="setting=office&claim=with_mastectomy&area=0")
     assert panel.result is None and "Change “Setting”." in panel.errors.widget.value
-    assert panel.url.problems == ["area=0 is outside “Defect area per side (sq cm)”: 1 to 240"]
+    assert panel.url is not None and panel.url.problems == ["area=0 is outside “Defect area per side (sq cm)”: 1 to 240"]
     assert "fc-stale" in panel.total._dom_classes
