@@ -213,19 +213,21 @@ class ProtocolOutputs:
         return [self.codes, self.total, self.cost, self.claim_table, self.details, self.figure]
 
     def show(self, page: ProtocolPage) -> None:
-        """Write a page: the tables and the chart's update first, the headline last; the chart's
-        message leaves after the handler (``update_figure``), so every number is shown first."""
+        """Write a page, the number early: the claim, then the codes and the total (a reader of
+        the total finds the claim beside it current), then what the patient pays and the
+        details. Each widget is one message, so every table written before the total delayed it
+        (issue 15). The chart's message leaves after the handler (``update_figure``)."""
         self.claim_table.value = page.claim_table
+        self.codes.value = page.codes
+        self.total.value = page.total
+        self.cost.value = page.cost
+        self.alternatives_table.value = page.alternatives_table
         self.reasons_table.value = page.reasons_table
         self.bundled.value = page.bundled
         self.warnings.value = page.warnings
         self.checklist.value = page.checklist
-        self.alternatives_table.value = page.alternatives_table
         self.assumptions.value = page.assumptions
         update_figure(self.figure, page.chart)
-        self.cost.value = page.cost
-        self.codes.value = page.codes
-        self.total.value = page.total
 
     def build_details(self, more: list[widgets.Widget]) -> widgets.Tab:
         """The details, folded into tabs under the answer."""
