@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -158,12 +158,13 @@ class ProtocolView:
     locality: LocalityPicker
     out: ProtocolOutputs
     errors: ErrorPanel
-    url: UrlState
     card_button: widgets.Button
     card_output: widgets.HTML
     card_errors: ErrorPanel
     widget: widgets.VBox
     binding: Binding | None = None
+    # the link: made after the binding, so a change's link is written after its answer
+    url: UrlState = field(init=False)
     # the data resources shown, for the notebook's footer
     resources: tuple[str, ...] = (*FOOTER_RESOURCES, "protocol-rules", "protocol-ncci-pairs",
                                   "coverage-part-b-deductible", "coverage-medicare-cost-rules",
@@ -236,8 +237,6 @@ def protocol_view(year: int | None = None, catalog: Catalog | None = None,
     year = cat.default_year() if year is None else int(year)
     picker = LocalityPicker(year, cat)
     controls, switches = all_controls(cat, year, picker)
-    url = UrlState(controls, codecs={"locality": locality_codec(picker),
-                                     **link_codecs(controls, cat)})
     first: Shown | None = None
     try:
         first = compute_shown({k: w.value for k, w in controls.items()}, cat, switches,
@@ -247,7 +246,6 @@ def protocol_view(year: int | None = None, catalog: Catalog | None = None,
     view = ProtocolView(
         catalog=cat, controls=controls, switches=switches, locality=picker,
         out=build_outputs(first and first.page), errors=ErrorPanel(user_message),
-        url=url,
         card_button=widgets.Button(description="Make the printable protocol card",
                                    button_style="primary", icon="print",
                                    layout=widgets.Layout(width="300px")),
@@ -255,7 +253,8 @@ def protocol_view(year: int | None = None, catalog: Catalog | None = None,
     view.binding = Binding(controls, view.compute, view.render, errors=view.errors,
                            outputs=view.out.stale_marked(),
                            fields=ERROR_FIELDS, before=view.prepare)
-    url.binding = view.binding
+    view.url = url = UrlState(controls, view.binding, codecs={"locality": locality_codec(picker),
+                                                               **link_codecs(controls, cat)})
     layout(view)
     view.card_button.on_click(view.make_card)
     view.refresh()
