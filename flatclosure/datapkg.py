@@ -259,7 +259,9 @@ def load_yaml(name: str, root: Path | None = None) -> Any:
         raise DataError(_display(res.path), f"a {res.format} resource, not YAML: use load")
     try:
         with open(res.path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            # libyaml's parser when installed: the same plain data, 9x faster (protocol rules:
+            # 12 ms, not 110, of each notebook's start; issue 15)
+            return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except FileNotFoundError as exc:
         raise DataError(_display(res.path), "file not found") from exc
     except yaml.YAMLError as exc:
