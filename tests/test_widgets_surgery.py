@@ -104,5 +104,17 @@ def test_a_link_read_after_the_panel_is_built_is_what_the_page_shows() -> None:
 def test_an_impossible_link_greys_the_panel_and_names_the_control() -> None:
     panel = surgery_panel(year=2025, query="setting=office&claim=with_mastectomy&area=0")
     assert panel.result is None and "Change “Setting”." in panel.errors.widget.value
-    assert panel.url is not None and panel.url.problems == ["area=0 is outside “Defect area per side (sq cm)”: 1 to 240"]
+    assert panel.url is not None
+    assert panel.url.problems == ["area=0 is outside “Defect area per side (sq cm)”: 1 to 240"]
     assert "fc-stale" in panel.total._dom_classes
+
+
+def test_a_surgery_seen_before_is_shown_again_without_pricing(panel) -> None:
+    first = panel.binding.result
+    panel.setting.value = "office"
+    office = panel.total.value
+    panel.setting.value = "facility"
+    assert panel.binding.result is first  # the same page as before, not priced again
+    assert "$849.10" in panel.total.value and "$849.10" not in office
+    second = surgery_panel(year=2025)  # a second panel of the same surgery shows the same page
+    assert second.binding is not None and second.binding.result is first
