@@ -55,7 +55,9 @@ class Probe:
 PROBES = (
     Probe("00_start_here.ipynb", "Setting", (1, 0), (".fc-total", "whole claim")),
     Probe("01_code_catalog.ipynb", "Year", (-2, -3), ("table.fc-table", "")),
-    Probe("02_coding_protocol.ipynb", "Setting", (1, 0), (".fc-total", "whole claim")),
+    # 02 opens on the closure at the mastectomy: 19303 is priced in the facility only, so the
+    # office greys the total (unchanged, an error names "Setting"); one side or both changes it
+    Probe("02_coding_protocol.ipynb", "Sides", (0, 2), (".fc-total", "whole claim")),
     Probe("03_reimbursement_scenarios.ipynb", "Setting", (2, 1), ("table.fc-table", "")),
     Probe("04_finite_rvu_pool.ipynb", "Setting", (1, 0), ("table.fc-table", ""),
           unfold=("Statutory lens in detail",)),

@@ -71,10 +71,13 @@ def test_surgery_round_trips_through_the_url() -> None:
     assert again.surgery() == panel.surgery()
     assert again.result is not None and panel.result is not None
     assert again.result.total == panel.result.total
-    # the link is applied before the chart is built, so the chart starts with the link's claim
-    # (in Voila, updates made to a figure before its page shows it never arrive)
-    assert again.binding is not None and again.binding.computed == 1
+    # built on the defaults before the page request, then the link's values in one refresh; the
+    # state a page reads when it first shows the chart is the link's claim (in Voila, updates
+    # made to a figure before its page shows it never arrive as messages)
+    assert again.binding is not None and again.binding.computed == 2
     assert list(again.figure.data[0].y) == [ln.line for ln in again.result.lines]
+    again._repr_mimebundle_()
+    assert list(again.figure._widget_data[0]["y"]) == [ln.line for ln in again.result.lines]
     # 9.5 cm a side, summed over both sides (CPT): 19 cm = 13101 (7.5 cm) + 13102 x3 (3 x 5 cm)
     assert list(again.figure.data[0].y)[:2] == ["13101", "13102x3"]
 

@@ -279,3 +279,35 @@ def test_alternatives_spec_keeps_two_traces_and_leaves_impossible_ones_out() -> 
     assert [t["x"] for t in spec["data"]] == [[10.0, None, None], [None, 12.5, None]]
     empty = figures.protocol_alternatives_spec(alternatives_frame_empty(), "none")
     assert len(empty["data"]) == 2
+
+
+def test_a_link_read_after_the_view_is_built_is_what_the_page_shows() -> None:
+    asked: list[str] = []
+
+    def query() -> str:  # the app's page_query: waits for the request, after the view is built
+        asked.append("asked")
+        return "sides=left&locality=01182:18"
+
+    view = protocol_view(year=2025, query=query)
+    assert asked == ["asked"]
+    assert view.binding is not None and view.binding.computed == 2  # the defaults, the link
+    assert view.result is not None and view.result.context.locality == "01182:18"
+    # one side, Los Angeles: 19303 alone, priced with its GPCIs (the engine's own answer)
+    want = engine(view)
+    assert lines(view) == ["19303-LT"] == [ln.line for ln in want.lines]
+    assert view.result.total == want.total
+    # the chart was built on the defaults; what the page reads when it shows it is the link's
+    view._repr_mimebundle_()
+    assert view.out.figure._widget_data[0]["x"][0] == want.total
+
+
+def test_inputs_seen_before_are_shown_again_without_computing(view) -> None:  # type: ignore[no-untyped-def]
+    shown = view.shown
+    view.controls["sides"].value = "left"
+    left = view.out.total.value
+    assert view.shown is not shown and "$940.31" in left  # 19303 one side: 940.3128
+    view.controls["sides"].value = "both"
+    assert view.shown is shown  # the same page as before, not computed again
+    assert "$1,410.47" in view.out.total.value
+    # a second view of the same inputs shows the same page
+    assert protocol_view(year=2025).shown is shown

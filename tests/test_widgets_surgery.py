@@ -79,3 +79,42 @@ def test_impossible_size_shows_a_message(panel) -> None:
     # the message names the control to change by its label, not the engine's field name
     assert panel.errors.showing and "Repair length per side (cm)" in panel.errors.message
     assert panel.result is None
+
+
+def test_a_link_read_after_the_panel_is_built_is_what_the_page_shows() -> None:
+    asked: list[str] = []
+
+    def query() -> str:  # the app's page_query: waits for the request, after the panel is built
+        asked.append("asked")
+        return "setting=office&locality=01182:18&sides=left&colour=red"
+
+    panel = surgery_panel(year=2025, query=query)
+    assert asked == ["asked"]
+    assert panel.binding is not None and panel.binding.computed == 2  # the defaults, the link
+    on = panel.catalog.date_for_year(2025)
+    want = price_claim(["14301-LT"], PricingContext(on, "office", "01182:18"))
+    assert panel.result is not None and panel.url is not None
+    assert lines(panel) == ["14301-LT"] and panel.result.total == want.total
+    assert panel.url.problems == ["'colour' is not a setting of this page"]
+    # the figure was built on the defaults; what the page reads when it shows it is the link's
+    panel._repr_mimebundle_()
+    assert list(panel.figure._widget_data[0]["x"]) == [ln.allowed for ln in want.lines]
+
+
+def test_an_impossible_link_greys_the_panel_and_names_the_control() -> None:
+    panel = surgery_panel(year=2025, query="setting=office&claim=with_mastectomy&area=0")
+    assert panel.result is None and "Change “Setting”." in panel.errors.widget.value
+    assert panel.url is not None
+    assert panel.url.problems == ["area=0 is outside “Defect area per side (sq cm)”: 1 to 240"]
+    assert "fc-stale" in panel.total._dom_classes
+
+
+def test_a_surgery_seen_before_is_shown_again_without_pricing(panel) -> None:
+    first = panel.binding.result
+    panel.setting.value = "office"
+    office = panel.total.value
+    panel.setting.value = "facility"
+    assert panel.binding.result is first  # the same page as before, not priced again
+    assert "$849.10" in panel.total.value and "$849.10" not in office
+    second = surgery_panel(year=2025)  # a second panel of the same surgery shows the same page
+    assert second.binding is not None and second.binding.result is first

@@ -3,8 +3,9 @@ claim), then the details in tabs (alternatives, why, paperwork, assumptions) and
 what each way of coding pays under them. The chart stays out of the tabs: a plotly chart drawn
 inside an ipywidgets Tab kept its first bars in Voila (its updates were not drawn).
 
-Pure rendering: ``ProtocolOutputs.show`` writes a ``ProtocolResult`` (from
-``flatclosure.protocol.recommend``) through the tables of ``flatclosure.present.protocol_tables``;
+Pure rendering: ``protocol_page`` writes a ``ProtocolResult`` (from
+``flatclosure.protocol.recommend``) as HTML through the tables of
+``flatclosure.present.protocol_tables``, and ``ProtocolOutputs.show`` puts that page on screen;
 nothing here decides a code or an amount.
 """
 
@@ -142,6 +143,54 @@ def _sourced(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return out
 
 
+@dataclass(frozen=True)
+class ProtocolPage:
+    """What notebook 02 writes for one result: each output's HTML and the chart's spec (shared
+    by the views that show the same inputs: read it, never change it)."""
+
+    claim_table: str
+    reasons_table: str
+    bundled: str
+    warnings: str
+    checklist: str
+    alternatives_table: str
+    assumptions: str
+    chart: figures.FigureSpec
+    cost: str
+    codes: str
+    total: str
+
+
+def protocol_page(result: ProtocolResult, frames: dict[str, pd.DataFrame],
+                  cost: str) -> ProtocolPage:
+    """The HTML of every output and the chart's spec for a result, its tables and its cost."""
+    return ProtocolPage(
+        claim_table=LINE_STYLE + html_table(
+            frames["claim"], CLAIM_COLUMNS, css_class=TABLE_CLASS,
+            caption="The claim, line by line, with its diagnoses"),
+        reasons_table=LINE_STYLE + html_table(
+            _sourced(frames["reasons"], "rationale", "risk_reasons"), REASON_COLUMNS,
+            css_class=TABLE_CLASS,
+            caption="Why each line: the protocol rules, their reasons, the denial risk"),
+        bundled=(html_table(_sourced(frames["bundled"], "reason"), BUNDLED_COLUMNS,
+                            css_class="fc-table fc-fit",
+                            caption="Left off the claim (included in another code)")
+                 if result.bundled else STYLE + note("Nothing is left off the claim.")),
+        warnings=bullet_list(list(result.warnings), "No warnings."),
+        checklist=bullet_list(checklist(result), "Nothing to document."),
+        alternatives_table=ALTERNATIVES_STYLE + html_table(
+            frames["alternatives"], ALTERNATIVE_COLUMNS,
+            css_class="fc-table fc-fit fc-alternatives",
+            caption="Other ways of coding the same surgery, and what each pays"),
+        assumptions=STYLE + note(assumptions_text(result)),
+        chart=alternatives_spec(frames["alternatives"], result.context.on.year),
+        cost=cost,
+        codes=STYLE + note("Codes: " + ", ".join(ln.line for ln in result.lines), "fc-total"),
+        total=STYLE + (f'<div class="fc-total">Allowed, whole claim: {fmt_money(result.total)}'
+                       "</div>" + where_html(result)),
+    )
+
+
 @dataclass
 class ProtocolOutputs:
     """The widgets notebook 02 writes its answer into."""
@@ -163,34 +212,22 @@ class ProtocolOutputs:
         """What is greyed while the controls describe a claim that cannot be made."""
         return [self.codes, self.total, self.cost, self.claim_table, self.details, self.figure]
 
-    def show(self, result: ProtocolResult, frames: dict[str, pd.DataFrame], cost: str) -> None:
-        """Write a result; the headline last, so it changes once everything else is sent."""
-        self.claim_table.value = LINE_STYLE + html_table(
-            frames["claim"], CLAIM_COLUMNS, css_class=TABLE_CLASS,
-            caption="The claim, line by line, with its diagnoses")
-        self.reasons_table.value = LINE_STYLE + html_table(
-            _sourced(frames["reasons"], "rationale", "risk_reasons"), REASON_COLUMNS,
-            css_class=TABLE_CLASS,
-            caption="Why each line: the protocol rules, their reasons, the denial risk")
-        self.bundled.value = (
-            html_table(_sourced(frames["bundled"], "reason"), BUNDLED_COLUMNS,
-                       css_class="fc-table fc-fit",
-                       caption="Left off the claim (included in another code)")
-            if result.bundled else STYLE + note("Nothing is left off the claim."))
-        self.warnings.value = bullet_list(list(result.warnings), "No warnings.")
-        self.checklist.value = bullet_list(checklist(result), "Nothing to document.")
-        self.alternatives_table.value = ALTERNATIVES_STYLE + html_table(
-            frames["alternatives"], ALTERNATIVE_COLUMNS, css_class="fc-table fc-fit fc-alternatives",
-            caption="Other ways of coding the same surgery, and what each pays")
-        self.assumptions.value = STYLE + note(assumptions_text(result))
-        update_figure(self.figure, alternatives_spec(frames["alternatives"],
-                                                     result.context.on.year))
-        self.cost.value = cost
-        self.codes.value = STYLE + note("Codes: " + ", ".join(ln.line for ln in result.lines),
-                                        "fc-total")
-        self.total.value = STYLE + (
-            f'<div class="fc-total">Allowed, whole claim: {fmt_money(result.total)}</div>'
-            + where_html(result))
+    def show(self, page: ProtocolPage) -> None:
+        """Write a page, the number early: the claim, then the codes and the total (a reader of
+        the total finds the claim beside it current), then what the patient pays and the
+        details. Each widget is one message, so every table written before the total delayed it
+        (issue 15). The chart's message leaves after the handler (``update_figure``)."""
+        self.claim_table.value = page.claim_table
+        self.codes.value = page.codes
+        self.total.value = page.total
+        self.cost.value = page.cost
+        self.alternatives_table.value = page.alternatives_table
+        self.reasons_table.value = page.reasons_table
+        self.bundled.value = page.bundled
+        self.warnings.value = page.warnings
+        self.checklist.value = page.checklist
+        self.assumptions.value = page.assumptions
+        update_figure(self.figure, page.chart)
 
     def build_details(self, more: list[widgets.Widget]) -> widgets.Tab:
         """The details, folded into tabs under the answer."""
@@ -209,10 +246,9 @@ class ProtocolOutputs:
         return tab
 
 
-def build_outputs(result: ProtocolResult | None, frames: dict[str, pd.DataFrame]) -> ProtocolOutputs:
-    """Empty outputs and the alternatives chart drawn for ``result`` (a figure's first state
-    must be right: updates sent before its page shows it are lost); None: no claim yet."""
-    spec = (alternatives_spec(frames["alternatives"], result.context.on.year) if result
+def build_outputs(page: ProtocolPage | None) -> ProtocolOutputs:
+    """Empty outputs and the alternatives chart drawn for ``page`` (None: no claim yet)."""
+    spec = (page.chart if page is not None
             else figures.protocol_alternatives_spec(alternatives_frame_empty(), "No claim"))
     return ProtocolOutputs(
         codes=widgets.HTML(), total=widgets.HTML(), cost=widgets.HTML(),

@@ -10,7 +10,9 @@ puts them in the page's link, and the printable card is a browser download.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import ipywidgets as widgets
@@ -22,6 +24,7 @@ from ..claims import PricingContext
 from ..errors import InputError
 from ..fileio import download_link
 from ..labels import plain_text, user_message
+from ..plotly_bundle import FigureWidget
 from ..protocol import Procedure, ProtocolResult, procedure_facts, recommend
 from .binding import Binding
 from .common import FOOTER_RESOURCES, STYLE, ErrorPanel, LocalityPicker, set_applies
@@ -30,8 +33,10 @@ from .protocol_controls import all_controls, applies, link_codecs
 from .protocol_layout import layout
 from .protocol_outputs import (
     ProtocolOutputs,
+    ProtocolPage,
     alternatives_frame_empty,
     build_outputs,
+    protocol_page,
     result_frames,
 )
 from .surgery import locality_codec
@@ -117,20 +122,29 @@ class Shown(NamedTuple):
     result: ProtocolResult
     frames: dict[str, pd.DataFrame]
     cost: str
+    page: ProtocolPage
 
 
 def compute_shown(values: dict[str, Any], catalog: Catalog, switches: tuple[str, ...],
                   locality: str | None) -> Shown:
-    """The recommendation, its tables and the patient's cost under Original Medicare for the
-    controls' values (may raise InputError)."""
-    inputs = view_inputs(values, switches, locality)
+    """The recommendation, its tables, the patient's cost under Original Medicare and the page
+    showing them for the controls' values (may raise InputError)."""
+    return _shown(view_inputs(values, switches, locality), str(values["provider"]),
+                  float(values["deductible_met"]), catalog)
+
+
+# Computed once per inputs (issue 15: a refresh took 5-6 ms, mostly tables and HTML; a page
+# seen before, e.g. a setting switched back, is now a lookup). Every value of a Shown is shared
+# by the views showing the same inputs: read it, never change it. Errors are not cached.
+@lru_cache(maxsize=64)
+def _shown(inputs: ViewInputs, provider: str, deductible_met: float, catalog: Catalog) -> Shown:
     try:
         result = price_protocol(inputs, catalog)
-        cost = medicare_cost_html(result.total, result.context.on, values["provider"],
-                                  float(values["deductible_met"]))
+        cost = medicare_cost_html(result.total, result.context.on, provider, deductible_met)
     except InputError as exc:  # switch names read as the titles shown beside the switches
         raise InputError(exc.field, plain_text(exc.problem)) from exc
-    return Shown(inputs, result, result_frames(result, catalog), cost)
+    frames = result_frames(result, catalog)
+    return Shown(inputs, result, frames, cost, protocol_page(result, frames, cost))
 
 
 @dataclass
@@ -144,18 +158,22 @@ class ProtocolView:
     locality: LocalityPicker
     out: ProtocolOutputs
     errors: ErrorPanel
-    url: UrlState
     card_button: widgets.Button
     card_output: widgets.HTML
     card_errors: ErrorPanel
     widget: widgets.VBox
     binding: Binding | None = None
+    # the link: made after the binding, so a change's link is written after its answer
+    url: UrlState = field(init=False)
     # the data resources shown, for the notebook's footer
     resources: tuple[str, ...] = (*FOOTER_RESOURCES, "protocol-rules", "protocol-ncci-pairs",
                                   "coverage-part-b-deductible", "coverage-medicare-cost-rules",
                                   "coverage-sequestration")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        # a figure changed before the page showed it (a link's values) is shown as it is now
+        if isinstance(self.out.figure, FigureWidget):
+            self.out.figure.sync_shown_state()
         return self.widget._repr_mimebundle_(**kwargs)
 
     @property
@@ -197,7 +215,7 @@ class ProtocolView:
         return compute_shown(values, self.catalog, self.switches, self.locality.locality)
 
     def render(self, shown: Shown) -> None:
-        self.out.show(shown.result, shown.frames, shown.cost)
+        self.out.show(shown.page)
         self.card_output.value = ""  # a card offered is for the year it was made for
 
     def make_card(self, *_: Any) -> None:
@@ -208,33 +226,26 @@ class ProtocolView:
 
 
 def protocol_view(year: int | None = None, catalog: Catalog | None = None,
-                  query: str = "") -> ProtocolView:
+                  query: str | Callable[[], str] = "") -> ProtocolView:
     """Build notebook 02's view: every procedure fact as a control -> the priced claim.
 
-    ``query`` is the page's query string (``urlstate.page_query()`` in the app): the controls it
-    names start from its values; a bad parameter is named and ignored."""
+    ``query`` is the page's query string, or the function that waits for it
+    (``urlstate.page_query`` in the app): called once the view is built and priced, so a warm
+    kernel builds it before anyone asks for the page and only the link's values are left after
+    the request (issue 15); a bad parameter is named and ignored."""
     cat = catalog or load_catalog()
     year = cat.default_year() if year is None else int(year)
     picker = LocalityPicker(year, cat)
     controls, switches = all_controls(cat, year, picker)
-    url = UrlState(controls, codecs={"locality": locality_codec(picker),
-                                     **link_codecs(controls, cat)})
-    # the link's values before the chart is drawn: a figure's updates sent before its page has
-    # shown it are lost
-    url.apply(query)
-    day = controls["exact_date"].value
-    if picker.year != (day.year if day else int(controls["year"].value)):
-        picker.set_year(day.year if day else int(controls["year"].value))
-    values = {k: w.value for k, w in controls.items()}
     first: Shown | None = None
     try:
-        first = compute_shown(values, cat, switches, picker.locality)
+        first = compute_shown({k: w.value for k, w in controls.items()}, cat, switches,
+                              picker.locality)
     except InputError:
         pass  # the binding's first refresh below names the control to change
     view = ProtocolView(
         catalog=cat, controls=controls, switches=switches, locality=picker,
-        out=build_outputs(first and first.result, first.frames if first else {}),
-        errors=ErrorPanel(user_message), url=url,
+        out=build_outputs(first and first.page), errors=ErrorPanel(user_message),
         card_button=widgets.Button(description="Make the printable protocol card",
                                    button_style="primary", icon="print",
                                    layout=widgets.Layout(width="300px")),
@@ -242,10 +253,14 @@ def protocol_view(year: int | None = None, catalog: Catalog | None = None,
     view.binding = Binding(controls, view.compute, view.render, errors=view.errors,
                            outputs=view.out.stale_marked(),
                            fields=ERROR_FIELDS, before=view.prepare)
-    url.binding = view.binding
+    view.url = url = UrlState(controls, view.binding, codecs={"locality": locality_codec(picker),
+                                                               **link_codecs(controls, cat)})
     layout(view)
     view.card_button.on_click(view.make_card)
     view.refresh()
+    link = query() if callable(query) else query
+    if link:
+        # one refresh for the link's values; the figure's update reaches a page that has not
+        # shown it through the state it reads first (``update_figure``, ``_repr_mimebundle_``)
+        url.apply(link)
     return view
-
-

@@ -2,34 +2,31 @@
 
 A thin wrapper of the coding protocol (``flatclosure.protocol.recommend``, notebook 02) with a
 few controls: the protocol picks the codes from the catalog's size bands, applies its rules and
-prices the claim with ``flatclosure.claims.price_claim``.
+prices the claim with ``flatclosure.claims.price_claim``. The question, its answer and the page
+showing it live in ``surgery_model`` and are importable from here too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as widgets
-import pandas as pd
 import plotly.graph_objects as go
 
-from .. import figures
 from ..catalog import Catalog, load_catalog, normalise_locality
 from ..errors import FlatclosureError
 from ..labels import SECOND_SIDE
-from ..present.formatting import fmt_money, fmt_prose, fmt_text
+from ..plotly_bundle import FigureWidget
 from ..protocol import ProtocolResult
 from .binding import Binding
 from .common import (
     CONTROL_STYLE,
-    DESCRIPTION_COLUMN,
     NATIONAL_LABEL,
-    STYLE,
     ErrorPanel,
     LocalityPicker,
     figure_widget,
-    html_table,
     labelled,
     note,
     scrolling,
@@ -37,7 +34,11 @@ from .common import (
     update_figure,
 )
 from .glossary import terms_line
-from .surgery_model import Surgery, price_surgery, result_frame
+from .surgery_model import CHART_TITLE as CHART_TITLE
+from .surgery_model import LINE_COLUMNS as LINE_COLUMNS
+from .surgery_model import Surgery, SurgeryPage, surgery_page
+from .surgery_model import price_surgery as price_surgery
+from .surgery_model import result_frame as result_frame
 from .urlstate import Codec, UrlState, UrlValueError
 
 # How the second side of a per-defect code is marked is a payer convention (shared domain notes,
@@ -53,17 +54,6 @@ REPAIRS: dict[str, str] = {
     "intermediate": "layered closure only (intermediate repair, 1203X)",
     "complex": "layered closure with extensive undermining (complex repair, 1310X)",
 }
-LINE_COLUMNS = [
-    ("line", "Claim line", fmt_text),
-    DESCRIPTION_COLUMN,
-    ("fee_schedule", "Fee schedule, one unit (US$)", fmt_money),
-    ("allowed", "Allowed (US$)", fmt_money),
-    ("denial_risk", "Denial risk", fmt_text),
-    ("rules", "Payment rules applied", fmt_prose),
-]
-
-
-CHART_TITLE = "Allowed per claim line"
 # the glossary terms the panel uses (hover help under its controls)
 TERMS = ("ASC", "facility", "locality", "GPCI", "CF", "modifier", "multiple procedure",
          "bilateral indicator", "NCCI", "UNCONFIRMED")
@@ -101,12 +91,15 @@ class SurgeryPanel:
     url: UrlState | None = None
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        # a figure changed before the page showed it (a link's values) is shown as it is now
+        if isinstance(self.figure, FigureWidget):
+            self.figure.sync_shown_state()
         return self.widget._repr_mimebundle_(**kwargs)
 
     @property
     def result(self) -> ProtocolResult | None:
         return None if self.binding is None or self.binding.result is None \
-            else self.binding.result[1]
+            else self.binding.result.result
 
     def controls(self) -> dict[str, widgets.Widget]:
         """The panel's controls by the names its links use."""
@@ -136,30 +129,15 @@ class SurgeryPanel:
         if self.locality.year != int(self.year.value):
             self.locality.set_year(int(self.year.value))
 
-    def compute(self, _: Any = None) -> tuple[Surgery, ProtocolResult, pd.DataFrame]:
-        """The surgery described, its priced claim and the claim's lines (may raise)."""
-        s = self.surgery()
-        result = price_surgery(s, self.catalog)
-        return s, result, result_frame(result, self.catalog)
+    def compute(self, _: Any = None) -> SurgeryPage:
+        """The surgery described, its priced claim and the page showing it (may raise)."""
+        return surgery_page(self.surgery(), self.catalog)
 
-    def render(self, out: tuple[Surgery, ProtocolResult, pd.DataFrame]) -> None:
-        s, result, frame = out
-        claim = result.claim
-        where = (f"{s.year} ({claim.context.on.isoformat()}), {s.setting}, "
-                 f"{claim.locality_name}, conversion factor ${claim.conversion_factor:.4f} "
-                 "per RVU")
-        self.codes.value = STYLE + note(
-            "Codes: " + ", ".join(ln.line for ln in result.lines), "fc-total")
-        self.total.value = STYLE + (
-            f'<div class="fc-total">Medicare allowed, whole claim: {fmt_money(result.total)}'
-            f"</div>" + note(f"{where}. Denial risk of the claim: {result.denial_risk}.")
-            + "".join(note(f"Note: {w}") for w in result.warnings)
-            + "".join(note(f"Left off the claim: {b.code} ({b.side}): {b.reason}")
-                      for b in result.bundled))
-        # prose columns wrap narrower, so every column fits JupyterLab beside its file browser
-        self.table.value = html_table(frame, LINE_COLUMNS, caption="The claim, line by line",
-                                      css_class="fc-table fc-fit")
-        update_figure(self.figure, figures.claim_spec(frame, CHART_TITLE))
+    def render(self, page: SurgeryPage) -> None:
+        self.codes.value = page.codes
+        self.total.value = page.total
+        self.table.value = page.table
+        update_figure(self.figure, page.chart)
 
 
 def locality_codec(picker: LocalityPicker) -> Codec:
@@ -177,29 +155,21 @@ def locality_codec(picker: LocalityPicker) -> Codec:
 
 
 def surgery_panel(year: int | None = None, catalog: Catalog | None = None,
-                  query: str = "") -> SurgeryPanel:
+                  query: str | Callable[[], str] = "") -> SurgeryPanel:
     """Build notebook 00's panel: a few facts about the closure -> codes and payment.
 
-    ``query`` is the page's query string (``urlstate.page_query()`` in the app): the controls it
-    names start from its values."""
+    ``query`` is the page's query string, or the function that waits for it
+    (``urlstate.page_query`` in the app): called once the panel is built and priced, so a warm
+    kernel builds it before anyone asks for the page and only the link's values are left after
+    the request (issue 15)."""
     cat = catalog or load_catalog()
     year = cat.default_year() if year is None else int(year)
-    first = Surgery(year)
-    panel = _build_panel(first, cat)
-    panel.url = UrlState(panel.controls(), codecs={"locality": locality_codec(panel.locality)})
-    if query:
-        # the link's values before the chart is drawn: a figure's updates sent before its page
-        # has shown it are lost
-        panel.url.apply(query)
-        panel.prepare()
-        try:
-            panel.figure = figure_widget(figures.claim_spec(panel.compute()[2], CHART_TITLE))
-        except FlatclosureError:
-            pass  # the binding's first refresh below shows the error
+    panel = _build_panel(Surgery(year), cat)
     panel.binding = Binding(panel.controls(), panel.compute, panel.render, errors=panel.errors,
                             outputs=[panel.codes, panel.total, panel.figure, panel.table],
                             fields=ERROR_FIELDS, before=panel.prepare)
-    panel.url.binding = panel.binding
+    panel.url = UrlState(panel.controls(), panel.binding,
+                         codecs={"locality": locality_codec(panel.locality)})
     controls = [panel.year, labelled("Setting", panel.setting), panel.locality.widget,
                 panel.claim, labelled("Sides", panel.sides), panel.bilateral,
                 labelled("Tissue rearranged?", panel.tissue_rearrangement), panel.area,
@@ -212,13 +182,17 @@ def surgery_panel(year: int | None = None, catalog: Catalog | None = None,
                           "every attribute, the rationale, the paperwork and the alternatives.")),
     ]
     panel.refresh()
+    link = query() if callable(query) else query
+    if link:
+        # one refresh for the link's values; the figure's update reaches a page that has not
+        # shown it through the state it reads first (``update_figure``, ``_repr_mimebundle_``)
+        panel.url.apply(link)
     return panel
 
 
 def _build_panel(first: Surgery, cat: Catalog) -> SurgeryPanel:
     """The panel's widgets, unwired."""
     years = cat.years()
-    result = price_surgery(first, cat)
     wide = widgets.Layout(width="460px")
     return SurgeryPanel(
         year=widgets.Dropdown(options=[(str(y), y) for y in years], value=first.year,
@@ -251,7 +225,6 @@ def _build_panel(first: Surgery, cat: Catalog) -> SurgeryPanel:
                                    continuous_update=False, readout_format=".1f",
                                    style=CONTROL_STYLE, layout=wide),
         codes=widgets.HTML(), total=widgets.HTML(), table=widgets.HTML(),
-        figure=figure_widget(figures.claim_spec(result_frame(result, cat),
-                                                    CHART_TITLE)),
+        figure=figure_widget(surgery_page(first, cat).chart),
         errors=ErrorPanel(), widget=widgets.VBox(), catalog=cat,
     )
