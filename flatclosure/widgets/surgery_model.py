@@ -7,15 +7,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .. import figures
 from ..catalog import Catalog, load_catalog
 from ..claims import PricingContext
 from ..present.formatting import fmt_money, fmt_prose, fmt_text
 from ..protocol import Procedure, ProtocolResult, default_rules, recommend
 from .common import DESCRIPTION_COLUMN, STYLE, html_table, note
+
+if TYPE_CHECKING:
+    from .. import figures
 
 LINE_COLUMNS = [
     ("line", "Claim line", fmt_text),
@@ -97,6 +100,8 @@ class SurgeryPage:
 @lru_cache(maxsize=64)
 def surgery_page(s: Surgery, catalog: Catalog) -> SurgeryPage:
     """The priced claim of ``s`` and the page showing it (may raise FlatclosureError)."""
+    from .. import figures  # plotly: only a page with the chart (the start page prices only)
+
     result = price_surgery(s, catalog)
     frame = result_frame(result, catalog)
     claim = result.claim
