@@ -35,7 +35,6 @@ message, so every total and table a refresh writes reaches the page before any c
 from __future__ import annotations
 
 import asyncio
-import copy
 import hashlib
 import shutil
 import sys
@@ -62,6 +61,7 @@ TRACE_TYPES = ("bar", "box", "contour", "heatmap", "histogram", "histogram2d",
 VIEW = STATIC / "figure_view.js"
 ASSET_DIR = "flatclosure-plotly"  # under a labextensions directory; no package.json, no extension
 NEED_BUNDLE = "flatclosure:need-bundle"
+SHOWN = "flatclosure:shown"  # a lean view was made: it asks for the figure as it is now, if changed
 
 
 @cache
@@ -104,8 +104,8 @@ def _esm() -> str:
     if served_bundle() is None:
         return PLOTLY_BUNDLE.read_text(encoding="utf-8")
     view = VIEW.read_text(encoding="utf-8")
-    return view.replace("%(file)s", f"{ASSET_DIR}/{bundle_file_name()}").replace(
-        "%(need)s", NEED_BUNDLE)
+    return (view.replace("%(file)s", f"{ASSET_DIR}/{bundle_file_name()}")
+            .replace("%(need)s", NEED_BUNDLE).replace("%(shown)s", SHOWN))
 
 
 # Figure messages held until the kernel has handled the current message: (figure, msg, buffers).
@@ -140,7 +140,20 @@ class FigureWidget(go.FigureWidget):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._fc_holding = False
         super().__init__(*args, **kwargs)
-        self.on_msg(self._send_inline_bundle)
+        self._fc_synced = self._edit_ids()
+        self._fc_viewed = False  # whether a lean view has shown the figure
+        self.on_msg(self._from_view)
+
+    @property
+    def sends_changes_only(self) -> bool:
+        """Whether an update may send only its change: a lean view (``figure_view.js``) has
+        shown the figure, and any view made later asks for the figure as it is now. Before
+        that (the page not yet drawn, a link's values applied) and with plotly's own view, the
+        synced state must follow every update (``keep_views_current``)."""
+        return self._fc_viewed and SHOWN in self._esm
+
+    def _edit_ids(self) -> tuple[int, int]:
+        return (self._last_trace_edit_id, self._last_layout_edit_id)
 
     @contextmanager
     def sent_after(self) -> Iterator[None]:
@@ -162,12 +175,19 @@ class FigureWidget(go.FigureWidget):
                 loop.call_soon(send_held)
 
     def keep_views_current(self) -> None:
-        """Make the figure's synced state what it shows now, so a view made later (a folded
-        section opened, a page re-rendered) draws it as it is: the lean front end applies the
-        kernel's update messages to the views that exist when they arrive, and plotly's Python
-        side refreshes this state only when the figure itself is displayed."""
+        """Make the figure's synced state (``_widget_data``, ``_widget_layout``: what a page reads
+        when it first shows the figure) what it shows now, if it changed since it was last made
+        so. The page's views apply the kernel's update messages when they arrive, and plotly's
+        Python side refreshes this state only when the figure itself is displayed: a view made
+        later (a folded section opened, a figure changed before any page showed it) would draw
+        the figure as it first was. A lean view asks for this when it is made (``SHOWN``), so
+        an update sends only its change (a whole figure again was 33 of 49 kB and ~20 ms of
+        notebook 01's year change, issue 15)."""
+        if self._edit_ids() == self._fc_synced:
+            return
         self._widget_layout = deepcopy(self._layout_obj._props)
         self._widget_data = deepcopy(self._data)
+        self._fc_synced = self._edit_ids()
 
     def send_state(self, key: Any = None) -> None:
         if not getattr(self, "_fc_holding", False):
@@ -181,16 +201,14 @@ class FigureWidget(go.FigureWidget):
             _HELD.append((self, {"method": "update", "state": state,
                                  "buffer_paths": buffer_paths}, buffers))
 
-    def sync_shown_state(self) -> None:
-        """Make the state a page reads when it first shows the figure (``_widget_data``,
-        ``_widget_layout``) the figure as it is now, as plotly's own ``_repr_mimebundle_`` does:
-        updates made before any page showed the figure were messages to no one."""
-        self._widget_layout = copy.deepcopy(self._layout_obj._props)
-        self._widget_data = copy.deepcopy(self._data)
-
-    def _send_inline_bundle(self, _: Any, content: Any, buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == NEED_BUNDLE:
+    def _from_view(self, _: Any, content: Any, buffers: Any) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == NEED_BUNDLE:  # the page cannot load the served copy: plotly's own view
             self._esm = PLOTLY_BUNDLE.read_text(encoding="utf-8")
+            self.keep_views_current()
+        elif kind == SHOWN:
+            self._fc_viewed = True
+            self.keep_views_current()
 
 
 if __name__ == "__main__":

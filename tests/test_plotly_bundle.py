@@ -107,10 +107,11 @@ def test_figure_widget_is_plotlys_and_sends_the_bundle_when_asked() -> None:
     fig = figure_widget({"data": [{"type": "bar", "x": [1, 2], "y": ["a", "b"]}],
                          "layout": {"title": {"text": "t"}}})
     assert isinstance(fig, FigureWidget) and isinstance(fig, go.FigureWidget)
-    fig._send_inline_bundle(None, {"type": "something else"}, [])
+    fig._from_view(None, {"type": "something else"}, [])
     assert fig._esm == FigureWidget._esm
-    fig._send_inline_bundle(None, {"type": plotly_bundle.NEED_BUNDLE}, [])
+    fig._from_view(None, {"type": plotly_bundle.NEED_BUNDLE}, [])
     assert fig._esm == PLOTLY_BUNDLE.read_text(encoding="utf-8")
+    assert not fig.sends_changes_only  # plotly's own view never asks for the figure
 
 
 class Recorder(DummyComm):
@@ -218,3 +219,27 @@ def test_update_figure_rewrites_what_was_changed_behind_its_back() -> None:
     fig.layout.title.text = "other"
     update_figure(fig, _bars([1, 2]))
     assert fig.data[0].y == (1, 2) and fig.layout.title.text == "t"
+
+
+def test_once_a_lean_view_has_shown_a_figure_an_update_sends_only_its_change() -> None:
+    log, fig, _ = _recorded()
+    assert plotly_bundle.SHOWN in fig._esm  # the served view says when it was made
+    _alone(lambda: update_figure(fig, _bars([3, 4])))  # no view yet: the state follows
+    state = {k: v for _, msg in log for k, v in msg.items()}
+    assert list(state["_widget_data"][0]["y"]) == [3, 4]
+
+    log.clear()
+    fig._from_view(None, {"type": plotly_bundle.SHOWN}, [])  # a view drew the current state
+    assert log == [] and fig.sends_changes_only
+    _alone(lambda: update_figure(fig, _bars([5, 6])))
+    sent = {k for _, msg in log for k in msg}
+    assert "_py2js_update" in sent and not sent & {"_widget_data", "_widget_layout"}
+    assert log[0][1]["_py2js_update"]["style_data"]["y"] == [[5, 6]]
+
+    log.clear()  # a view made now (a folded section opened) asks, and gets the figure as it is
+    fig._from_view(None, {"type": plotly_bundle.SHOWN}, [])
+    state = {k: v for _, msg in log for k, v in msg.items()}
+    assert list(state["_widget_data"][0]["y"]) == [5, 6]
+    log.clear()
+    fig._from_view(None, {"type": plotly_bundle.SHOWN}, [])  # nothing changed since: nothing sent
+    assert log == []

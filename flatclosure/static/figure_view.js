@@ -6,6 +6,7 @@
 // kernel busy.
 const FILE = "%(file)s";
 const NEED_BUNDLE = "%(need)s";
+const SHOWN = "%(shown)s"; // "this view was made": the kernel sends the figure as it is now, if changed
 const TYPED = { int8: Int8Array, int16: Int16Array, int32: Int32Array, uint8: Uint8Array,
   uint16: Uint16Array, uint32: Uint32Array, float32: Float32Array, float64: Float64Array };
 const latest = new WeakMap(); // model -> the last drawn element, for a later view of the model
@@ -85,13 +86,25 @@ function calls(P, el, m) {
   return out;
 }
 
+// The figure as the model's synced state has it (sent with the page, or again by the kernel when
+// a view made after changes asks for it).
+function modelFigure(model) {
+  const layout = js(model.get("_widget_layout"));
+  if (!layout.height) layout.height = 360;
+  return { data: js(model.get("_widget_data")), layout };
+}
+
 // Applies each kernel message (one model "change": every key the message set) once it is whole;
 // the draws of successive messages run one after the other.
-function listen(model, el, P, first) {
+function listen(model, el, P, first, config) {
   let pending = {};
   let queue = first;
+  const whole = () => { pending.whole = true; };
   const flush = () => {
-    const todo = calls(P, el, pending);
+    const todo = pending.whole ? [() => {
+      const fig = modelFigure(model);
+      return P.react(el, fig.data, fig.layout, config);
+    }] : calls(P, el, pending);
     pending = {};
     for (const call of todo) queue = queue.then(call).catch((e) => console.error("flatclosure", e));
   };
@@ -102,9 +115,13 @@ function listen(model, el, P, first) {
     pending[name] = js(msg);
   }]);
   for (const [name, handler] of handlers) model.on("change:" + name, handler);
+  model.on("change:_widget_data", whole);
+  model.on("change:_widget_layout", whole);
   model.on("change", flush);
   return () => {
     for (const [name, handler] of handlers) model.off("change:" + name, handler);
+    model.off("change:_widget_data", whole);
+    model.off("change:_widget_layout", whole);
     model.off("change", flush);
   };
 }
@@ -121,15 +138,16 @@ export default {
       return undefined;
     }
     const last = latest.get(model);
-    const fromModel = !last || !last.data;
-    const data = fromModel ? js(model.get("_widget_data")) : clone(last.data);
-    const layout = fromModel ? js(model.get("_widget_layout")) : clone(last.layout);
-    if (!layout.height) layout.height = 360;
+    const fig = !last || !last.data ? modelFigure(model)
+      : { data: clone(last.data), layout: clone(last.layout) };
     const config = { ...(model.get("_config") || {}), editSelection: false, responsive: true };
-    const drawn = P.newPlot(el, data, layout, config);
-    const stop = listen(model, el, P, drawn); // messages arriving meanwhile wait for the first draw
+    const drawn = P.newPlot(el, fig.data, fig.layout, config);
+    // messages arriving meanwhile wait for the first draw
+    const stop = listen(model, el, P, drawn, config);
     await drawn;
     latest.set(model, el);
+    // the kernel sends only changes: a view made after some asks for the figure as it is now
+    model.send({ type: SHOWN });
     return () => {
       stop();
       if (latest.get(model) === el) latest.set(model, { data: clone(el.data), layout: clone(el.layout) });

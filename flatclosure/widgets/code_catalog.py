@@ -166,7 +166,7 @@ class CatalogView:
         # a figure changed before the page showed it (a link's values) is shown as it is now
         for fig in (self.gap_figure, self.trend_figure, self.seed_figure):
             if isinstance(fig, FigureWidget):
-                fig.sync_shown_state()
+                fig.keep_views_current()
         return self.widget._repr_mimebundle_(**kwargs)
 
     def refresh(self, *_: Any) -> None:

@@ -65,7 +65,7 @@ def update_figure(target: go.FigureWidget, spec: FigureSpec) -> None:
                         trace.update(keys, overwrite=True)
                 if changed:
                     target.layout.update(changed, overwrite=True)
-            if ours:
+            if ours and not target.sends_changes_only:
                 target.keep_views_current()
     target._fc_layout = copy.deepcopy(layout)
     target._fc_data = [dict(trace) for trace in data]

@@ -92,7 +92,7 @@ class PoolView:
         # a figure changed before the page showed it (a link's values) is shown as it is now
         for fig in (self.prices_figure, self.heatmap):
             if isinstance(fig, FigureWidget):
-                fig.sync_shown_state()
+                fig.keep_views_current()
         return self.widget._repr_mimebundle_(**kwargs)
 
     def inputs(self) -> PoolInputs:

@@ -173,7 +173,7 @@ class ProtocolView:
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         # a figure changed before the page showed it (a link's values) is shown as it is now
         if isinstance(self.out.figure, FigureWidget):
-            self.out.figure.sync_shown_state()
+            self.out.figure.keep_views_current()
         return self.widget._repr_mimebundle_(**kwargs)
 
     @property

@@ -96,7 +96,7 @@ class ScenarioView:
         # a figure changed before the page showed it (a link's values) is shown as it is now
         for fig in (self.bars_figure, self.gap_figure, self.trend_figure):
             if isinstance(fig, FigureWidget):
-                fig.sync_shown_state()
+                fig.keep_views_current()
         return self.widget._repr_mimebundle_(**kwargs)
 
     @property

@@ -93,7 +93,7 @@ class SurgeryPanel:
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         # a figure changed before the page showed it (a link's values) is shown as it is now
         if isinstance(self.figure, FigureWidget):
-            self.figure.sync_shown_state()
+            self.figure.keep_views_current()
         return self.widget._repr_mimebundle_(**kwargs)
 
     @property
