@@ -90,6 +90,19 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[k]
 
 
+def _heat_seconds() -> float:
+    """How long after a page view the pool has a warm kernel again: voila.json's refill delay
+    (``VoilaKernelManager.fill_delay``: the refill waits so it does not slow the page being
+    loaded) plus ~7 s to start a kernel and run a notebook up to its page request on 2 cores."""
+    import json
+
+    config = json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
+    return float(config.get("VoilaKernelManager", {}).get("fill_delay", 1)) + 7
+
+
+HEAT = _heat_seconds()
+
+
 def load() -> str:
     return os.getloadavg().__repr__()
 
@@ -259,7 +272,7 @@ def browser_times(n: int, warm_views: int, cold_views: int) -> list[Row]:
                 rows += _page_views(p, ctx, url, probe, warm_views, cold_views if i == 0 else 0,
                                     statistics.median(f_warm))
             for probe in PROBES:
-                time.sleep(6)  # the pool heats the next kernel of the page views above
+                time.sleep(HEAT)  # the pool heats the next kernel of the page views above
                 page = ctx.new_page()
                 page.set_default_timeout(180_000)
                 page.add_init_script(f"window.__number = {list(probe.number)!r};" + INIT)
@@ -299,11 +312,11 @@ def _page_views(p: Any, ctx: Any, url: str, probe: Probe, warm_views: int, cold_
         cold.append(page_view(fresh, target, probe, chart))
         fresh.close()
         fresh_browser.close()
-        time.sleep(8)  # let the pool heat the next kernel
+        time.sleep(HEAT)  # let the pool heat the next kernel
     warm = []
     for _ in range(warm_views + 1):  # the first view only fills the browser's cache
         warm.append(page_view(ctx, target, probe, chart))
-        time.sleep(8)
+        time.sleep(HEAT)
     warm = warm[1:]
     rows, name = [], probe.notebook[:2]
     for key, what, goal in (("usable", "page usable", 1.2), ("chart", "chart drawn", 2.0)):

@@ -22,7 +22,7 @@ under a name holding its SHA-256. JupyterLab (``/lab/extensions/``) and Voila, s
 the page's own ``jupyter-config-data`` says where (``fullLabextensionsUrl``, base URL included:
 Binder's ``/user/<name>/`` too). Without a ``package.json`` the directory is no extension. The
 app's Voila page (``share/jupyter/voila/templates/flatclosure/index.html.j2``) fetches the same
-file from its head and evaluates it while it waits for its HTML; the view takes that copy.
+file from its head (a preload) and evaluates it when the first chart's view asks for it.
 
 When the copy is missing from the kernel's environment, ``FigureWidget`` keeps plotly's inline
 bundle and view; when the page cannot load the URL (a server from another environment), the view

@@ -75,6 +75,8 @@ def test_the_apps_page_starts_loading_the_served_copy_from_its_head() -> None:
     assert f'set plotly_js = "{plotly_bundle.ASSET_DIR}/{bundle_file_name()}"' in template
     assert 'page_config["fullLabextensionsUrl"] ~ "/" ~ plotly_js' in template  # base URL too
     assert "window.flatclosurePlotly" in plotly_bundle.VIEW.read_text(encoding="utf-8")
+    # fetched early, evaluated only when a chart asks: evaluated early it delayed Voila's scripts
+    assert 'link.rel = "preload"' in template and "onload = () => { if" not in template
     # the pages without a chart say so and skip it; every other page fetches it
     assert '(nb.metadata.get("flatclosure") or {}).get("charts", true)' in template
     notebooks = Path(__file__).resolve().parents[1] / "notebooks"
