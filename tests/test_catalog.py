@@ -96,3 +96,15 @@ def test_one_default_year_for_every_entry_point() -> None:
     cat = load_catalog()
     assert cat.default_year() == max(set(cat.years()) & set(cat.gpci_years())) == 2025
     assert cat.default_date() == cat.date_for_year(2025)
+
+
+def test_the_catalogs_memo_keeps_the_most_recently_used_results_and_no_more() -> None:
+    from flatclosure.catalog import MEMO_ENTRIES, Memo
+
+    memo = Memo()
+    for i in range(MEMO_ENTRIES + 10):
+        memo[(i,)] = i
+    assert len(memo) == MEMO_ENTRIES and (9,) not in memo and (10,) in memo
+    assert memo[(10,)] == 10  # read: now the most recent
+    memo[("new",)] = 0
+    assert (10,) in memo and (11,) not in memo and len(memo) == MEMO_ENTRIES

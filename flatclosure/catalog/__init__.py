@@ -7,6 +7,7 @@ up by date of service: the release in force on that date (``data/cms/releases.cs
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,6 +19,9 @@ from ..errors import InputError, NoDataForDateError, UnknownCodeError
 from .bands import SizeBands, size_bands
 
 SETTINGS = ("facility", "office")
+# results a catalog remembers (priced tables, prices, the pool's priced releases): enough for
+# every year x setting x locality a page shows, a few MB at most
+MEMO_ENTRIES = 4096
 AMA_NOTICE = (
     "CPT codes are copyright American Medical Association (AMA). All rights reserved. "
     "The descriptions here are flatclosure's own plain-language summaries, not CPT descriptors."
@@ -108,6 +112,21 @@ class CodeValues:
         return int(self.glob_days) if self.glob_days.isdigit() else None
 
 
+class Memo(OrderedDict[tuple[object, ...], object]):
+    """A catalog's memo of pure results, bounded: the least recently used entries go once it
+    holds ``MEMO_ENTRIES``, so a deployed app's kernel cannot grow without end however many
+    dates, settings and localities a visitor tries."""
+
+    def __getitem__(self, key: tuple[object, ...]) -> object:
+        self.move_to_end(key)
+        return super().__getitem__(key)
+
+    def __setitem__(self, key: tuple[object, ...], value: object) -> None:
+        super().__setitem__(key, value)
+        while len(self) > MEMO_ENTRIES:
+            self.popitem(last=False)
+
+
 class Catalog:
     """Codes, releases, RVUs, conversion factors and GPCIs, loaded once from ``data/``."""
 
@@ -146,7 +165,7 @@ class Catalog:
         self._names: dict[tuple[str, int], str] = {}
         # results of pure functions of this catalog and their arguments, e.g. priced tables
         # (fees.fee_schedule); each user copies what it gets, so nothing cached is ever changed
-        self.memo: dict[tuple[object, ...], object] = {}
+        self.memo = Memo()
 
     # -- codes -------------------------------------------------------------------------------
     def info(self, code: str) -> CodeInfo:
