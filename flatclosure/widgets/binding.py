@@ -44,6 +44,31 @@ def control_label(control: widgets.Widget, name: str) -> str:
     return str(getattr(control, "_fc_label", "") or getattr(control, "description", "") or name)
 
 
+class Deferred:
+    """One run of ``run`` for many requests: a request made while held (``held()``, nested or
+    not) is kept and runs once when the outermost hold ends; otherwise it runs at once."""
+
+    def __init__(self, run: Callable[[], None]) -> None:
+        self.run, self.depth, self.pending = run, 0, False
+
+    def request(self, *_: Any) -> None:
+        if self.depth:
+            self.pending = True
+        else:
+            self.run()
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+        if not self.depth and self.pending:
+            self.pending = False
+            self.run()
+
+
 class Binding:
     """Controls -> ``compute(values)`` -> ``render(result)``; errors shown, stale outputs marked."""
 
@@ -59,38 +84,24 @@ class Binding:
         self.result: Any = None
         self.stale = False
         self.computed = 0  # how many times compute ran (batching is tested with it)
-        self._depth = 0
-        self._pending = False
+        self.deferred = Deferred(self.refresh)
         for control in self.controls.values():
-            control.observe(self._changed, names="value")
+            control.observe(self.deferred.request, names="value")
 
     def values(self) -> dict[str, Any]:
         return {name: control.value for name, control in self.controls.items()}
 
-    def _changed(self, _: Any = None) -> None:
-        if self._depth:
-            self._pending = True
-        else:
-            self.refresh()
-
     @contextmanager
     def hold(self) -> Iterator[None]:
         """Change several controls; compute once at the end with every new value in place."""
-        self._depth += 1
-        try:
-            with ExitStack() as stack:
-                for control in self.controls.values():
-                    stack.enter_context(control.hold_trait_notifications())
-                yield
-        finally:
-            self._depth -= 1
-        if not self._depth and self._pending:
-            self._pending = False
-            self.refresh()
+        with self.deferred.held(), ExitStack() as stack:
+            for control in self.controls.values():
+                stack.enter_context(control.hold_trait_notifications())
+            yield
 
     def refresh(self) -> None:
         """Compute for the current values and render; on a FlatclosureError mark stale."""
-        self._depth += 1  # changes made by ``before`` (enabling, options) do not recurse
+        self.deferred.depth += 1  # changes made by ``before`` (enabling, options) do not recurse
         try:
             values = self.values()
             if self.before is not None:
@@ -108,8 +119,8 @@ class Binding:
             for out in self.outputs:
                 out.remove_class("fc-stale")
         finally:
-            self._depth -= 1
-            self._pending = False
+            self.deferred.depth -= 1
+            self.deferred.pending = False
 
     def culprit(self, exc: FlatclosureError) -> str | None:
         """The name of the control an error is about: its field mapped, or a control so named."""

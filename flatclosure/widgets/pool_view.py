@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -27,6 +27,7 @@ from ..present import pool_text
 from ..present.pool_text import BILLION
 from ..volumes import Volumes, illustrative_volumes, read_geo_service_upload
 from . import pool_panels as panels
+from .binding import Deferred
 from .common import (
     STYLE,
     ErrorPanel,
@@ -83,8 +84,7 @@ class PoolView:
     url: UrlState | None = None
     cache: OutcomeCache | None = None
     charts_due: PoolOutcome | None = None  # what the folded charts are still to show
-    _held: int = 0
-    _pending: bool = False
+    deferred: Deferred | None = None  # a link's values set at once compute once (``holding``)
     resources: tuple[str, ...] = ("cms-rvus", "cms-conversion-factors", "catalog-codes",
                                   "payment-parameters", "pool-volumes-illustrative")
 
@@ -116,9 +116,6 @@ class PoolView:
 
     def refresh(self, *_: Any) -> None:
         """Recompute on any control change; an impossible value shows a message, not a trace."""
-        if self._held:
-            self._pending = True
-            return
         self.c.family_codes.disabled = self.c.family.value != "custom"
         self.c.fc_share.disabled = bool(self.c.same_closures.value)
         with self.errors.catching():
@@ -126,17 +123,10 @@ class PoolView:
             self._show(self.cache(self.inputs(), self.volumes))
         self._grey(self.errors.showing)
 
-    @contextmanager
-    def holding(self) -> Iterator[None]:
+    def holding(self) -> AbstractContextManager[None]:
         """Set several controls (a link's values), then compute once."""
-        self._held += 1
-        try:
-            yield
-        finally:
-            self._held -= 1
-        if not self._held and self._pending:
-            self._pending = False
-            self.refresh()
+        assert self.deferred is not None  # made with the view (pool_view)
+        return self.deferred.held()
 
     def _grey(self, stale: bool) -> None:
         """Grey out the last results while the message says which control to change."""
@@ -242,6 +232,7 @@ def pool_view(inputs: PoolInputs | None = None, volumes: Volumes | None = None,
         catalog=cat, volumes=vols, preset_volume=start.volume, work_share=inputs.work_share,
         cache=OutcomeCache(cat))
     view.cache.keep(first)  # type: ignore[union-attr]
+    view.deferred = Deferred(view.refresh)
     view.out["em"].value = panels.em_html()
     c.revalue_code.observe(view._revalue_code_changed, names="value")
     view.url = UrlState(url_controls(c), codecs=url_codecs(c))
@@ -252,7 +243,7 @@ def pool_view(inputs: PoolInputs | None = None, volumes: Volumes | None = None,
     view._grey(view.errors.showing)
     for w in (c.rvu, c.volume, *c.shares.values(), c.year, c.setting, c.total_allowed, c.family,
               c.family_codes, c.revalue_work, c.revalue_volume, c.fc_share, c.same_closures):
-        w.observe(view.refresh, names="value")
+        w.observe(view.deferred.request, names="value")
     view.details.observe(view._fit_figures, names="selected_index")
     c.upload.observe(view._load_from_upload, names="value")
     c.reset_volumes.on_click(lambda _: view.use_volumes(illustrative_volumes()))

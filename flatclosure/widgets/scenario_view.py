@@ -187,11 +187,11 @@ class ScenarioView:
     def listing(self) -> Iterator[None]:
         """Change the scenario list and the selection, then compute once. Not ``binding.hold``:
         a list's options and value must be set in order, with notifications as they happen."""
-        self.binding._depth += 1  # the binding's own batching counter
+        self.binding.deferred.depth += 1  # held: no compute per change, one below
         try:
             yield
         finally:
-            self.binding._depth -= 1
+            self.binding.deferred.depth -= 1
         self.binding.refresh()
 
     def known_name(self, s: Scenario) -> str:
