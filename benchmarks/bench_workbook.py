@@ -114,12 +114,14 @@ def _uptime() -> str:
         return "(uptime not available)"
 
 
-def notebook_times(repeat: int) -> list[Row]:
+def notebook_times(repeat: int, only: tuple[str, ...] = ()) -> list[Row]:
     import nbformat
     from nbclient import NotebookClient
 
     rows = []
     for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        if only and not path.name.startswith(only):
+            continue
         runs = []
         for _ in range(repeat):
             nb = nbformat.read(path, as_version=4)
@@ -241,7 +243,8 @@ def summarise(name: str, results: list[dict[str, Any]], floor: list[float]) -> l
     return rows
 
 
-def browser_times(n: int, warm_views: int, cold_views: int) -> list[Row]:
+def browser_times(n: int, warm_views: int, cold_views: int,
+                  only: tuple[str, ...] = ()) -> list[Row]:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
@@ -268,10 +271,11 @@ def browser_times(n: int, warm_views: int, cold_views: int) -> list[Row]:
             rows.append(Row(f"floor: select -> number, p95 of {n}", percentile(f_changes, 95) / 1000))
             rows.append(Row("floor: navigation -> number shown", statistics.median(f_warm)))
             time.sleep(20)  # the pool executes every notebook once to heat a kernel for each
-            for i, probe in enumerate(PROBES):
+            probes = [p for p in PROBES if not only or p.notebook.startswith(only)]
+            for i, probe in enumerate(probes):
                 rows += _page_views(p, ctx, url, probe, warm_views, cold_views if i == 0 else 0,
                                     statistics.median(f_warm))
-            for probe in PROBES:
+            for probe in probes:
                 time.sleep(HEAT)  # the pool heats the next kernel of the page views above
                 page = ctx.new_page()
                 page.set_default_timeout(180_000)
@@ -343,17 +347,18 @@ def served_plotly() -> str:
     return f"served {path.name}"
 
 
-def bench(quick: bool = False) -> list[Row]:
-    """Every workbook figure of one run (``quick``: fewer repeats, for a look, not a report)."""
+def bench(quick: bool = False, only: tuple[str, ...] = ()) -> list[Row]:
+    """Every workbook figure of one run (``quick``: fewer repeats, for a look, not a report;
+    ``only``: the notebooks whose names start with these, e.g. ``("01", "02")``)."""
     print(f"   load at start {load()}; uptime: {_uptime()}")
     print(f"   partial plotly.js: {served_plotly()}")
     rows = refresh_times(5 if quick else 20)
-    rows += notebook_times(1 if quick else 3)
+    rows += notebook_times(1 if quick else 3, only)
     if not Path("/usr/bin/chromium").exists():
         print("(skipped the browser timings: /usr/bin/chromium not found)")
         return rows
     return rows + browser_times(n=8 if quick else 20, warm_views=2 if quick else 5,
-                                cold_views=1 if quick else 3)
+                                cold_views=1 if quick else 3, only=only)
 
 
 def _seconds(value: float) -> str:
@@ -378,4 +383,6 @@ def show(rows: list[Row]) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
-    show(bench(parser.parse_args().quick))
+    parser.add_argument("--only", default="", help="notebooks to time, by number: --only 01,02")
+    args = parser.parse_args()
+    show(bench(args.quick, tuple(n for n in args.only.split(",") if n)))
