@@ -195,9 +195,9 @@ class ScenarioView:
         show_numbers(self, inputs, table, frame)
         self.charts_due = (inputs, table)
         after_numbers(self.draw_charts)
-        for i, (_, setting) in enumerate(self.setting.options):  # while the reader looks
-            if setting != self.setting.value:
-                later_on_page_change(partial(self.prefetch, setting), PREFETCH_AFTER_S * (i + 1))
+        others = [value for _, value in self.setting.options if value != self.setting.value]
+        for i, setting in enumerate(others, start=1):  # while the reader looks, one at a time
+            later_on_page_change(partial(self.prefetch, setting), PREFETCH_AFTER_S * i)
 
     def draw_charts(self) -> None:
         """Bring the charts to the last comparison shown (one message each, sent after)."""
