@@ -26,6 +26,7 @@ from flatclosure.widgets.scenario_compare import (
     reference_multipliers,
     with_overrides,
 )
+from flatclosure.widgets.scenario_view import PREFETCH_AFTER_S
 
 LA = "01182:18"
 ALL_YEARS = list(range(2019, 2027))
@@ -418,16 +419,29 @@ def test_a_change_on_the_page_writes_the_table_before_the_charts_are_made(monkey
     view = scenario_view()
     before = bars(view)
     monkeypatch.setattr(figure_updates, "_page_change", lambda: True)
+    calls: list[set[str]] = []
+    real = scenarios.compare
+
+    def counted(chosen: list[Scenario], *args: Any, **kwargs: Any) -> pd.DataFrame:
+        calls.append({s.valuation.setting for s in chosen})  # the setting compared
+        return real(chosen, *args, **kwargs)
+
+    monkeypatch.setattr(scenarios, "compare", counted)
 
     async def change() -> tuple[str, dict[str, float | None], dict[str, float | None]]:
         view.setting.value = "office"
         table, charts = view.table_html.value, bars(view)
         await asyncio.sleep(0.05)
-        return table, charts, bars(view)
+        drawn = bars(view)
+        await asyncio.sleep(4 * PREFETCH_AFTER_S)  # the other settings, made ahead meanwhile
+        return table, charts, drawn
 
     table, during, after = asyncio.run(change())
     assert table == fresh.table_html.value and during == before
     assert after == bars(fresh) != before and view.charts_due is None
+    assert calls == [{"office"}, {"facility"}]  # the one asked for, then the one not yet made
+    view.setting.value = "facility"
+    assert len(calls) == 2  # a look-up
 
 
 def test_links_round_trip_and_bad_parameters_are_named_and_ignored() -> None:

@@ -51,7 +51,8 @@ from .scenario_files import FilesPanel, add_scenario, files_panel, same_scenario
 from .scenario_page import page_layout, show_numbers, wire, year_tables
 from .urlstate import UrlState
 
-# After a page's change, each other Setting is made ahead at this step (s): after the charts.
+# After a change of Setting on the page, each other setting is made ahead at this step (s),
+# after the charts.
 PREFETCH_AFTER_S = 0.15
 
 __all__ = ["DEFAULT_BASELINE", "DEFAULT_PRESETS", "ScenarioInputs", "ScenarioView", "comparison",
@@ -195,9 +196,11 @@ class ScenarioView:
         show_numbers(self, inputs, table, frame)
         self.charts_due = (inputs, table)
         after_numbers(self.draw_charts)
-        others = [value for _, value in self.setting.options if value != self.setting.value]
-        for i, setting in enumerate(others, start=1):  # while the reader looks, one at a time
-            later_on_page_change(partial(self.prefetch, setting), PREFETCH_AFTER_S * i)
+        last = self.binding.result  # the comparison shown before this one
+        if last is not None and last[0].setting != inputs.setting:  # the reader tries settings
+            others = [value for _, value in self.setting.options if value != self.setting.value]
+            for i, setting in enumerate(others, start=1):  # while the reader looks, one by one
+                later_on_page_change(partial(self.prefetch, setting), PREFETCH_AFTER_S * i)
 
     def draw_charts(self) -> None:
         """Bring the charts to the last comparison shown (one message each, sent after)."""
