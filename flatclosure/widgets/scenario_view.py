@@ -12,7 +12,6 @@ import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import partial
 from typing import Any
 
 import ipywidgets as widgets
@@ -200,7 +199,8 @@ class ScenarioView:
         if last is not None and last[0].setting != inputs.setting:  # the reader tries settings
             others = [value for _, value in self.setting.options if value != self.setting.value]
             for i, setting in enumerate(others, start=1):  # while the reader looks, one by one
-                later_on_page_change(partial(self.prefetch, setting), PREFETCH_AFTER_S * i)
+                ahead = functools.partial(self.prefetch, setting)
+                later_on_page_change(ahead, PREFETCH_AFTER_S * i)
 
     def draw_charts(self) -> None:
         """Bring the charts to the last comparison shown (one message each, sent after)."""
