@@ -3,8 +3,10 @@ compare them with ``flatclosure.pool`` called directly."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
@@ -13,7 +15,7 @@ import pytest
 
 from flatclosure.pool import family_neutrality, statutory, sweep
 from flatclosure.volumes import illustrative_volumes, load_volumes
-from flatclosure.widgets import PoolInputs, pool_view
+from flatclosure.widgets import PoolInputs, figure_updates, pool_view
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cms_geo_service_sample.csv"
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -323,6 +325,24 @@ def test_folded_charts_are_drawn_when_their_section_opens() -> None:
     assert view.charts_due is None
     assert view.heatmap.data[2].y == (200_000.0,)
     assert bars(view.prices_figure, 1)["19303 (mastectomy)"] == 939.66
+
+
+def test_a_change_on_the_page_writes_the_numbers_before_the_open_charts_are_made(
+        monkeypatch, opened) -> None:
+    # issue 15: in a kernel, a change made on the page writes the numbers in its handler and
+    # brings the charts just after it (after_numbers); 200,000 a year: $939.66 as above
+    monkeypatch.setattr(figure_updates, "_page_change", lambda: True)
+    heat_x = opened.heatmap.data[2].y
+
+    async def change() -> tuple[str, Any, Any]:
+        opened.c.volume.value = 200_000
+        prices, during = opened.out["prices"].value, opened.heatmap.data[2].y
+        await asyncio.sleep(0.05)
+        return prices, during, opened.heatmap.data[2].y
+
+    prices, during, after = asyncio.run(change())
+    assert "939.66" in prices and during == heat_x and after == (200_000.0,)
+    assert bars(opened.prices_figure, 1)["19303 (mastectomy)"] == 939.66
 
 
 def test_a_setting_shown_again_comes_from_the_cache_with_the_same_values(view) -> None:

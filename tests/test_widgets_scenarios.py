@@ -3,6 +3,7 @@ check them against ``flatclosure.scenarios.compare``; save, load and export thro
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import io
@@ -17,7 +18,7 @@ import pytest
 from flatclosure import scenarios
 from flatclosure.errors import InputError
 from flatclosure.scenarios import Scenario
-from flatclosure.widgets import scenario_view
+from flatclosure.widgets import figure_updates, scenario_view
 from flatclosure.widgets.scenario_builder import build_scenario
 from flatclosure.widgets.scenario_compare import (
     DEFAULT_BASELINE,
@@ -25,6 +26,7 @@ from flatclosure.widgets.scenario_compare import (
     reference_multipliers,
     with_overrides,
 )
+from flatclosure.widgets.scenario_view import PREFETCH_AFTER_S
 
 LA = "01182:18"
 ALL_YEARS = list(range(2019, 2027))
@@ -383,6 +385,63 @@ def test_a_refresh_with_the_same_comparison_reuses_it(monkeypatch) -> None:
     view.setting.value = ""
     assert len(calls) == 2 and view.table is table
     assert view.bars_figure.data[0].y == tuple(table[table["year"] == 2022]["total"])
+
+
+def test_a_setting_made_ahead_is_a_look_up_showing_the_same(monkeypatch) -> None:
+    """Issue 15: after a change on the page the other settings are made ahead (``prefetch``);
+    changing to one then runs no comparison and shows what computing it at the change shows."""
+    fresh = scenario_view()
+    fresh.setting.value = "office"
+    calls: list[int] = []
+    real = scenarios.compare
+
+    def counted(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scenarios, "compare", counted)
+    view = scenario_view()
+    view.prefetch("office")
+    assert len(calls) == 2
+    view.setting.value = "office"
+    assert len(calls) == 2  # a look-up
+    assert view.table_html.value == fresh.table_html.value
+    assert view.trend_table.value == fresh.trend_table.value
+    assert bars(view) == bars(fresh)
+    assert bars(view)["Mastectomy alone, both sides (reference)"] is None  # 19303: facility only
+
+
+def test_a_change_on_the_page_writes_the_table_before_the_charts_are_made(monkeypatch) -> None:
+    """Issue 15: in a kernel, a change made on the page writes the numbers in its handler and
+    brings the charts just after it (``after_numbers``): the numbers leave the kernel first."""
+    fresh = scenario_view()
+    fresh.setting.value = "office"
+    view = scenario_view()
+    before = bars(view)
+    monkeypatch.setattr(figure_updates, "_page_change", lambda: True)
+    calls: list[set[str]] = []
+    real = scenarios.compare
+
+    def counted(chosen: list[Scenario], *args: Any, **kwargs: Any) -> pd.DataFrame:
+        calls.append({s.valuation.setting for s in chosen})  # the setting compared
+        return real(chosen, *args, **kwargs)
+
+    monkeypatch.setattr(scenarios, "compare", counted)
+
+    async def change() -> tuple[str, dict[str, float | None], dict[str, float | None]]:
+        view.setting.value = "office"
+        table, charts = view.table_html.value, bars(view)
+        await asyncio.sleep(0.05)
+        drawn = bars(view)
+        await asyncio.sleep(4 * PREFETCH_AFTER_S)  # the other settings, made ahead meanwhile
+        return table, charts, drawn
+
+    table, during, after = asyncio.run(change())
+    assert table == fresh.table_html.value and during == before
+    assert after == bars(fresh) != before and view.charts_due is None
+    assert calls == [{"office"}, {"facility"}]  # the one asked for, then the one not yet made
+    view.setting.value = "facility"
+    assert len(calls) == 2  # a look-up
 
 
 def test_links_round_trip_and_bad_parameters_are_named_and_ignored() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from .. import datapkg
 from ..catalog import as_date
@@ -264,11 +265,18 @@ def medicare_rule(name: str) -> DatedFigure:
     raise DataError(_path("coverage-medicare-cost-rules"), f"no row named {name!r}", field="name")
 
 
+@cache
+def _sequestration_rows() -> tuple[dict[str, Any], ...]:
+    """The periods, read once: notebook 03 read and checked the file again for each new date
+    (~25 ms of a first look at another year, issue 15)."""
+    return tuple(datapkg.load("coverage-sequestration").to_dict(orient="records"))
+
+
 @cache  # like the other figures: read once per date (notebook 03 asks per row and refresh)
 def sequestration(on: dt.date | str) -> DatedFigure:
     """The Medicare payment sequestration rate in force on a date of service."""
     day = as_date(on)
-    for r in datapkg.load("coverage-sequestration").to_dict(orient="records"):
+    for r in _sequestration_rows():
         if r["effective_from"] <= day <= r["effective_to"]:
             return DatedFigure(f"sequestration ({r['law']})", float(r["rate"]),
                                r["effective_from"], r["source"], r["url"], r["confidence"])

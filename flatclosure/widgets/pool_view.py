@@ -38,6 +38,7 @@ from .common import (
     settle_kernel,
     update_figure,
 )
+from .figure_updates import after_numbers
 from .glossary import terms_line
 from .pool_controls import Controls, build_controls, url_codecs, url_controls
 from .pool_inputs import OutcomeCache, PoolInputs, PoolOutcome, default_inputs, pool_outcome, preset
@@ -150,12 +151,13 @@ class PoolView:
             self.family_errors.clear()
         self.charts_due = out
         if self.details.selected_index == CHARTS_SECTION:
-            self.draw_charts()
+            after_numbers(self.draw_charts)
 
     def draw_charts(self) -> None:
         """Bring both charts to the last outcome. They sit in a folded section: a change while it
         is folded only notes what they are due to show, and opening it draws that (issue 15: the
-        81 x 81 heatmap cost more than the numbers). Their messages leave after the handler."""
+        81 x 81 heatmap cost more than the numbers). A change made on the page draws them just
+        after its handler (``after_numbers``), so its numbers leave the kernel first."""
         out, self.charts_due = self.charts_due, None
         if out is not None:
             for fig, spec in ((self.prices_figure, panels.prices_spec),

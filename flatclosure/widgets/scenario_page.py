@@ -45,12 +45,12 @@ def wire(v: ScenarioView) -> None:
     v.payer_multiplier._fc_label = "Payer multiplier"  # the slider's label is beside it
     # before the binding's own observer: moving the slider turns the override on
     v.payer_multiplier.observe(v._multiplier_moved, names="value")
-    v.url = UrlState(v.controls(), codecs=page_codecs(v))
     v.binding = Binding(v.controls(), v.compute, v.render, errors=v.errors,
                         outputs=[v.summary, v.bars_figure, v.table_html, v.notes, v.gap_note,
                                  v.gap_figure, v.trend_figure, v.trend_table],
                         fields=ERROR_FIELDS, before=v.prepare)
-    v.url.binding = v.binding
+    # after the binding: a change's link is written after its numbers, not before (as in 00-02)
+    v.url = UrlState(v.controls(), v.binding, codecs=page_codecs(v))
     for button, value in zip(v.reference_buttons, reference_multipliers().values(), strict=True):
         button.on_click(lambda _b, value=value: v.use_multiplier(value))
 
@@ -118,23 +118,33 @@ def page_codecs(v: ScenarioView) -> dict[str, Codec]:
             "locality": locality_codec(v.locality)}
 
 
-def show_numbers(v: ScenarioView, inputs: ScenarioInputs, table: pd.DataFrame,
-                 frame: pd.DataFrame) -> None:
-    """The numbers and tables of a comparison (before any chart)."""
+def year_tables(v: ScenarioView, inputs: ScenarioInputs, table: pd.DataFrame,
+                frame: pd.DataFrame) -> tuple[str, str, str]:
+    """The year's table, its notes and the trend table of a comparison (HTML, each made once)."""
     year, loc = inputs.year, inputs.locality or "national"
-    has_gpci = year in v.catalog.gpci_years()
-    where = v.locality.combobox.value if inputs.locality and has_gpci else "national"
     caption = f"What each scenario pays, {year}" + (
         f" (differences against '{v.known[inputs.baseline].title}')" if inputs.baseline else "")
     made = v.cache.derived  # the year's frame is itself made once per table, year and plan
-    v.table_html.value = made(frame, ("year table", caption), lambda: html_table(
-        frame, YEAR_COLUMNS, caption=caption, css_class="fc-table fc-fit"))
-    v.notes.value = made(table, ("notes", year), lambda: notes_html(table, v.known, year)) + note(
+    where_trend = "national" if loc == "national" else str(v.locality.combobox.value)
+    return (made(frame, ("year table", caption), lambda: html_table(
+                frame, YEAR_COLUMNS, caption=caption, css_class="fc-table fc-fit")),
+            made(table, ("notes", year), lambda: notes_html(table, v.known, year)),
+            made(table, ("trend table", loc, where_trend),
+                 lambda: trend_table_html(table, loc, where_trend)))
+
+
+def show_numbers(v: ScenarioView, inputs: ScenarioInputs, table: pd.DataFrame,
+                 frame: pd.DataFrame) -> None:
+    """The numbers and tables of a comparison (before any chart)."""
+    year = inputs.year
+    has_gpci = year in v.catalog.gpci_years()
+    where = v.locality.combobox.value if inputs.locality and has_gpci else "national"
+    year_html, notes, trend = year_tables(v, inputs, table, frame)
+    v.table_html.value = year_html
+    v.notes.value = notes + note(
         "What the patient pays under Original Medicare: " + citation_text(COST_SOURCES)
         + ". Under your plan: your own figures, within the workbook's bounds.")
-    where_trend = "national" if loc == "national" else str(v.locality.combobox.value)
-    v.trend_table.value = made(table, ("trend table", loc, where_trend),
-                               lambda: trend_table_html(table, loc, where_trend))
+    v.trend_table.value = trend
     payer = ("each scenario's own payer multiplier" if inputs.payer_multiplier is None
              else f"every scenario paid at {inputs.payer_multiplier:.2f} × Medicare")
     setting = ("each scenario's own setting" if inputs.setting is None
