@@ -31,7 +31,7 @@ from .common import (
     update_figure,
 )
 from .glossary import terms_line
-from .urlstate import UrlState
+from .urlstate import UrlState, read_query
 
 ALL = "all"
 # the glossary terms the view's tables and charts use (hover help under the code table)
@@ -251,7 +251,12 @@ def catalog_view(year: int | None = None, family: str = ALL, catalog: Catalog | 
         view.seed_figure, scrolling(view.seed_table),
     ]
     view._show(frames, page)
-    link = query() if callable(query) else query
+
+    def warm() -> None:  # the pages of the other years, before the page request
+        for other in years:
+            catalog_page(other, family, cat)
+
+    link = read_query(query, warm)
     if link:
         # the figures' updates reach a page that has not shown them through ``_repr_mimebundle_``
         url.apply(link)
