@@ -154,3 +154,18 @@ def test_a_warm_kernel_makes_every_years_page_before_the_request(
     # warmed: all 8 pages made before the request; otherwise only the default's and the link's
     assert after.misses - before.misses == (0 if preheated else len(cat.years()) - 2)
     assert settled == (["settled"] if preheated else [])
+
+
+def test_a_year_change_redraws_the_trend_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the page redraws in the order the figures changed; the trend's year change only moves
+    # its marker line (its spec's shapes), the bars need a new calculation (issue 15)
+    from flatclosure.widgets import code_catalog
+
+    view = catalog_view(year=2025)
+    spec = code_catalog.catalog_page(2024, "all", view.catalog)
+    assert [k for k in spec.trend["layout"]
+            if spec.trend["layout"][k] != view.trend_figure._fc_layout.get(k)] == ["shapes"]
+    order: list[object] = []
+    monkeypatch.setattr(code_catalog, "update_figure", lambda fig, _: order.append(fig))
+    view.year.value = 2024
+    assert order == [view.trend_figure, view.gap_figure, view.seed_figure]

@@ -184,15 +184,17 @@ class CatalogView:
 
     def _show(self, frames: dict[str, pd.DataFrame], page: CatalogPage) -> None:
         """Every number and table first, then the charts: their messages leave together after
-        this handler (``update_figure``), so the page redraws them in one batch."""
+        this handler (``update_figure``), so the page redraws them in one batch, in the order
+        they changed here: the trend first, whose year change only moves its marker line (a
+        redraw without a new calculation), then the bars of the value gap and of the seed."""
         self.caption.value = page.caption
         self.table.value = page.table
         self.seed_table.value = page.seed_table
         self.trend_table.value = page.trend_table
+        update_figure(self.trend_figure, page.trend)
         if int(self.frames["gap"]["year"].iloc[0]) != int(frames["gap"]["year"].iloc[0]):
             update_figure(self.gap_figure, page.gap)
             update_figure(self.seed_figure, page.seed)
-        update_figure(self.trend_figure, page.trend)
         self.frames = frames
 
 
