@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import importlib
 import shutil
 import sys
 from collections.abc import Iterator
@@ -45,9 +46,41 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import plotly
-import plotly.graph_objects as go
+from _plotly_utils import optional_imports
 from ipywidgets.widgets.widget import _remove_buffers
+
+
+class _Nbformat:
+    """nbformat, imported when plotly's renderers first read it (``fig.show()``)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(importlib.import_module("nbformat"), name)
+
+
+def import_renderers_without_nbformat() -> None:
+    """Import plotly's renderers (plotly's widget imports them) without nbformat, which they hold
+    only to check its version when a figure is shown by ``fig.show()``: nbformat imports
+    jsonschema, 0.2 s of every chart notebook's start (``python -X importtime`` in a kernel,
+    issue 15), for a check the workbook's widgets never make. The renderers get nbformat on
+    first use instead. Nothing changes where nbformat or the renderers are already imported.
+    (``import_module`` in plotly's optional imports loads a ``LazyLoader`` module at once.)"""
+    skipped = getattr(optional_imports, "_not_importable", None)
+    if ("nbformat" in sys.modules or "plotly.io._renderers" in sys.modules
+            or not isinstance(skipped, set) or "nbformat" in skipped):
+        return
+    skipped.add("nbformat")
+    try:
+        renderers = importlib.import_module("plotly.io._renderers")
+    finally:
+        skipped.discard("nbformat")
+    if getattr(renderers, "nbformat", False) is None:
+        setattr(renderers, "nbformat", _Nbformat())  # noqa: B010  (plotly's module, untyped)
+
+
+import_renderers_without_nbformat()
+
+import plotly  # noqa: E402  (plotly's widget after its renderers, imported above)
+import plotly.graph_objects as go  # noqa: E402
 
 PLOTLY_BUNDLE = Path(plotly.__file__).parent / "package_data" / "widgetbundle.js"
 STATIC = Path(__file__).parent / "static"

@@ -129,3 +129,43 @@ def test_a_link_read_after_the_view_is_built_is_what_the_page_shows() -> None:
     assert dict(zip(gap["y"], gap["x"], strict=True))["19303 (mastectomy)"] == 990.08
     shown = [t["name"] for t in view.trend_figure._widget_data if t.get("visible", True)]
     assert shown == ["14000", "14001", "14301", "14302"]
+
+
+@pytest.mark.parametrize("preheated", [True, False])
+def test_a_warm_kernel_makes_every_years_page_before_the_request(
+        monkeypatch: pytest.MonkeyPatch, preheated: bool) -> None:
+    import voila.utils
+
+    from flatclosure.widgets import code_catalog, urlstate
+
+    cat = load_catalog()
+    settled: list[str] = []
+    monkeypatch.setenv("VOILA_PREHEAT", str(preheated))
+    monkeypatch.setenv("QUERY_STRING", "year=2022")
+    monkeypatch.setattr(voila.utils, "get_query_string", lambda: "year=2022")
+    monkeypatch.setattr(urlstate, "settle_kernel", lambda: settled.append("settled"))
+    code_catalog.catalog_page.cache_clear()
+    view = code_catalog.catalog_view(catalog=cat, query=urlstate.page_query)
+    assert view.year.value == 2022  # the link's year, as before
+    before = code_catalog.catalog_page.cache_info()
+    for year in cat.years():  # 2019-2026: a year's first change is a lookup when warmed
+        code_catalog.catalog_page(year, "all", cat)
+    after = code_catalog.catalog_page.cache_info()
+    # warmed: all 8 pages made before the request; otherwise only the default's and the link's
+    assert after.misses - before.misses == (0 if preheated else len(cat.years()) - 2)
+    assert settled == (["settled"] if preheated else [])
+
+
+def test_a_year_change_redraws_the_trend_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the page redraws in the order the figures changed; the trend's year change only moves
+    # its marker line (its spec's shapes), the bars need a new calculation (issue 15)
+    from flatclosure.widgets import code_catalog
+
+    view = catalog_view(year=2025)
+    spec = code_catalog.catalog_page(2024, "all", view.catalog)
+    assert [k for k in spec.trend["layout"]
+            if spec.trend["layout"][k] != view.trend_figure._fc_layout.get(k)] == ["shapes"]
+    order: list[object] = []
+    monkeypatch.setattr(code_catalog, "update_figure", lambda fig, _: order.append(fig))
+    view.year.value = 2024
+    assert order == [view.trend_figure, view.gap_figure, view.seed_figure]

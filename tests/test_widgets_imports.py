@@ -67,3 +67,21 @@ def test_a_view_imports_only_its_own_modules() -> None:
     assert "flatclosure.widgets.code_catalog" not in loaded
     assert "flatclosure.widgets.protocol_view" not in loaded
     assert "flatclosure.widgets.surgery" in loaded
+
+
+def test_a_chart_page_imports_neither_nbformat_nor_the_scenarios_it_does_not_show() -> None:
+    # plotly's renderers hold nbformat (and jsonschema, 0.2 s) for fig.show() only; notebook 01
+    # draws no scenario (0.2 s for the scenarios package): python -X importtime, issue 15
+    loaded = _run(
+        "import sys; from flatclosure.widgets import catalog_view; catalog_view(); "
+        "print(sorted(m for m in sys.modules if m.startswith(('nbformat', 'jsonschema', "
+        "'flatclosure.scenarios'))))")
+    assert loaded == "[]"
+
+
+def test_plotlys_renderers_get_nbformat_when_they_first_read_it() -> None:
+    found = _run(
+        "import sys; import flatclosure.plotly_bundle; import plotly.io._renderers as r; "
+        "before = 'nbformat' in sys.modules; import nbformat; "
+        "print(before, bool(r.nbformat), r.nbformat.__version__ == nbformat.__version__)")
+    assert found == "False True True"

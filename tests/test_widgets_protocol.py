@@ -311,3 +311,13 @@ def test_inputs_seen_before_are_shown_again_without_computing(view) -> None:  # 
     assert "$1,410.47" in view.out.total.value
     # a second view of the same inputs shows the same page
     assert protocol_view(year=2025).shown is shown
+
+
+def test_the_total_is_written_before_the_tables(view) -> None:  # type: ignore[no-untyped-def]
+    # each widget is one message the page handles in order: the number first (issue 15)
+    written: list[str] = []
+    out = view.out
+    for name in ("total", "codes", "claim_table", "cost", "alternatives_table"):
+        getattr(out, name).observe(lambda _, n=name: written.append(n), names="value")
+    view.controls["sides"].value = "right" if view.controls["sides"].value != "right" else "left"
+    assert written == ["total", "codes", "claim_table", "cost", "alternatives_table"]

@@ -13,14 +13,14 @@ pool's figures (notebook 04) are in ``figures/pool.py``; every name is importabl
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from ..families import group_colours, group_short_names
 from ..present.formatting import fmt_money, fmt_rvu
-from ..scenarios import SCENARIO_GROUPS
 
 # the pool's figures and the shared style have their own modules; callers import them from here
 from .pool import LABEL_ROOM as LABEL_ROOM
@@ -187,8 +187,24 @@ def value_gap_figure(gap: pd.DataFrame, year: int) -> go.Figure:
 # A proposed new code belongs to no catalog family, so its colour is the one group colour not in
 # data/catalog/families.csv; the others are the families' groups. Trace order: SCENARIO_GROUPS.
 NEW_CODE_COLOUR = OKABE_ITO[6]
-SCENARIO_GROUP_COLOURS: dict[str, str] = {g: group_colours().get(g, NEW_CODE_COLOUR)
-                                          for g in SCENARIO_GROUPS}
+if TYPE_CHECKING:
+    SCENARIO_GROUP_COLOURS: dict[str, str]  # scenario_group_colours(), through __getattr__
+
+
+@cache
+def scenario_group_colours() -> dict[str, str]:
+    """Each scenario group's colour, in ``SCENARIO_GROUPS`` order (shared: do not change it)."""
+    # imported here: the scenarios package costs 0.2 s of notebook 01's start, which draws no
+    # scenario (python -X importtime, issue 15)
+    from ..scenarios import SCENARIO_GROUPS
+
+    return {g: group_colours().get(g, NEW_CODE_COLOUR) for g in SCENARIO_GROUPS}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SCENARIO_GROUP_COLOURS":
+        return scenario_group_colours()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 ILLUSTRATIVE_MARK = " *"
 
 
@@ -258,11 +274,11 @@ def scenario_gap_spec(table: pd.DataFrame, year: int, locality: str = "national"
     """The value gap: each scenario's total as a horizontal bar coloured by what it stands for,
     with the reference scenario (e.g. the bilateral mastectomy) as a dashed line.
 
-    One bar trace per group in ``SCENARIO_GROUP_COLOURS`` order (always 5 traces).
+    One bar trace per group in ``scenario_group_colours()`` order (always 5 traces).
     """
     part = table[(table["year"] == year) & (table["locality"] == locality)]
     data: list[dict[str, Any]] = []
-    for group, colour in SCENARIO_GROUP_COLOURS.items():
+    for group, colour in scenario_group_colours().items():
         rows = part[part["group"] == group] if "group" in part else part.iloc[0:0]
         data.append({
             "type": "bar", "orientation": "h", "name": group, "marker": {"color": colour},

@@ -31,7 +31,7 @@ from .common import (
     update_figure,
 )
 from .glossary import terms_line
-from .urlstate import UrlState
+from .urlstate import UrlState, read_query
 
 ALL = "all"
 # the glossary terms the view's tables and charts use (hover help under the code table)
@@ -184,15 +184,17 @@ class CatalogView:
 
     def _show(self, frames: dict[str, pd.DataFrame], page: CatalogPage) -> None:
         """Every number and table first, then the charts: their messages leave together after
-        this handler (``update_figure``), so the page redraws them in one batch."""
+        this handler (``update_figure``), so the page redraws them in one batch, in the order
+        they changed here: the trend first, whose year change only moves its marker line (a
+        redraw without a new calculation), then the bars of the value gap and of the seed."""
         self.caption.value = page.caption
         self.table.value = page.table
         self.seed_table.value = page.seed_table
         self.trend_table.value = page.trend_table
+        update_figure(self.trend_figure, page.trend)
         if int(self.frames["gap"]["year"].iloc[0]) != int(frames["gap"]["year"].iloc[0]):
             update_figure(self.gap_figure, page.gap)
             update_figure(self.seed_figure, page.seed)
-        update_figure(self.trend_figure, page.trend)
         self.frames = frames
 
 
@@ -251,7 +253,12 @@ def catalog_view(year: int | None = None, family: str = ALL, catalog: Catalog | 
         view.seed_figure, scrolling(view.seed_table),
     ]
     view._show(frames, page)
-    link = query() if callable(query) else query
+
+    def warm() -> None:  # the pages of the other years, before the page request
+        for other in years:
+            catalog_page(other, family, cat)
+
+    link = read_query(query, warm)
     if link:
         # the figures' updates reach a page that has not shown them through ``_repr_mimebundle_``
         url.apply(link)

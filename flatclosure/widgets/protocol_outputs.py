@@ -213,13 +213,14 @@ class ProtocolOutputs:
         return [self.codes, self.total, self.cost, self.claim_table, self.details, self.figure]
 
     def show(self, page: ProtocolPage) -> None:
-        """Write a page, the number early: the claim, then the codes and the total (a reader of
-        the total finds the claim beside it current), then what the patient pays and the
-        details. Each widget is one message, so every table written before the total delayed it
-        (issue 15). The chart's message leaves after the handler (``update_figure``)."""
-        self.claim_table.value = page.claim_table
-        self.codes.value = page.codes
+        """Write a page, the number first: the total, the codes and the claim, then what the
+        patient pays and the details. Each widget is one message, handled by the page in order,
+        so every table written before the total delayed it (the claim's table did, issue 15);
+        the rest follow within the same handler. The chart's message leaves after the handler
+        (``update_figure``)."""
         self.total.value = page.total
+        self.codes.value = page.codes
+        self.claim_table.value = page.claim_table
         self.cost.value = page.cost
         self.alternatives_table.value = page.alternatives_table
         self.reasons_table.value = page.reasons_table

@@ -40,7 +40,7 @@ from .protocol_outputs import (
     result_frames,
 )
 from .surgery import locality_codec
-from .urlstate import UrlState
+from .urlstate import UrlState, read_query
 
 __all__ = ["ProtocolView", "Shown", "ViewInputs", "alternatives_frame_empty", "card_link",
            "compute_shown", "price_protocol", "protocol_view", "view_inputs"]
@@ -258,7 +258,7 @@ def protocol_view(year: int | None = None, catalog: Catalog | None = None,
     layout(view)
     view.card_button.on_click(view.make_card)
     view.refresh()
-    link = query() if callable(query) else query
+    link = read_query(query)
     if link:
         # one refresh for the link's values; the figure's update reaches a page that has not
         # shown it through the state it reads first (``update_figure``, ``_repr_mimebundle_``)

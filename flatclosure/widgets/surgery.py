@@ -39,7 +39,7 @@ from .surgery_model import LINE_COLUMNS as LINE_COLUMNS
 from .surgery_model import Surgery, SurgeryPage, surgery_page
 from .surgery_model import price_surgery as price_surgery
 from .surgery_model import result_frame as result_frame
-from .urlstate import Codec, UrlState, UrlValueError
+from .urlstate import Codec, UrlState, UrlValueError, read_query
 
 # How the second side of a per-defect code is marked is a payer convention (shared domain notes,
 # section 4.1): each choice (labels.SECOND_SIDE) is offered, and the panel shows what it pays.
@@ -182,7 +182,7 @@ def surgery_panel(year: int | None = None, catalog: Catalog | None = None,
                           "every attribute, the rationale, the paperwork and the alternatives.")),
     ]
     panel.refresh()
-    link = query() if callable(query) else query
+    link = read_query(query)
     if link:
         # one refresh for the link's values; the figure's update reaches a page that has not
         # shown it through the state it reads first (``update_figure``, ``_repr_mimebundle_``)
