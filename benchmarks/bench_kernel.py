@@ -74,7 +74,7 @@ def processor_times(probe: KernelProbe, changes: int) -> list[str]:
             sent.append((time.process_time(), self.comm_id))
 
     comm.create_comm = lambda **kw: Recorded(**kw)
-    import flatclosure.widgets.scenario_view as page03
+    import flatclosure.widgets.scenario_page as page03
     from flatclosure.widgets import figure_updates
 
     figure_updates._page_change = lambda: True  # as on a page

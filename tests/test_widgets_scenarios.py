@@ -26,7 +26,7 @@ from flatclosure.widgets.scenario_compare import (
     reference_multipliers,
     with_overrides,
 )
-from flatclosure.widgets.scenario_view import PREFETCH_AFTER_S
+from flatclosure.widgets.scenario_page import PREFETCH_AFTER_S, make_ahead
 
 LA = "01182:18"
 ALL_YEARS = list(range(2019, 2027))
@@ -388,7 +388,7 @@ def test_a_refresh_with_the_same_comparison_reuses_it(monkeypatch) -> None:
 
 
 def test_a_setting_made_ahead_is_a_look_up_showing_the_same(monkeypatch) -> None:
-    """Issue 15: after a change on the page the other settings are made ahead (``prefetch``);
+    """Issue 15: after a change on the page the other settings are made ahead (``make_ahead``);
     changing to one then runs no comparison and shows what computing it at the change shows."""
     fresh = scenario_view()
     fresh.setting.value = "office"
@@ -401,7 +401,7 @@ def test_a_setting_made_ahead_is_a_look_up_showing_the_same(monkeypatch) -> None
 
     monkeypatch.setattr(scenarios, "compare", counted)
     view = scenario_view()
-    view.prefetch("office")
+    make_ahead(view, "office")
     assert len(calls) == 2
     view.setting.value = "office"
     assert len(calls) == 2  # a look-up

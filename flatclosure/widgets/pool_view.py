@@ -35,14 +35,13 @@ from .common import (
     heading,
     note,
     scrolling,
-    settle_kernel,
     update_figure,
 )
 from .figure_updates import after_numbers
 from .glossary import terms_line
 from .pool_controls import Controls, build_controls, url_codecs, url_controls
 from .pool_inputs import OutcomeCache, PoolInputs, PoolOutcome, default_inputs, pool_outcome, preset
-from .urlstate import UrlState
+from .urlstate import UrlState, read_query
 
 # the glossary terms the page uses (hover help under the paths)
 TERMS = ("RVU", "work RVU", "PE RVU", "MP RVU", "CF", "PFS", "budget neutrality", "facility",
@@ -249,8 +248,7 @@ def pool_view(inputs: PoolInputs | None = None, volumes: Volumes | None = None,
     view.details.observe(view._fit_figures, names="selected_index")
     c.upload.observe(view._load_from_upload, names="value")
     c.reset_volumes.on_click(lambda _: view.use_volumes(illustrative_volumes()))
-    settle_kernel()  # before the page request: a warm kernel pays it while it waits
-    link = query() if callable(query) else query
+    link = read_query(query)  # a warm kernel settles before the page request (``read_query``)
     if link:
         with view.holding():
             view.url.apply(link)

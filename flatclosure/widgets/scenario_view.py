@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as widgets
@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 
 from .. import scenarios
 from ..catalog import Catalog, load_catalog
-from ..errors import FlatclosureError, InputError
+from ..errors import InputError
 from ..plotly_bundle import FigureWidget
 from ..scenarios import Scenario
 from .binding import Binding
@@ -28,10 +28,9 @@ from .common import (
     ErrorPanel,
     LocalityPicker,
     set_applies,
-    settle_kernel,
     update_figure,
 )
-from .figure_updates import after_numbers, later_on_page_change
+from .figure_updates import after_numbers
 from .scenario_builder import BuilderPanel, builder_panel
 from .scenario_compare import (
     DEFAULT_BASELINE,
@@ -47,12 +46,8 @@ from .scenario_compare import (
 )
 from .scenario_cost import ComparisonCache, Plan, plan_controls, with_patient_cost
 from .scenario_files import FilesPanel, add_scenario, files_panel, same_scenario
-from .scenario_page import page_layout, show_numbers, wire, year_tables
-from .urlstate import UrlState
-
-# After a change of Setting on the page, each other setting is made ahead at this step (s),
-# after the charts.
-PREFETCH_AFTER_S = 0.15
+from .scenario_page import other_settings_ahead, page_layout, show_numbers, wire
+from .urlstate import UrlState, read_query
 
 __all__ = ["DEFAULT_BASELINE", "DEFAULT_PRESETS", "ScenarioInputs", "ScenarioView", "comparison",
            "scenario_view"]
@@ -145,22 +140,6 @@ class ScenarioView:
             year_frame(table, inputs.year), self.catalog.date_for_year(inputs.year), plan))
         return inputs, table, frame
 
-    def prefetch(self, setting: str) -> None:
-        """Make ahead what the page shows for ``setting`` with the other inputs as they are
-        (comparison, tables, chart specs), so that changing Setting to it is a look-up: a first
-        visit cost 35-85 ms, the tail of a change's time (issue 15). Nothing when the page has
-        moved on or the inputs are refused (the change itself will say so)."""
-        result = self.binding.result
-        if result is None or self.charts_due is not None:
-            return
-        inputs = replace(result[0], setting=setting or None)
-        try:
-            _, table, frame = self.compute_for(inputs)
-        except FlatclosureError:
-            return
-        year_tables(self, inputs, table, frame)
-        chart_specs(table, inputs, self.catalog, self.cache.derived)
-
     def prepare(self, _: Any = None) -> None:
         """Keep the dependent controls consistent: the year shown inside the range, the
         locality list of a year with GPCIs, the baseline among the chosen scenarios."""
@@ -195,12 +174,7 @@ class ScenarioView:
         show_numbers(self, inputs, table, frame)
         self.charts_due = (inputs, table)
         after_numbers(self.draw_charts)
-        last = self.binding.result  # the comparison shown before this one
-        if last is not None and last[0].setting != inputs.setting:  # the reader tries settings
-            others = [value for _, value in self.setting.options if value != self.setting.value]
-            for i, setting in enumerate(others, start=1):  # while the reader looks, one by one
-                ahead = functools.partial(self.prefetch, setting)
-                later_on_page_change(ahead, PREFETCH_AFTER_S * i)
+        other_settings_ahead(self, inputs)
 
     def draw_charts(self) -> None:
         """Bring the charts to the last comparison shown (one message each, sent after)."""
@@ -320,8 +294,7 @@ def scenario_view(chosen: Sequence[str] = DEFAULT_PRESETS, years: tuple[int, int
     wire(v)
     page_layout(v)
     v.refresh()
-    settle_kernel()  # before the page request: a warm kernel pays it while it waits
-    link = query() if callable(query) else query
+    link = read_query(query)  # a warm kernel settles before the page request (``read_query``)
     if link:  # one computation for all its values (the binding holds them)
         v.url.apply(link)
     return v
