@@ -11,6 +11,10 @@ const TYPED = { int8: Int8Array, int16: Int16Array, int32: Int32Array, uint8: Ui
   uint16: Uint16Array, uint32: Uint32Array, float32: Float32Array, float64: Float64Array };
 const latest = new WeakMap(); // model -> the last drawn element, for a later view of the model
 let loading = null;
+// The page's first draws, one per task: a page's charts all wait for plotly.js and then drew in one
+// go, so the first appeared only with the last (notebook 01: three charts).
+let drawing = Promise.resolve();
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 function assetUrl() {
   const el = document.getElementById("jupyter-config-data");
@@ -141,7 +145,9 @@ export default {
     const fig = !last || !last.data ? modelFigure(model)
       : { data: clone(last.data), layout: clone(last.layout) };
     const config = { ...(model.get("_config") || {}), editSelection: false, responsive: true };
-    const drawn = P.newPlot(el, fig.data, fig.layout, config);
+    const turn = drawing;
+    const drawn = turn.then(() => P.newPlot(el, fig.data, fig.layout, config));
+    drawing = drawn.catch(() => undefined).then(nextTask);
     // messages arriving meanwhile wait for the first draw
     const stop = listen(model, el, P, drawn, config);
     await drawn;
