@@ -16,6 +16,7 @@ import pytest
 from flatclosure.pool import family_neutrality, statutory, sweep
 from flatclosure.volumes import illustrative_volumes, load_volumes
 from flatclosure.widgets import PoolInputs, figure_updates, pool_view
+from tests.event_loop import run_in_own_loop
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cms_geo_service_sample.csv"
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -340,7 +341,7 @@ def test_a_change_on_the_page_writes_the_numbers_before_the_open_charts_are_made
         await asyncio.sleep(0.05)
         return prices, during, opened.heatmap.data[2].y
 
-    prices, during, after = asyncio.run(change())
+    prices, during, after = run_in_own_loop(change)
     assert "939.66" in prices and during == heat_x and after == (200_000.0,)
     assert bars(opened.prices_figure, 1)["19303 (mastectomy)"] == 939.66
 

@@ -27,6 +27,7 @@ from flatclosure.widgets.scenario_compare import (
     with_overrides,
 )
 from flatclosure.widgets.scenario_page import PREFETCH_AFTER_S, make_ahead
+from tests.event_loop import run_in_own_loop
 
 LA = "01182:18"
 ALL_YEARS = list(range(2019, 2027))
@@ -436,7 +437,7 @@ def test_a_change_on_the_page_writes_the_table_before_the_charts_are_made(monkey
         await asyncio.sleep(4 * PREFETCH_AFTER_S)  # the other settings, made ahead meanwhile
         return table, charts, drawn
 
-    table, during, after = asyncio.run(change())
+    table, during, after = run_in_own_loop(change)
     assert table == fresh.table_html.value and during == before
     assert after == bars(fresh) != before and view.charts_due is None
     assert calls == [{"office"}, {"facility"}]  # the one asked for, then the one not yet made
