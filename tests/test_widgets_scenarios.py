@@ -366,17 +366,24 @@ def test_patient_cost_beside_each_allowed_total() -> None:
     assert view.deductible.max == 20000 and view.coinsurance.max == 1  # cost_share_bounds.csv
 
 
+def compare_runs(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    """Each run of the scenario engine (``scenarios.compare``) from now on: the settings of the
+    scenarios it compared."""
+    calls: list[set[str]] = []
+    real = scenarios.compare
+
+    def counted(chosen: list[Scenario], *args: Any, **kwargs: Any) -> pd.DataFrame:
+        calls.append({s.valuation.setting for s in chosen})
+        return real(chosen, *args, **kwargs)
+
+    monkeypatch.setattr(scenarios, "compare", counted)
+    return calls
+
+
 def test_a_refresh_with_the_same_comparison_reuses_it(monkeypatch) -> None:
     """Issue 15: the engine runs once per comparison inputs; the year shown and the patient's
     plan do not re-run it."""
-    calls: list[int] = []
-    real = scenarios.compare
-
-    def counted(*args: Any, **kwargs: Any) -> pd.DataFrame:
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(scenarios, "compare", counted)
+    calls = compare_runs(monkeypatch)
     view = scenario_view()
     assert len(calls) == 1
     table = view.table
@@ -393,14 +400,7 @@ def test_a_setting_made_ahead_is_a_look_up_showing_the_same(monkeypatch) -> None
     changing to one then runs no comparison and shows what computing it at the change shows."""
     fresh = scenario_view()
     fresh.setting.value = "office"
-    calls: list[int] = []
-    real = scenarios.compare
-
-    def counted(*args: Any, **kwargs: Any) -> pd.DataFrame:
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(scenarios, "compare", counted)
+    calls = compare_runs(monkeypatch)
     view = scenario_view()
     make_ahead(view, "office")
     assert len(calls) == 2
@@ -420,14 +420,7 @@ def test_a_change_on_the_page_writes_the_table_before_the_charts_are_made(monkey
     view = scenario_view()
     before = bars(view)
     monkeypatch.setattr(figure_updates, "_page_change", lambda: True)
-    calls: list[set[str]] = []
-    real = scenarios.compare
-
-    def counted(chosen: list[Scenario], *args: Any, **kwargs: Any) -> pd.DataFrame:
-        calls.append({s.valuation.setting for s in chosen})  # the setting compared
-        return real(chosen, *args, **kwargs)
-
-    monkeypatch.setattr(scenarios, "compare", counted)
+    calls = compare_runs(monkeypatch)
 
     async def change() -> tuple[str, dict[str, float | None], dict[str, float | None]]:
         view.setting.value = "office"
