@@ -104,9 +104,9 @@ def test_shared_groups_have_one_colour_in_every_chart() -> None:
     from flatclosure.tables import GAP_GROUPS
 
     assert set(figures.GROUP_COLOURS) == set(GAP_GROUPS)
-    assert list(figures.SCENARIO_GROUP_COLOURS) == list(SCENARIO_GROUPS)  # trace order
+    assert list(figures.scenario_group_colours()) == list(SCENARIO_GROUPS)  # trace order
     for group in GAP_GROUPS:  # 01's value gap and 03's scenario bars agree
-        assert figures.SCENARIO_GROUP_COLOURS[group] == figures.GROUP_COLOURS[group]
+        assert figures.scenario_group_colours()[group] == figures.GROUP_COLOURS[group]
     assert figures.GROUP_COLOURS["Flat closure"] == "#0072B2"  # blue, as in 00's claim chart
     assert figures.GROUP_COLOURS["Mastectomy"] == "#D55E00"
-    assert len(set(figures.SCENARIO_GROUP_COLOURS.values())) == 5
+    assert len(set(figures.scenario_group_colours().values())) == 5

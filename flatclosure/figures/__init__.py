@@ -14,7 +14,7 @@ pool's figures (notebook 04) are in ``figures/pool.py``; every name is importabl
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -187,8 +187,6 @@ def value_gap_figure(gap: pd.DataFrame, year: int) -> go.Figure:
 # A proposed new code belongs to no catalog family, so its colour is the one group colour not in
 # data/catalog/families.csv; the others are the families' groups. Trace order: SCENARIO_GROUPS.
 NEW_CODE_COLOUR = OKABE_ITO[6]
-if TYPE_CHECKING:
-    SCENARIO_GROUP_COLOURS: dict[str, str]  # scenario_group_colours(), through __getattr__
 
 
 @cache
@@ -201,10 +199,6 @@ def scenario_group_colours() -> dict[str, str]:
     return {g: group_colours().get(g, NEW_CODE_COLOUR) for g in SCENARIO_GROUPS}
 
 
-def __getattr__(name: str) -> Any:
-    if name == "SCENARIO_GROUP_COLOURS":
-        return scenario_group_colours()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 ILLUSTRATIVE_MARK = " *"
 
 
