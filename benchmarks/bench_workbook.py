@@ -12,6 +12,10 @@
   from navigation start, with a filled browser cache (warm) and a fresh profile (cold);
 * the floor, in the same browser: a static page whose select rewrites a number. Each browser
   figure is printed with its ratio to the floor's;
+* the Voila floor, in the same server: ``voila_floor.ipynb``, one control, one number and one
+  chart drawn as the workbook draws them. Each notebook's figure is printed with its ratio to the
+  same figure of this page too: what Voila itself costs on this machine, and what is the
+  workbook's own;
 * last, each figure the issue sets a target for, met or MISSED.
 """
 
@@ -63,17 +67,21 @@ PROBES = (
           unfold=("Statutory lens in detail",)),
 )
 FLOOR = Probe("floor", "Setting", (1, 0), (".fc-total", "whole claim"))
+VOILA_FLOOR_NOTEBOOK = HERE / "voila_floor.ipynb"
+VOILA_FLOOR = Probe(VOILA_FLOOR_NOTEBOOK.name, "Setting", (1, 0), (".fc-total", "whole claim"))
+VOILA_FLOOR_NAME = "Voila floor"
 
 
 @dataclass
 class Row:
-    """One printed figure: seconds, the floor figure it is compared with and the issue's target
-    (if any)."""
+    """One printed figure: seconds, the floor figure it is compared with, the issue's target
+    (if any) and the same figure of the Voila floor (if measured)."""
 
     label: str
     seconds: float
     floor: float | None = None
     target: float | None = None
+    voila: float | None = None
 
 
 # issue 15's targets (seconds), by what a row measures and whether it is a median or a p95
@@ -118,10 +126,10 @@ def notebook_times(repeat: int, only: tuple[str, ...] = ()) -> list[Row]:
     import nbformat
     from nbclient import NotebookClient
 
-    rows = []
-    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
-        if only and not path.name.startswith(only):
-            continue
+    rows: list[Row] = []
+    floor: float | None = None
+    paths = [p for p in sorted(NOTEBOOKS.glob("*.ipynb")) if not only or p.name.startswith(only)]
+    for path in [VOILA_FLOOR_NOTEBOOK, *paths]:
         runs = []
         for _ in range(repeat):
             nb = nbformat.read(path, as_version=4)
@@ -130,8 +138,12 @@ def notebook_times(repeat: int, only: tuple[str, ...] = ()) -> list[Row]:
             t0 = time.perf_counter()
             client.execute(stderr=subprocess.DEVNULL)  # stderr: only "TCP without encryption"
             runs.append(time.perf_counter() - t0)
+        if path == VOILA_FLOOR_NOTEBOOK:
+            floor = statistics.median(runs)
+            rows.append(Row(f"{VOILA_FLOOR_NAME}: executed (nbclient, median of {repeat})", floor))
+            continue
         rows.append(Row(f"execute {path.name} (nbclient, median of {repeat})",
-                        statistics.median(runs), target=2.5))
+                        statistics.median(runs), target=2.5, voila=floor))
     return rows
 
 
@@ -254,7 +266,8 @@ def browser_times(n: int, warm_views: int, cold_views: int,
     rows: list[Row] = []
     floor_server, floor_url = _serve_floor()
     port = _free_port()
-    server = serve(voila_command(port, preheat=True), "/voila/static/voila.js", port)
+    server = serve(voila_command(port, preheat=True), "/voila/static/voila.js", port,
+                   extra=(VOILA_FLOOR_NOTEBOOK,))
     url = next(server)
     try:
         with sync_playwright() as p:
@@ -272,8 +285,9 @@ def browser_times(n: int, warm_views: int, cold_views: int,
             rows.append(Row("floor: navigation -> number shown", statistics.median(f_warm)))
             time.sleep(20)  # the pool executes every notebook once to heat a kernel for each
             probes = [p for p in PROBES if not only or p.notebook.startswith(only)]
+            probes.insert(0, VOILA_FLOOR)
             for i, probe in enumerate(probes):
-                rows += _page_views(p, ctx, url, probe, warm_views, cold_views if i == 0 else 0,
+                rows += _page_views(p, ctx, url, probe, warm_views, cold_views if i == 1 else 0,
                                     statistics.median(f_warm))
             for probe in probes:
                 time.sleep(HEAT)  # the pool heats the next kernel of the page views above
@@ -291,7 +305,7 @@ def browser_times(n: int, warm_views: int, cold_views: int,
                 for title in probe.unfold:
                     page.get_by_text(title).first.click()
                 page.wait_for_timeout(1500)  # every chart drawn once, kernel idle
-                rows += summarise(probe.notebook[:2], changes(page, probe, n), f_changes)
+                rows += summarise(_name(probe), changes(page, probe, n), f_changes)
                 page.close()
             ctx.close()
             browser.close()
@@ -322,7 +336,7 @@ def _page_views(p: Any, ctx: Any, url: str, probe: Probe, warm_views: int, cold_
         warm.append(page_view(ctx, target, probe, chart))
         time.sleep(HEAT)
     warm = warm[1:]
-    rows, name = [], probe.notebook[:2]
+    rows, name = [], _name(probe)
     for key, what, goal in (("usable", "page usable", 1.2), ("chart", "chart drawn", 2.0)):
         if not chart and key == "chart":
             continue
@@ -334,6 +348,25 @@ def _page_views(p: Any, ctx: Any, url: str, probe: Probe, warm_views: int, cold_
                             floor))
     print(f"   {name}: page views done; load {load()}")
     return rows
+
+
+def _name(probe: Probe) -> str:
+    return VOILA_FLOOR_NAME if probe is VOILA_FLOOR else probe.notebook[:2]
+
+
+def against_voila_floor(rows: list[Row]) -> list[Row]:
+    """Each notebook's browser figure with the Voila floor's same figure (the label after the
+    name: "page usable, warm ..." or "control -> number, median of 20")."""
+    name = VOILA_FLOOR_NAME
+    voila = {r.label[len(name):].lstrip(": "): r.seconds for r in rows if r.label.startswith(name)}
+    out = []
+    for r in rows:
+        what = r.label.split(" ", 1)[-1].lstrip(": ")
+        mine = not r.label.startswith(name)
+        # the Voila floor is a yardstick, not the workbook: no target of the issue is its
+        out.append(Row(r.label, r.seconds, r.floor, r.target if mine else None,
+                       r.voila or voila.get(what) if mine else None))
+    return out
 
 
 def served_plotly() -> str:
@@ -357,8 +390,9 @@ def bench(quick: bool = False, only: tuple[str, ...] = ()) -> list[Row]:
     if not Path("/usr/bin/chromium").exists():
         print("(skipped the browser timings: /usr/bin/chromium not found)")
         return rows
-    return rows + browser_times(n=8 if quick else 20, warm_views=2 if quick else 5,
-                                cold_views=1 if quick else 3, only=only)
+    return against_voila_floor(rows + browser_times(n=8 if quick else 20,
+                                                    warm_views=2 if quick else 5,
+                                                    cold_views=1 if quick else 3, only=only))
 
 
 def _seconds(value: float) -> str:
@@ -366,10 +400,12 @@ def _seconds(value: float) -> str:
 
 
 def show(rows: list[Row]) -> None:
-    """Every figure with its ratio to the floor, then each figure that has a target against it."""
+    """Every figure with its ratios to the floor and to the Voila floor, then each figure that has a
+    target against it."""
     for r in rows:
         ratio = f"{r.seconds / r.floor:8.1f} x floor" if r.floor else " " * 14
-        print(f"{_seconds(r.seconds)} {ratio}  {r.label}")
+        voila = f"{r.seconds / r.voila:5.2f} x Voila floor" if r.voila else " " * 20
+        print(f"{_seconds(r.seconds)} {ratio} {voila}  {r.label}")
     judged = [r for r in rows if r.target is not None]
     if not judged:
         return

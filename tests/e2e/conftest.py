@@ -42,14 +42,16 @@ def _wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: floa
     raise TimeoutError(f"{url} not up after {timeout} s:\n{log.read_text()}")
 
 
-def serve(cmd: list[str], probe: str, port: int) -> Iterator[str]:
-    """Run a server on a scratch copy of notebooks/ in its own process group; yield its URL."""
-    for base, _ in serve_process(cmd, probe, port):
+def serve(cmd: list[str], probe: str, port: int, extra: tuple[Path, ...] = ()) -> Iterator[str]:
+    """Run a server on a scratch copy of notebooks/ (plus the ``extra`` notebooks) in its own
+    process group; yield its URL."""
+    for base, _ in serve_process(cmd, probe, port, extra=extra):
         yield base
 
 
 def serve_process(cmd: list[str], probe: str, port: int,
-                  root: Path | None = None) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+                  root: Path | None = None,
+                  extra: tuple[Path, ...] = ()) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """``serve``, yielding the server process too (its kernels are its children). The app's own
     settings come along: voila.json in the served root, its template on JUPYTER_PATH."""
     tmp = Path(tempfile.mkdtemp(prefix="flatclosure-e2e-"))
@@ -60,6 +62,8 @@ def serve_process(cmd: list[str], probe: str, port: int,
     # a scratch copy: JupyterLab autosaves every 120 s and writes .ipynb_checkpoints
     shutil.copytree(ROOT / "notebooks", tmp / "root" / "notebooks",
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    for path in extra:
+        shutil.copyfile(path, tmp / "root" / "notebooks" / path.name)
     shutil.copyfile(ROOT / "voila.json", tmp / "root" / "voila.json")
     # hide JupyterLab's "official Jupyter news?" toast, which covers screenshots
     (tmp / "config" / "labconfig").mkdir(parents=True)
