@@ -42,10 +42,23 @@ class KernelProbe:
 
     notebook: str
     setup: str
-    options: tuple[int, int]
+    options: tuple[int, int]  # negative: counted from the last option, as the page probes
+
+    def option(self, change: int, count: int) -> int:
+        """The option index of the ``change``-th change for a control of ``count`` options."""
+        index = self.options[change % 2]
+        return index if index >= 0 else count + index
 
 
 PROBES = (
+    KernelProbe("00", "from flatclosure.widgets import surgery_panel\nview = surgery_panel()\n"
+                "control, number = view.setting, view.total\nfigures = (view.figure,)", (1, 0)),
+    KernelProbe("01", "from flatclosure.widgets import catalog_view\nview = catalog_view()\n"
+                "control, number = view.year, view.table\n"
+                "figures = (view.gap_figure, view.trend_figure, view.seed_figure)", (-2, -3)),
+    KernelProbe("02", "from flatclosure.widgets import protocol_view\nview = protocol_view()\n"
+                "control, number = view.controls['sides'], view.out.total\n"
+                "figures = (view.out.figure,)", (0, 2)),
     KernelProbe("03", "from flatclosure.widgets import scenario_view\nview = scenario_view()\n"
                 "control, number = view.setting, view.table_html\n"
                 "figures = (view.bars_figure, view.gap_figure, view.trend_figure)", (2, 1)),
@@ -58,6 +71,7 @@ PROBES = (
 SHOWN = ("from flatclosure.plotly_bundle import SHOWN\n"
          "for f in figures: f._from_view(f, {'type': SHOWN}, [])\n"
          "import json\nprint(json.dumps({'control': control.comm.comm_id, "
+         "'options': len(control.options), "
          "'number': number.comm.comm_id, 'figures': [f.comm.comm_id for f in figures]}))")
 
 
@@ -93,7 +107,7 @@ def processor_times(probe: KernelProbe, changes: int) -> list[str]:
 
     for i in range(changes + 1):
         sent.clear()
-        t0, t1 = loop.run_until_complete(change(probe.options[i % 2]))
+        t0, t1 = loop.run_until_complete(change(probe.option(i, len(control.options))))
         charts = [t for t, c in sent if c in figs]
         if i:
             rows.append((next(t for t, c in sent if c == number) - t0, t1 - t0,
@@ -154,7 +168,7 @@ def bench_notebook(probe: KernelProbe, changes: int) -> list[str]:
         ids = json.loads(run_cell(client, probe.setup + "\n" + SHOWN).strip().splitlines()[-1])
         results = []
         for i in range(changes + 1):
-            res = one_change(client, ids, probe.options[i % 2])
+            res = one_change(client, ids, probe.option(i, ids["options"]))
             if i:
                 results.append(res)
             time.sleep(0.5)  # as the browser benchmark: a quiet page, then the next change

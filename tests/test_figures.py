@@ -110,3 +110,48 @@ def test_shared_groups_have_one_colour_in_every_chart() -> None:
     assert figures.GROUP_COLOURS["Flat closure"] == "#0072B2"  # blue, as in 00's claim chart
     assert figures.GROUP_COLOURS["Mastectomy"] == "#D55E00"
     assert len(set(figures.scenario_group_colours().values())) == 5
+
+
+def test_workbook_template_is_plotly_white_for_what_the_charts_draw() -> None:
+    import plotly.io as pio
+
+    from flatclosure.figures.style import SUBPLOTS_UNUSED, TRACE_TYPES_DRAWN, white_template
+
+    name = white_template()
+    ours, white = pio.templates[name].to_plotly_json(), pio.templates["plotly_white"].to_plotly_json()
+    assert set(ours["data"]) == set(TRACE_TYPES_DRAWN)
+    for kind in TRACE_TYPES_DRAWN:  # the same defaults, value for value
+        assert ours["data"][kind] == white["data"][kind]
+    assert set(white["layout"]) - set(ours["layout"]) == set(SUBPLOTS_UNUSED)
+    assert all(ours["layout"][k] == v for k, v in white["layout"].items() if k in ours["layout"])
+    assert len(str(ours)) < len(str(white)) / 2  # 24 trace types' defaults were sent per figure
+
+
+def test_every_chart_draws_only_what_the_template_covers() -> None:
+    """A trace type or subplot outside the cut template would lose plotly_white's look."""
+    import numpy as np
+    import pandas as pd
+
+    from flatclosure import widgets
+    from flatclosure.figures.style import SUBPLOTS_UNUSED, TRACE_TYPES_DRAWN, WHITE_TEMPLATE
+
+    figs = [widgets.surgery_panel().figure, widgets.protocol_view().out.figure]
+    catalog = widgets.catalog_view()
+    figs += [catalog.gap_figure, catalog.trend_figure, catalog.seed_figure]
+    scenarios = widgets.scenario_view()
+    figs += [scenarios.bars_figure, scenarios.gap_figure, scenarios.trend_figure]
+    pool = widgets.pool_view()
+    figs += [pool.prices_figure, pool.heatmap]
+    prices = pd.DataFrame({"label": ["19303"], "price_before": [1.0], "price_after": [1.0],
+                           "change_pct": [0.0], "family_after": [1.0], "family_change_pct": [0.0]})
+    specs = [figures.pool_prices_spec(prices, "t"),
+             figures.pool_heatmap_spec(np.array([1.0, 2.0]), np.array([1.0, 2.0]), np.zeros((2, 2)),
+                                       np.array([np.inf, 5.0]), 1, 1, "t")]
+    layouts = [f.layout.to_plotly_json() for f in figs] + [s["layout"] for s in specs]
+    kinds = {t.type for f in figs for t in f.data} | {t["type"] for s in specs for t in s["data"]}
+    assert kinds <= set(TRACE_TYPES_DRAWN)
+    for layout in layouts:
+        assert not [k for k in layout if k.rstrip("0123456789") in SUBPLOTS_UNUSED]
+    assert all(s["layout"]["template"] == WHITE_TEMPLATE for s in specs)
+    assert all(f.layout.template == figs[0].layout.template for f in figs)
+    assert set(figs[0].layout.template.to_plotly_json()["data"]) == set(TRACE_TYPES_DRAWN)

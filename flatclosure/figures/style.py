@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import plotly.io as pio
+
 from ..families import gap_groups, group_colours
 
 FigureSpec = dict[str, Any]
@@ -23,10 +25,35 @@ MONEY_AXIS = "$,.0f"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 
 
+# The trace types the workbook's figures draw, and plotly's subplot kinds they never use.
+TRACE_TYPES_DRAWN: tuple[str, ...] = ("bar", "heatmap", "scatter")
+SUBPLOTS_UNUSED: tuple[str, ...] = ("geo", "polar", "scene", "ternary")
+
+
+WHITE_TEMPLATE = "flatclosure_white"
+
+
+def white_template() -> str:
+    """The name of plotly's "plotly_white" template as the workbook's figures use it, registered
+    with plotly on first use: its layout without the subplot kinds they never draw
+    (``SUBPLOTS_UNUSED``) and its trace defaults for the types they draw (``TRACE_TYPES_DRAWN``),
+    values unchanged, so the charts look the same. The whole template (24 trace types) was
+    validated for each figure a view made: 0.16 s for a notebook's first figure and 20 ms for each
+    next, against 0.05 s and 7 ms; and it was 7 of each figure's kilobytes sent to the page
+    (issue 15)."""
+    if WHITE_TEMPLATE in pio.templates:
+        return WHITE_TEMPLATE
+    full = pio.templates["plotly_white"].to_plotly_json()
+    pio.templates[WHITE_TEMPLATE] = {
+        "layout": {k: v for k, v in full["layout"].items() if k not in SUBPLOTS_UNUSED},
+        "data": {t: full["data"][t] for t in TRACE_TYPES_DRAWN}}
+    return WHITE_TEMPLATE
+
+
 def base_layout(title: str, height: int = 420, **extra: Any) -> dict[str, Any]:
     """The shared layout: white template, readable fonts, legend on top, room for axis titles."""
     layout: dict[str, Any] = {
-        "template": "plotly_white",
+        "template": white_template(),
         "title": {"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}},
         "font": {"family": FONT, "size": 13, "color": "#222"},
         "height": height,
