@@ -9,6 +9,8 @@ the row (the line in the file, header = line 1) and the field.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 import re
@@ -220,15 +222,33 @@ def validate_table(raw: pd.DataFrame, schema: dict[str, Any], path: str) -> pd.D
     return table.reset_index(drop=True)
 
 
+# Tables already validated in this process, by file, content (SHA-256) and schema: a view's
+# build loaded some tables two to four times (a parent's check loads its child table), each
+# read and checked again (issue 15). Oldest dropped first past the bound.
+_VALIDATED: dict[tuple[str, str, str], pd.DataFrame] = {}
+_VALIDATED_MAX = 64
+
+
 def read_csv_strict(path: Path, schema: dict[str, Any]) -> pd.DataFrame:
-    """Read a CSV as text (nothing guessed, no value turned into NaN) and validate it."""
+    """Read a CSV as text (nothing guessed, no value turned into NaN) and validate it. A file
+    read before with the same bytes and schema is not checked again; each call gets a copy."""
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+        content = path.read_bytes()
     except FileNotFoundError as exc:
         raise DataError(str(path), "file not found") from exc
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise DataError(str(path), f"not a readable CSV: {exc}") from exc
-    return validate_table(raw, schema, _display(path))
+    key = (str(path), hashlib.sha256(content).hexdigest(), json.dumps(schema, sort_keys=True))
+    table = _VALIDATED.get(key)
+    if table is None:
+        try:
+            raw = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False,
+                              na_filter=False, encoding="utf-8")
+        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+            raise DataError(str(path), f"not a readable CSV: {exc}") from exc
+        table = validate_table(raw, schema, _display(path))
+        if len(_VALIDATED) >= _VALIDATED_MAX:
+            del _VALIDATED[next(iter(_VALIDATED))]
+        _VALIDATED[key] = table
+    return table.copy()
 
 
 def _display(path: Path) -> str:
