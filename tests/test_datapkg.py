@@ -131,3 +131,15 @@ def test_schema_field_order_is_the_file_order() -> None:
         with open(datapkg.data_dir() / res["path"], newline="", encoding="utf-8") as fh:
             header = next(csv.reader(fh))
         assert header == [f["name"] for f in res["schema"]["fields"]], res["name"]
+
+
+def test_a_table_read_again_is_a_copy_and_an_edited_file_is_checked_again(data_copy: Path) -> None:
+    first = datapkg.load("cms-rvus", data_copy)
+    first.loc[0, "work_rvu"] = -1.0  # a caller's change stays its own
+    again = datapkg.load("cms-rvus", data_copy)
+    assert again.loc[0, "work_rvu"] != -1.0
+    assert again.equals(datapkg.load("cms-rvus"))  # the same bytes as data/, the same table
+    path = data_copy / "cms" / "rvus.csv"
+    _rewrite(path, lambda rows: rows[1].__setitem__(rows[0].index("work_rvu"), "abc"))
+    with pytest.raises(DataError, match="work_rvu"):  # same path, new bytes: checked again
+        datapkg.load("cms-rvus", data_copy)
