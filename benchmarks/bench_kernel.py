@@ -32,7 +32,7 @@ from jupyter_client.manager import KernelManager
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_workbook import percentile  # noqa: E402
+from bench_rows import percentile  # noqa: E402
 
 
 @dataclass(frozen=True)

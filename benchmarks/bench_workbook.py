@@ -41,6 +41,14 @@ NOTEBOOKS = ROOT / "notebooks"
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
+from bench_rows import (  # noqa: E402
+    TARGETS,
+    VOILA_FLOOR_NAME,
+    Row,
+    against_voila_floor,
+    percentile,
+    show,
+)
 from page_probes import FLOOR_HTML, INIT, MILESTONES_DONE, TIME_CHANGE  # noqa: E402
 
 
@@ -70,33 +78,6 @@ PROBES = (
 FLOOR = Probe("floor", "Setting", (1, 0), (".fc-total", "whole claim"))
 VOILA_FLOOR_NOTEBOOK = HERE / "voila_floor.ipynb"
 VOILA_FLOOR = Probe(VOILA_FLOOR_NOTEBOOK.name, "Setting", (1, 0), (".fc-total", "whole claim"))
-VOILA_FLOOR_NAME = "Voila floor"
-
-
-@dataclass
-class Row:
-    """One printed figure: seconds, the floor figure it is compared with, the issue's target
-    (if any) and the same figure of the Voila floor (if measured)."""
-
-    label: str
-    seconds: float
-    floor: float | None = None
-    target: float | None = None
-    voila: float | None = None
-
-
-# issue 15's targets (seconds), by what a row measures and whether it is a median or a p95
-TARGETS = {("control -> number", "median"): 0.030, ("control -> number", "p95"): 0.060,
-           ("control -> first chart drawn", "median"): 0.060,
-           ("control -> first chart drawn", "p95"): 0.120,
-           ("control -> all charts drawn", "median"): 0.120}
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[k]
 
 
 def _heat_seconds() -> float:
@@ -128,7 +109,7 @@ def notebook_times(repeat: int, only: tuple[str, ...] = ()) -> list[Row]:
     from nbclient import NotebookClient
 
     rows: list[Row] = []
-    floor: float | None = None
+    floor = float("nan")
     paths = [p for p in sorted(NOTEBOOKS.glob("*.ipynb")) if not only or p.name.startswith(only)]
     for path in [VOILA_FLOOR_NOTEBOOK, *paths]:
         runs = []
@@ -141,10 +122,11 @@ def notebook_times(repeat: int, only: tuple[str, ...] = ()) -> list[Row]:
             runs.append(time.perf_counter() - t0)
         if path == VOILA_FLOOR_NOTEBOOK:
             floor = statistics.median(runs)
-            rows.append(Row(f"{VOILA_FLOOR_NAME}: executed (nbclient, median of {repeat})", floor))
+            rows.append(Row(f"{VOILA_FLOOR_NAME}: executed (nbclient, median of {repeat})", floor,
+                            who=VOILA_FLOOR_NAME, measure="execute"))
             continue
         rows.append(Row(f"execute {path.name} (nbclient, median of {repeat})",
-                        statistics.median(runs), target=2.5, voila=floor))
+                        statistics.median(runs), target=2.5, who=path.name[:2], measure="execute"))
     return rows
 
 
@@ -230,13 +212,14 @@ def summarise(name: str, results: list[dict[str, Any]], floor: list[float]) -> l
         measure = what.split(" (")[0]
         if not values:
             return [Row(f"{name}: {what}: never seen", float("nan"), None,
-                        TARGETS.get((measure, "median")))]
+                        TARGETS.get((measure, "median")), who=name, measure=measure + ", median")]
         med, p95 = statistics.median(values) / 1000, percentile(values, 95) / 1000
         fm = statistics.median(fl) / 1000 if fl else None
         fp = percentile(fl, 95) / 1000 if fl else None
         return [Row(f"{name}: {what}, median of {len(values)}", med, fm,
-                    TARGETS.get((measure, "median"))),
-                Row(f"{name}: {what}, p95 of {len(values)}", p95, fp, TARGETS.get((measure, "p95")))]
+                    TARGETS.get((measure, "median")), who=name, measure=measure + ", median"),
+                Row(f"{name}: {what}, p95 of {len(values)}", p95, fp, TARGETS.get((measure, "p95")),
+                    who=name, measure=measure + ", p95")]
 
     number = [r["number"] for r in results if r["number"] is not None]
     drawn = [[c for c in r["charts"] if c is not None] for r in results]
@@ -288,7 +271,7 @@ def browser_times(n: int, warm_views: int, cold_views: int,
             probes = [p for p in PROBES if not only or p.notebook.startswith(only)]
             probes.insert(0, VOILA_FLOOR)
             for i, probe in enumerate(probes):
-                rows += _page_views(p, ctx, url, probe, warm_views, cold_views if i == 1 else 0,
+                rows += _page_views(p, ctx, url, probe, warm_views, cold_views if i < 2 else 0,
                                     statistics.median(f_warm))
             for probe in probes:
                 time.sleep(HEAT)  # the pool heats the next kernel of the page views above
@@ -299,7 +282,7 @@ def browser_times(n: int, warm_views: int, cold_views: int,
                 try:
                     page.wait_for_function(MILESTONES_DONE, arg=True, polling=50)
                 except PlaywrightTimeout:  # one view that never shows its number: say so, go on
-                    print(f"   {probe.notebook[:2]}: number or chart never shown in 180 s; "
+                    print(f"   {_name(probe)}: number or chart never shown in 180 s; "
                           f"milestones {page.evaluate('window.__times')}")
                     page.close()
                     continue
@@ -342,32 +325,18 @@ def _page_views(p: Any, ctx: Any, url: str, probe: Probe, warm_views: int, cold_
         if not chart and key == "chart":
             continue
         rows.append(Row(f"{name} {what}, warm kernel, browser cache filled (median of {len(warm)})",
-                        statistics.median(v[key] for v in warm), floor, goal))
+                        statistics.median(v[key] for v in warm), floor, goal, who=name,
+                        measure=what + ", warm"))
         if cold:
             rows.append(Row(f"{name} {what}, warm kernel, fresh browser profile "
                             f"(median of {len(cold)})", statistics.median(v[key] for v in cold),
-                            floor))
+                            floor, who=name, measure=what + ", cold"))
     print(f"   {name}: page views done; load {load()}")
     return rows
 
 
 def _name(probe: Probe) -> str:
     return VOILA_FLOOR_NAME if probe is VOILA_FLOOR else probe.notebook[:2]
-
-
-def against_voila_floor(rows: list[Row]) -> list[Row]:
-    """Each notebook's browser figure with the Voila floor's same figure (the label after the
-    name: "page usable, warm ..." or "control -> number, median of 20")."""
-    name = VOILA_FLOOR_NAME
-    voila = {r.label[len(name):].lstrip(": "): r.seconds for r in rows if r.label.startswith(name)}
-    out = []
-    for r in rows:
-        what = r.label.split(" ", 1)[-1].lstrip(": ")
-        mine = not r.label.startswith(name)
-        # the Voila floor is a yardstick, not the workbook: no target of the issue is its
-        out.append(Row(r.label, r.seconds, r.floor, r.target if mine else None,
-                       r.voila or voila.get(what) if mine else None))
-    return out
 
 
 def served_plotly() -> str:
@@ -389,9 +358,9 @@ def bench(quick: bool = False, only: tuple[str, ...] = ()) -> list[Row]:
     # kernels read the package's bytecode as on a user's machine after its first import, also
     # where PYTHONDONTWRITEBYTECODE is set (this sandbox): compiling the modules a notebook
     # imports cost its kernel 0.1-0.2 s (all 91: 0.27 s)
-    compileall.compile_dir(ROOT / "flatclosure", quiet=1)
-    print(f"   bytecode: flatclosure compiled ahead (PYTHONDONTWRITEBYTECODE="
-          f"{os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r})")
+    compiled = compileall.compile_dir(ROOT / "flatclosure", quiet=1)
+    print(f"   bytecode: flatclosure {'compiled ahead' if compiled else 'NOT all compiled'} "
+          f"(PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r})")
     rows = refresh_times(5 if quick else 20)
     rows += notebook_times(1 if quick else 3, only)
     if not Path("/usr/bin/chromium").exists():
@@ -400,27 +369,6 @@ def bench(quick: bool = False, only: tuple[str, ...] = ()) -> list[Row]:
     return against_voila_floor(rows + browser_times(n=8 if quick else 20,
                                                     warm_views=2 if quick else 5,
                                                     cold_views=1 if quick else 3, only=only))
-
-
-def _seconds(value: float) -> str:
-    return f"{value * 1000:9.1f} ms" if value < 1 else f"{value:9.2f} s "
-
-
-def show(rows: list[Row]) -> None:
-    """Every figure with its ratios to the floor and to the Voila floor, then each figure that has a
-    target against it."""
-    for r in rows:
-        ratio = f"{r.seconds / r.floor:8.1f} x floor" if r.floor else " " * 14
-        voila = f"{r.seconds / r.voila:5.2f} x Voila floor" if r.voila else " " * 20
-        print(f"{_seconds(r.seconds)} {ratio} {voila}  {r.label}")
-    judged = [r for r in rows if r.target is not None]
-    if not judged:
-        return
-    met = [r for r in judged if r.seconds <= r.target]  # NaN (never seen) is never met
-    print(f"== targets of issue 15: {len(met)} of {len(judged)} met")
-    for r in judged:
-        verdict = "met   " if r in met else "MISSED"
-        print(f"{verdict} {_seconds(r.seconds)} (target {_seconds(r.target).strip()})  {r.label}")
 
 
 if __name__ == "__main__":
