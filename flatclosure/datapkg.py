@@ -9,6 +9,7 @@ the row (the line in the file, header = line 1) and the field.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -222,6 +223,18 @@ def validate_table(raw: pd.DataFrame, schema: dict[str, Any], path: str) -> pd.D
     return table.reset_index(drop=True)
 
 
+def check_field_counts(text: str, where: str) -> None:
+    """Every row has as many fields as the header: pandas fills a short row with empty values
+    and makes a long row's extra leading fields its index, both silently. Blank lines are
+    skipped, as pandas skips them."""
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    for fields in reader:
+        if header is not None and fields and len(fields) != len(header):
+            raise DataError(where, f"{len(fields)} fields where the header has {len(header)}",
+                            row=reader.line_num)
+
+
 # Tables already validated in this process, by file, content (SHA-256) and schema: a view's
 # build loaded some tables two to four times (a parent's check loads its child table), each
 # read and checked again (issue 15). Oldest dropped first past the bound.
@@ -232,19 +245,23 @@ _VALIDATED_MAX = 64
 def read_csv_strict(path: Path, schema: dict[str, Any]) -> pd.DataFrame:
     """Read a CSV as text (nothing guessed, no value turned into NaN) and validate it. A file
     read before with the same bytes and schema is not checked again; each call gets a copy."""
+    where = _display(path)
     try:
         content = path.read_bytes()
     except FileNotFoundError as exc:
-        raise DataError(str(path), "file not found") from exc
+        raise DataError(where, "file not found") from exc
+    except OSError as exc:  # a folder, no permission: said without the server's path
+        raise DataError(where, f"cannot read the file: {exc.strerror}") from exc
     key = (str(path), hashlib.sha256(content).hexdigest(), json.dumps(schema, sort_keys=True))
     table = _VALIDATED.get(key)
     if table is None:
         try:
+            check_field_counts(content.decode("utf-8"), where)
             raw = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False,
                               na_filter=False, encoding="utf-8")
         except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-            raise DataError(str(path), f"not a readable CSV: {exc}") from exc
-        table = validate_table(raw, schema, _display(path))
+            raise DataError(where, f"not a readable CSV: {exc}") from exc
+        table = validate_table(raw, schema, where)
         if len(_VALIDATED) >= _VALIDATED_MAX:
             del _VALIDATED[next(iter(_VALIDATED))]
         _VALIDATED[key] = table

@@ -129,10 +129,13 @@ def read_geo_service_csv(path: str | Path | io.BytesIO, label: str | None = None
     name = where or Path(str(path)).name
     where = where or str(path)
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
-                          encoding="utf-8-sig")
+        content = path.getvalue() if isinstance(path, io.BytesIO) else Path(path).read_bytes()
     except FileNotFoundError as exc:
         raise DataError(where, "file not found") from exc
+    try:
+        datapkg.check_field_counts(content.decode("utf-8-sig"), where)
+        raw = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False, na_filter=False,
+                          encoding="utf-8-sig")
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise DataError(where, f"not a readable CSV: {exc}") from exc
     missing = [c for c in GEO_SERVICE_COLUMNS if c not in raw.columns]

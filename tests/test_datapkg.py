@@ -133,13 +133,45 @@ def test_schema_field_order_is_the_file_order() -> None:
         assert header == [f["name"] for f in res["schema"]["fields"]], res["name"]
 
 
-def test_a_table_read_again_is_a_copy_and_an_edited_file_is_checked_again(data_copy: Path) -> None:
-    first = datapkg.load("cms-rvus", data_copy)
-    first.loc[0, "work_rvu"] = -1.0  # a caller's change stays its own
-    again = datapkg.load("cms-rvus", data_copy)
-    assert again.loc[0, "work_rvu"] != -1.0
-    assert again.equals(datapkg.load("cms-rvus"))  # the same bytes as data/, the same table
+def test_a_table_read_again_is_a_copy_and_an_edited_file_is_checked_again(
+        data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    checked: list[str] = []
+    validate = datapkg.validate_table
+    monkeypatch.setattr(datapkg, "validate_table",
+                        lambda raw, schema, path: checked.append(path) or validate(raw, schema, path))
     path = data_copy / "cms" / "rvus.csv"
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        header, first = next(reader), next(reader)
+    golden = float(first[header.index("work_rvu")])  # the file's first row, read by hand
+    table = datapkg.load("cms-rvus", data_copy)
+    assert table.loc[0, "work_rvu"] == golden and checked == [str(path)]
+    table.loc[0, "work_rvu"] = -1.0  # a caller's change stays its own
+    again = datapkg.load("cms-rvus", data_copy)
+    assert again.loc[0, "work_rvu"] == golden
+    assert checked == [str(path)]  # the same bytes: not checked again
     _rewrite(path, lambda rows: rows[1].__setitem__(rows[0].index("work_rvu"), "abc"))
     with pytest.raises(DataError, match="work_rvu"):  # same path, new bytes: checked again
         datapkg.load("cms-rvus", data_copy)
+    assert checked == [str(path)] * 2
+
+
+@pytest.mark.parametrize(("change", "count"), [(2, 22), (-1, 19)])
+def test_a_row_with_more_or_fewer_fields_than_the_header_is_refused(
+        data_copy: Path, change: int, count: int) -> None:
+    # pandas made a long row's first fields its index and filled a short row with empty values
+    def damage(rows: list[list[str]]) -> None:
+        rows[5] = rows[5] + ["1"] * change if change > 0 else rows[5][:change]
+
+    _rewrite(data_copy / "cms" / "rvus.csv", damage)
+    with pytest.raises(DataError) as exc:
+        _load_rvus(data_copy)
+    assert exc.value.row == 6  # the header is line 1, rows[5] line 6
+    assert f"{count} fields where the header has 20" in str(exc.value)
+
+
+def test_an_unreadable_file_is_named_without_the_servers_folders(tmp_path: Path) -> None:
+    folder = tmp_path / "rvus.csv"
+    folder.mkdir()  # a folder where the file should be
+    with pytest.raises(DataError, match="cannot read the file"):
+        datapkg.read_csv_strict(folder, {"fields": [{"name": "code"}]})

@@ -133,3 +133,12 @@ def test_user_volumes_are_checked_and_replace_keeps_the_label():
     assert vols.get("19303") == 9000 and vols.illustrative
     assert vols.reasoning["19303"] == "set by the user"
     assert vols.get("19307") == 5100
+
+
+def test_an_uploaded_row_with_a_missing_field_is_refused_not_padded(tmp_path):
+    lines = _fixture_lines()
+    short = lines[1].rsplit(",", 1)[0]  # the last field dropped: pandas filled it with ""
+    with pytest.raises(DataError) as err:
+        read_geo_service_csv(_write(tmp_path, "\n".join([lines[0], short, *lines[2:]])))
+    fields = len(lines[0].split(","))
+    assert err.value.row == 2 and f"{fields - 1} fields where the header has {fields}" in str(err.value)
