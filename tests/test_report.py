@@ -4,6 +4,8 @@ figures, vintage, sources, notice and illustrative marks."""
 from __future__ import annotations
 
 import html
+import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -101,3 +103,15 @@ def test_export_files_are_whole_and_readable(tmp_path: Path) -> None:
     out = write_html(TABLE, SCENARIOS, tmp_path / "r.html")
     assert out.stat().st_mode & 0o044  # readable by others: it is meant to be shared
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+def test_report_charts_carry_the_workbook_template_as_plotly_js_takes_it() -> None:
+    """plotly.js ignores a template name: the report's charts had plotly.js's own grey look."""
+    text = report_html(TABLE, SCENARIOS, "01_mastectomy_reference")
+    layouts = [json.loads(m) for m in re.findall(r'Plotly\.newPlot\("fig\d+", .*?\], (\{.*?\}), \{"responsive"',
+                                                  text)]
+    assert len(layouts) == 3  # bars, value gap, trend (three years)
+    for layout in layouts:
+        template = layout["template"]
+        assert template["layout"]["plot_bgcolor"] == "white"  # plotly_white's, value for value
+        assert set(template["data"]) == {"bar", "heatmap", "scatter"}

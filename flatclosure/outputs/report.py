@@ -26,6 +26,7 @@ from plotly.offline import get_plotlyjs
 from .. import datapkg
 from ..catalog import AMA_NOTICE, load_catalog
 from ..figures import scenario_bars_spec, scenario_gap_spec, scenario_trend_spec
+from ..figures.style import page_layout
 from ..fileio import write_atomically
 from ..present.formatting import fmt_money, missing
 from ..scenarios import Scenario
@@ -181,7 +182,7 @@ def _figure_divs(table: pd.DataFrame, baseline: str | None, year: int | None = N
     if len(years) > 1:
         figs.append(scenario_trend_spec(table, first_locality))
     return [f'<div id="fig{i}" class="figure"></div><script>Plotly.newPlot("fig{i}", '
-            f'{script_json(spec["data"])}, {script_json(spec["layout"])}, '
+            f'{script_json(spec["data"])}, {script_json(page_layout(spec["layout"]))}, '
             '{"responsive": true, "displaylogo": false});</script>' for i, spec in enumerate(figs)]
 
 
