@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from flatclosure import datapkg
@@ -137,8 +138,12 @@ def test_a_table_read_again_is_a_copy_and_an_edited_file_is_checked_again(
         data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     checked: list[str] = []
     validate = datapkg.validate_table
-    monkeypatch.setattr(datapkg, "validate_table",
-                        lambda raw, schema, path: checked.append(path) or validate(raw, schema, path))
+
+    def counted(raw: pd.DataFrame, schema: dict, path: str) -> pd.DataFrame:
+        checked.append(path)
+        return validate(raw, schema, path)
+
+    monkeypatch.setattr(datapkg, "validate_table", counted)
     path = data_copy / "cms" / "rvus.csv"
     with open(path, newline="", encoding="utf-8") as fh:
         reader = csv.reader(fh)

@@ -108,8 +108,8 @@ def test_export_files_are_whole_and_readable(tmp_path: Path) -> None:
 def test_report_charts_carry_the_workbook_template_as_plotly_js_takes_it() -> None:
     """plotly.js ignores a template name: the report's charts had plotly.js's own grey look."""
     text = report_html(TABLE, SCENARIOS, "01_mastectomy_reference")
-    layouts = [json.loads(m) for m in re.findall(r'Plotly\.newPlot\("fig\d+", .*?\], (\{.*?\}), \{"responsive"',
-                                                  text)]
+    call = r'Plotly\.newPlot\("fig\d+", .*?\], (\{.*?\}), \{"responsive"'  # data, layout, config
+    layouts = [json.loads(m) for m in re.findall(call, text)]
     assert len(layouts) == 3  # bars, value gap, trend (three years)
     for layout in layouts:
         template = layout["template"]
