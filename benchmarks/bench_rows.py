@@ -68,8 +68,9 @@ def show(rows: list[Row]) -> None:
     """Every figure with its ratios to the floor and to the Voila floor, then each figure that has
     a target against it."""
     for r in rows:
-        ratio = f"{r.seconds / r.floor:8.1f} x floor" if _finite(r.floor) else " " * 16
-        voila = f"{r.seconds / r.voila:5.2f} x Voila floor" if _finite(r.voila) else " " * 19
+        ratio = f"{r.seconds / r.floor:8.1f} x floor" if r.floor and _finite(r.floor) else " " * 16
+        voila = (f"{r.seconds / r.voila:5.2f} x Voila floor" if r.voila and _finite(r.voila)
+                 else " " * 19)
         print(f"{_seconds(r.seconds)} {ratio} {voila}  {r.label}")
     judged = [r for r in rows if r.target is not None]
     if not judged:

@@ -49,6 +49,7 @@ from bench_rows import (  # noqa: E402
     percentile,
     show,
 )
+from machine import load, uptime, wait_until_quiet  # noqa: E402
 from page_probes import FLOOR_HTML, INIT, MILESTONES_DONE, TIME_CHANGE  # noqa: E402
 
 
@@ -91,17 +92,6 @@ def _heat_seconds() -> float:
 
 
 HEAT = _heat_seconds()
-
-
-def load() -> str:
-    return os.getloadavg().__repr__()
-
-
-def _uptime() -> str:
-    try:
-        return subprocess.run(["uptime"], capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "(uptime not available)"
 
 
 def notebook_times(repeat: int, only: tuple[str, ...] = ()) -> list[Row]:
@@ -267,7 +257,9 @@ def browser_times(n: int, warm_views: int, cold_views: int,
             rows.append(Row(f"floor: select -> number, median of {n}", f_med / 1000))
             rows.append(Row(f"floor: select -> number, p95 of {n}", percentile(f_changes, 95) / 1000))
             rows.append(Row("floor: navigation -> number shown", statistics.median(f_warm)))
-            time.sleep(20)  # the pool executes every notebook once to heat a kernel for each
+            # the pool executes every notebook once to heat a kernel for each: the first pages
+            # timed while it still ran (the Voila floor, then 00) took 0.3-0.5 s longer
+            print(f"   waited {wait_until_quiet():.0f} s for the kernel pool to be heated")
             probes = [p for p in PROBES if not only or p.notebook.startswith(only)]
             probes.insert(0, VOILA_FLOOR)
             for i, probe in enumerate(probes):
@@ -353,7 +345,7 @@ def served_plotly() -> str:
 def bench(quick: bool = False, only: tuple[str, ...] = ()) -> list[Row]:
     """Every workbook figure of one run (``quick``: fewer repeats, for a look, not a report;
     ``only``: the notebooks whose names start with these, e.g. ``("01", "02")``)."""
-    print(f"   load at start {load()}; uptime: {_uptime()}")
+    print(f"   load at start {load()}; uptime: {uptime()}")
     print(f"   partial plotly.js: {served_plotly()}")
     # kernels read the package's bytecode as on a user's machine after its first import, also
     # where PYTHONDONTWRITEBYTECODE is set (this sandbox): compiling the modules a notebook
