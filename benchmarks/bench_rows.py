@@ -75,7 +75,7 @@ def show(rows: list[Row]) -> None:
     judged = [r for r in rows if r.target is not None]
     if not judged:
         return
-    met = [r for r in judged if r.seconds <= r.target]  # NaN (never seen) is never met
+    met = [r for r in judged if r.target is not None and r.seconds <= r.target]  # NaN: never met
     print(f"== targets of issue 15: {len(met)} of {len(judged)} met")
     for r in judged:
         verdict = "met   " if r in met else "MISSED"
