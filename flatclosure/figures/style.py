@@ -28,8 +28,6 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-ser
 # The trace types the workbook's figures draw, and plotly's subplot kinds they never use.
 TRACE_TYPES_DRAWN: tuple[str, ...] = ("bar", "heatmap", "scatter")
 SUBPLOTS_UNUSED: tuple[str, ...] = ("geo", "polar", "scene", "ternary")
-
-
 WHITE_TEMPLATE = "flatclosure_white"
 
 
